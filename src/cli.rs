@@ -1,0 +1,398 @@
+//! The command line: the same engine as the GUI, with progress bars or JSON lines.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use visionlab::data::{mnist, shapes};
+use visionlab::device;
+use visionlab::tasks::classify::{self, Trained};
+use visionlab::train::engine::{self, Outbox};
+use visionlab::train::protocol::{
+    Command, DataSpec, DeviceChoice, Event, FinishReason, ModelKind, OptimizerKind, TrainConfig,
+};
+
+/// A workbench for computer-vision experiments. Without a subcommand it opens the window.
+#[derive(Parser, Debug)]
+#[command(name = "visionlab", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Train a model.
+    Train(TrainArgs),
+    /// Evaluate a checkpoint on a dataset (its test split when it has one).
+    Eval {
+        /// The checkpoint (.vlck).
+        #[arg(long)]
+        model: PathBuf,
+        /// An ImageFolder directory, or `shapes`.
+        #[arg(long)]
+        data: String,
+        /// Where tensors run.
+        #[arg(long, value_enum, default_value = "auto")]
+        device: DeviceChoice,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Classify image files with a checkpoint.
+    Predict {
+        /// The checkpoint (.vlck).
+        #[arg(long)]
+        model: PathBuf,
+        /// Image files.
+        #[arg(required = true)]
+        images: Vec<PathBuf>,
+        /// How many classes to show per image.
+        #[arg(long, default_value_t = 3)]
+        top: usize,
+        /// Where tensors run.
+        #[arg(long, value_enum, default_value = "auto")]
+        device: DeviceChoice,
+        /// Print one JSON object per image.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a dataset to disk.
+    #[command(subcommand)]
+    Dataset(DatasetCmd),
+    /// Measure training throughput (images/second) of the seed ConvNet and friends.
+    Bench(crate::bench::BenchArgs),
+    /// List the compute devices this machine offers.
+    Devices,
+}
+
+#[derive(Subcommand, Debug)]
+enum DatasetCmd {
+    /// The built-in synthetic shapes, as an ImageFolder with train/ and test/.
+    Shapes {
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of images.
+        #[arg(long, default_value_t = 2000)]
+        count: usize,
+        /// Image side in pixels.
+        #[arg(long, default_value_t = 32)]
+        size: u32,
+        /// Generator seed.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// MNIST digits from a CSV (784 pixels then the label per row, optionally gzipped), as
+    /// an ImageFolder of PNGs with train/ and test/.
+    Mnist {
+        /// The CSV file, e.g. mnist_5k.csv.gz.
+        #[arg(long)]
+        csv: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Fraction written to test/.
+        #[arg(long, default_value_t = 0.2)]
+        test_fraction: f32,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Task {
+    /// Image classification.
+    Classify,
+}
+
+#[derive(clap::Args, Debug)]
+struct TrainArgs {
+    /// What to learn.
+    #[arg(long, value_enum, default_value = "classify")]
+    task: Task,
+    /// An ImageFolder directory, or `shapes` for the built-in data.
+    #[arg(long, default_value = "shapes")]
+    data: String,
+    /// The network.
+    #[arg(long, value_enum, default_value = "convnet")]
+    model: ModelKind,
+    /// Epoch budget.
+    #[arg(long, default_value_t = 12)]
+    epochs: usize,
+    /// Images per step.
+    #[arg(long, default_value_t = 32)]
+    batch: usize,
+    /// Learning rate (default: 0.002 for Adam, 0.01 for SGD).
+    #[arg(long)]
+    lr: Option<f64>,
+    /// The optimizer.
+    #[arg(long, value_enum, default_value = "adam")]
+    optimizer: OptimizerKind,
+    /// Where tensors run.
+    #[arg(long, value_enum, default_value = "auto")]
+    device: DeviceChoice,
+    /// Side of the square input (default: from the data).
+    #[arg(long)]
+    image_size: Option<u32>,
+    /// Fraction held out for validation (single-folder datasets).
+    #[arg(long, default_value_t = 0.2)]
+    val_fraction: f32,
+    /// Images in the built-in shapes dataset.
+    #[arg(long, default_value_t = 3000)]
+    count: usize,
+    /// Seed for split, shuffling and initialisation.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Turn off random flips and shifts.
+    #[arg(long)]
+    no_augment: bool,
+    /// Continue from a checkpoint.
+    #[arg(long)]
+    resume: Option<PathBuf>,
+    /// Write the final checkpoint here (atomically).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// One JSON object per epoch on stdout instead of a progress bar.
+    #[arg(long)]
+    json: bool,
+}
+
+fn data_spec(data: &str, count: usize) -> DataSpec {
+    if data == "shapes" {
+        DataSpec::Shapes { count, seed: 7 }
+    } else {
+        DataSpec::Folder(PathBuf::from(data))
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => visionlab::ui::run().map_err(|e| anyhow::anyhow!("the window failed: {e}")),
+        Some(Cmd::Train(args)) => train(args),
+        Some(Cmd::Eval {
+            model,
+            data,
+            device,
+            json,
+        }) => {
+            let selected = device::select(device)?;
+            let trained = Trained::load(&model, &selected)?;
+            let (tx, _rx) = mpsc::channel();
+            let out = Outbox::new(tx, engine::no_waker());
+            let report = classify::evaluate(&trained, &data_spec(&data, 2000), &out)?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!(
+                    "{} images ({} split) on {}: accuracy {:.2} %, loss {:.4}",
+                    report.images,
+                    report.split,
+                    selected.description,
+                    report.accuracy * 100.0,
+                    report.loss
+                );
+                for (class, acc) in &report.per_class_accuracy {
+                    println!("  {class:<20} {:.2} %", acc * 100.0);
+                }
+            }
+            Ok(())
+        }
+        Some(Cmd::Predict {
+            model,
+            images,
+            top,
+            device,
+            json,
+        }) => {
+            let selected = device::select(device)?;
+            let trained = Trained::load(&model, &selected)?;
+            for p in classify::predict_files(&trained, &images, top)? {
+                if json {
+                    println!("{}", serde_json::to_string(&p)?);
+                } else {
+                    let top: Vec<String> = p
+                        .top
+                        .iter()
+                        .map(|s| format!("{} {:.1} %", s.class, s.probability * 100.0))
+                        .collect();
+                    println!("{}: {}", p.path.display(), top.join(", "));
+                }
+            }
+            Ok(())
+        }
+        Some(Cmd::Dataset(DatasetCmd::Shapes {
+            out,
+            count,
+            size,
+            seed,
+        })) => {
+            if size < 8 {
+                bail!("--size must be at least 8");
+            }
+            let n = shapes::write_image_folder(&out, count, size, seed)?;
+            println!("wrote {n} images to {}", out.display());
+            Ok(())
+        }
+        Some(Cmd::Dataset(DatasetCmd::Mnist {
+            csv,
+            out,
+            test_fraction,
+        })) => {
+            let items = mnist::read_csv_gz(&csv)?;
+            let names: Vec<String> = (0..10).map(|d| d.to_string()).collect();
+            let n = mnist::write_image_folder(&items, &names, &out, test_fraction, 7)?;
+            println!("wrote {n} images to {}", out.display());
+            Ok(())
+        }
+        Some(Cmd::Bench(args)) => crate::bench::run(args),
+        Some(Cmd::Devices) => {
+            let adapters = device::adapters();
+            if adapters.is_empty() {
+                println!("no wgpu adapter found");
+            }
+            for a in adapters {
+                let kind = if a.software { "software" } else { "hardware" };
+                println!("{} ({}, {kind})", a.name, a.backend);
+            }
+            println!(
+                "auto picks: {}",
+                device::select(DeviceChoice::Auto)?.description
+            );
+            Ok(())
+        }
+    }
+}
+
+fn train(args: TrainArgs) -> anyhow::Result<()> {
+    let Task::Classify = args.task;
+    let learning_rate = args.lr.unwrap_or(match args.optimizer {
+        OptimizerKind::Adam => 2e-3,
+        OptimizerKind::Sgd => 1e-2,
+    });
+    let config = TrainConfig {
+        data: data_spec(&args.data, args.count),
+        model: args.model,
+        optimizer: args.optimizer,
+        learning_rate,
+        batch_size: args.batch,
+        epochs: args.epochs,
+        image_size: args.image_size,
+        val_fraction: args.val_fraction,
+        seed: args.seed,
+        augment: !args.no_augment,
+        device: args.device,
+        resume_from: args.resume.clone(),
+    };
+    let job = engine::spawn_training(config, engine::no_waker());
+    let bar = if args.json {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{prefix} [{bar:30}] {pos}/{len} steps {msg} ({elapsed}, eta {eta})",
+            )
+            .context("progress bar template")?
+            .progress_chars("=> "),
+        );
+        bar
+    };
+    let mut reason = None;
+    for event in job.events().iter() {
+        match event {
+            Event::Device(d) => bar.println(format!("device: {d}")),
+            Event::Log(line) => bar.println(line),
+            Event::Dataset(s) => {
+                let total: usize = s.train_counts.iter().sum();
+                let val: usize = s.val_counts.iter().sum();
+                let msg = format!(
+                    "data: {} — {} classes, {total} train / {val} val images, input {}×{}×{}",
+                    s.source,
+                    s.classes.len(),
+                    s.input_shape[0],
+                    s.input_shape[1],
+                    s.input_shape[2]
+                );
+                if args.json {
+                    eprintln!("{msg}");
+                } else {
+                    bar.println(msg);
+                }
+                if !s.warnings.is_empty() {
+                    eprintln!("warning: {} files skipped:", s.warnings.len());
+                    for w in &s.warnings {
+                        eprintln!("  {w}");
+                    }
+                }
+            }
+            Event::Step {
+                step,
+                epoch,
+                loss,
+                steps_per_epoch,
+            } => {
+                bar.set_length(steps_per_epoch * args.epochs as u64);
+                bar.set_position(step);
+                bar.set_prefix(format!("epoch {epoch}/{}", args.epochs));
+                bar.set_message(format!("loss {loss:.4}"));
+            }
+            Event::Epoch(e) => {
+                if args.json {
+                    println!(
+                        "{}",
+                        json!({
+                            "epoch": e.epoch,
+                            "train_loss": e.train_loss,
+                            "train_accuracy": e.train_accuracy,
+                            "val_loss": e.val_loss,
+                            "val_accuracy": e.val_accuracy,
+                            "seconds": e.seconds,
+                        })
+                    );
+                } else {
+                    bar.println(format!(
+                        "epoch {}: train loss {:.4} acc {:.2} % | val loss {:.4} acc {:.2} % | {:.1} s",
+                        e.epoch,
+                        e.train_loss,
+                        e.train_accuracy * 100.0,
+                        e.val_loss,
+                        e.val_accuracy * 100.0,
+                        e.seconds
+                    ));
+                }
+            }
+            Event::Finished(r) => {
+                reason = Some(r);
+                if let Some(out) = &args.out {
+                    job.send(Command::SaveCheckpoint(out.clone()));
+                } else {
+                    break;
+                }
+            }
+            Event::CheckpointSaved(path) => {
+                let msg = format!("saved {}", path.display());
+                if args.json {
+                    eprintln!("{msg}");
+                } else {
+                    bar.println(msg);
+                }
+                break;
+            }
+            Event::CheckpointFailed(message) => bail!("could not save the checkpoint: {message}"),
+            Event::Failed(message) => {
+                bar.abandon();
+                bail!(message);
+            }
+            _ => {}
+        }
+    }
+    bar.finish_and_clear();
+    match reason {
+        Some(FinishReason::Completed | FinishReason::Stopped) => Ok(()),
+        None => bail!("the training job ended unexpectedly"),
+    }
+}

@@ -1,0 +1,10 @@
+//! visionlab: a desktop workbench for computer-vision experiments.
+//!
+//! The UI (`ui`) and the jobs (`train`) only talk through [`train::protocol`].
+
+pub mod data;
+pub mod device;
+pub mod models;
+pub mod tasks;
+pub mod train;
+pub mod ui;

@@ -1,0 +1,23 @@
+//! `visionlab`: no arguments opens the GUI; subcommands run the same engine headless.
+
+mod bench;
+mod cli;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    // Optimizer state in checkpoints is materialised on burn's default device before it moves
+    // to the parameters' device: keep that on the CPU so machines without a GPU can resume.
+    if std::env::var_os("BURN_DEVICE").is_none() {
+        // SAFETY: nothing else runs yet: this is the first statement of a single-threaded main.
+        unsafe { std::env::set_var("BURN_DEVICE", "flex") };
+    }
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The seed's LeNet-style ConvNet: conv 5×5 → pool → conv 5×5 → pool → 120 → 84 → classes.
+
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
+use burn::nn::{Linear, LinearConfig, Relu};
+use burn::prelude::*;
+
+use super::{InputShape, ModelError};
+
+/// LeNet-style CNN, sized from the input (PyTorch's CIFAR-10 tutorial net at 3×32×32).
+#[derive(Module, Debug)]
+pub struct ConvNet {
+    conv1: Conv2d,
+    conv2: Conv2d,
+    pool: MaxPool2d,
+    fc1: Linear,
+    fc2: Linear,
+    fc3: Linear,
+    relu: Relu,
+}
+
+impl ConvNet {
+    /// Smallest input side: two valid 5×5 convolutions and two 2×2 pools must leave ≥ 1 pixel.
+    pub const MIN_SIDE: usize = 16;
+
+    /// A new ConvNet for `input` images and `classes` outputs.
+    pub fn new(input: InputShape, classes: usize, device: &Device) -> Result<Self, ModelError> {
+        if input.height < Self::MIN_SIDE || input.width < Self::MIN_SIDE {
+            return Err(ModelError::InputTooSmall {
+                model: "ConvNet",
+                min: Self::MIN_SIDE,
+                height: input.height,
+                width: input.width,
+            });
+        }
+        // Spatial size after conv5 → pool2 → conv5 → pool2.
+        let side = |s: usize| ((s - 4) / 2 - 4) / 2;
+        let flat = 16 * side(input.height) * side(input.width);
+        Ok(ConvNet {
+            conv1: Conv2dConfig::new([input.channels, 6], [5, 5]).init(device),
+            conv2: Conv2dConfig::new([6, 16], [5, 5]).init(device),
+            pool: MaxPool2dConfig::new([2, 2]).with_strides([2, 2]).init(),
+            fc1: LinearConfig::new(flat, 120).init(device),
+            fc2: LinearConfig::new(120, 84).init(device),
+            fc3: LinearConfig::new(84, classes).init(device),
+            relu: Relu::new(),
+        })
+    }
+
+    /// `[batch, c, h, w]` → logits `[batch, classes]`.
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        let x = self.pool.forward(self.relu.forward(self.conv1.forward(x))); // [b, 6, (h-4)/2, ..]
+        let x = self.pool.forward(self.relu.forward(self.conv2.forward(x))); // [b, 16, h', w']
+        let x: Tensor<2> = x.flatten(1, 3); // [b, 16·h'·w']
+        let x = self.relu.forward(self.fc1.forward(x)); // [b, 120]
+        let x = self.relu.forward(self.fc2.forward(x)); // [b, 84]
+        self.fc3.forward(x) // [b, classes]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_has_one_score_per_class() {
+        let device = Device::flex();
+        for (c, s) in [(3, 32), (1, 28), (3, 16)] {
+            let input = InputShape {
+                channels: c,
+                height: s,
+                width: s,
+            };
+            let net = ConvNet::new(input, 7, &device).unwrap();
+            let out = net.forward(Tensor::zeros([2, c, s, s], &device));
+            assert_eq!(out.dims(), [2, 7]);
+        }
+    }
+
+    #[test]
+    fn too_small_input_is_an_error() {
+        let input = InputShape {
+            channels: 3,
+            height: 12,
+            width: 12,
+        };
+        let err = ConvNet::new(input, 3, &Device::flex()).unwrap_err();
+        assert!(err.to_string().contains("16×16"));
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per task: what a trained model of that task answers.
+
+pub mod classify;

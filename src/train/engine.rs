@@ -1,0 +1,593 @@
+//! The job thread: runs a training run (or a dataset inspection) and talks only through the
+//! [`protocol`](crate::train::protocol). The CLI, the GUI and the tests all drive this code.
+
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use burn::module::Module;
+use burn::nn::loss::CrossEntropyLossConfig;
+use burn::optim::{
+    AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig, momentum::MomentumConfig,
+};
+use burn::prelude::*;
+use burn::tensor::TensorData;
+
+use crate::data::batch::{Batch, Loader, Normalization};
+use crate::data::image_folder::{self, FolderOptions};
+use crate::data::{ClassificationSet, LabeledImage, shapes};
+use crate::device;
+use crate::models::{Classifier, InputShape};
+use crate::train::checkpoint::{self, CheckpointMeta};
+use crate::train::metrics::{self, Running};
+use crate::train::protocol::{
+    Command, DataSpec, DatasetSummary, EpochSummary, Event, FinishReason, OptimizerKind,
+    Prediction, TrainConfig,
+};
+
+/// Called after every event is sent, so a UI can repaint (egui's `request_repaint`).
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// A waker that does nothing (CLI, tests).
+pub fn no_waker() -> Waker {
+    Arc::new(|| {})
+}
+
+/// The UI's end of a running job. Dropping it tells the job to end.
+pub struct JobHandle {
+    commands: Sender<Command>,
+    events: Receiver<Event>,
+}
+
+impl JobHandle {
+    /// Sends a command; false when the job has ended.
+    pub fn send(&self, command: Command) -> bool {
+        self.commands.send(command).is_ok()
+    }
+
+    /// The next event if one is waiting.
+    pub fn try_recv(&self) -> Option<Event> {
+        self.events.try_recv().ok()
+    }
+
+    /// The event channel, for blocking receives (CLI, tests).
+    pub fn events(&self) -> &Receiver<Event> {
+        &self.events
+    }
+}
+
+/// The job's end of the event channel: sends and wakes the UI.
+pub struct Outbox {
+    events: Sender<Event>,
+    wake: Waker,
+}
+
+impl Outbox {
+    /// An outbox sending into `events` and calling `wake` after each event.
+    pub fn new(events: Sender<Event>, wake: Waker) -> Self {
+        Outbox { events, wake }
+    }
+
+    /// Sends an event (ignored when the UI has gone) and wakes the UI.
+    pub fn send(&self, event: Event) {
+        let _ = self.events.send(event);
+        (self.wake)();
+    }
+}
+
+/// Runs `job` on its own thread. An error it returns, or a panic, arrives as
+/// [`Event::Failed`]; the caller lives on.
+pub fn spawn_job<F>(name: &str, wake: Waker, job: F) -> JobHandle
+where
+    F: FnOnce(&Receiver<Command>, &Outbox) -> anyhow::Result<()> + Send + 'static,
+{
+    let (command_tx, command_rx) = mpsc::channel();
+    let (event_tx, event_rx) = mpsc::channel();
+    let outbox = Outbox {
+        events: event_tx.clone(),
+        wake: wake.clone(),
+    };
+    let spawned = std::thread::Builder::new()
+        .name(format!("visionlab-{name}"))
+        .spawn(move || {
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| job(&command_rx, &outbox)));
+            match result {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => outbox.send(Event::Failed(format!("{error:#}"))),
+                Err(panic) => {
+                    let message = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_else(|| "unknown panic".into());
+                    outbox.send(Event::Failed(format!("the job crashed: {message}")));
+                }
+            }
+        });
+    if let Err(error) = spawned {
+        let _ = event_tx.send(Event::Failed(format!("could not start a thread: {error}")));
+        wake();
+    }
+    JobHandle {
+        commands: command_tx,
+        events: event_rx,
+    }
+}
+
+/// Starts a training run on its own thread.
+pub fn spawn_training(config: TrainConfig, wake: Waker) -> JobHandle {
+    spawn_job("train", wake, move |inbox, out| {
+        Trainer::prepare(config, out)?.run(inbox, out)
+    })
+}
+
+/// Reads a dataset on its own thread and sends [`Event::Dataset`] then
+/// [`Event::Finished`] (or [`Event::Failed`]).
+pub fn spawn_inspect(data: DataSpec, image_size: Option<u32>, wake: Waker) -> JobHandle {
+    spawn_job("inspect", wake, move |_inbox, out| {
+        let config = TrainConfig {
+            data,
+            image_size,
+            ..TrainConfig::default()
+        };
+        let set = load_dataset(&config, out)?;
+        out.send(Event::Dataset(summarize(&config.data, &set)));
+        out.send(Event::Finished(FinishReason::Completed));
+        Ok(())
+    })
+}
+
+/// Side of the built-in shapes images.
+pub const SHAPES_SIZE: u32 = 32;
+
+/// Reads the dataset a config names, sending [`Event::Loading`] progress.
+pub fn load_dataset(config: &TrainConfig, out: &Outbox) -> anyhow::Result<ClassificationSet> {
+    match &config.data {
+        DataSpec::Shapes { count, seed } => {
+            if *count < 10 {
+                bail!("the shapes dataset needs at least 10 images, got {count}");
+            }
+            let size = config.image_size.unwrap_or(SHAPES_SIZE);
+            Ok(shapes::classification_set(
+                *count,
+                size,
+                *seed,
+                config.val_fraction,
+            ))
+        }
+        DataSpec::Folder(dir) => {
+            let options = FolderOptions {
+                image_size: config.image_size,
+                val_fraction: config.val_fraction,
+                seed: config.seed,
+                ..FolderOptions::default()
+            };
+            let mut last = Instant::now();
+            let mut progress = |done: usize, total: usize| {
+                if done == total || last.elapsed() > Duration::from_millis(100) {
+                    last = Instant::now();
+                    out.send(Event::Loading { done, total });
+                }
+            };
+            Ok(image_folder::load(dir, &options, &mut progress)?)
+        }
+    }
+}
+
+/// Class names, counts, input shape, thumbnails and warnings of a dataset.
+pub fn summarize(spec: &DataSpec, set: &ClassificationSet) -> DatasetSummary {
+    // Up to 3 thumbnails per class, at most 24.
+    let mut per_class = vec![0usize; set.classes.len()];
+    let mut thumbnails = Vec::new();
+    for item in &set.train {
+        if thumbnails.len() >= 24 {
+            break;
+        }
+        if per_class.get(item.label).is_some_and(|&n| n < 3) {
+            per_class[item.label] += 1;
+            thumbnails.push((item.image.to_rgba(), item.label));
+        }
+    }
+    DatasetSummary {
+        source: spec.describe(),
+        classes: set.classes.clone(),
+        train_counts: set.counts(&set.train),
+        val_counts: set.counts(&set.val),
+        input_shape: [
+            set.channels as usize,
+            set.height as usize,
+            set.width as usize,
+        ],
+        thumbnails,
+        warnings: set.skipped.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// Uploads a batch: images `[n, c, h, w]` and labels `[n]`.
+pub fn batch_tensors(batch: Batch, device: &Device) -> (Tensor<4>, Tensor<1, Int>) {
+    let n = batch.labels.len();
+    let images = Tensor::<4>::from_data(TensorData::new(batch.images, batch.shape), device);
+    let labels = Tensor::<1, Int>::from_data(TensorData::new(batch.labels, [n]), device);
+    (images, labels)
+}
+
+/// Loss and accuracy of `model` over `items`, and the prediction for each item (in order).
+pub fn evaluate(
+    model: &Classifier,
+    items: &Arc<Vec<LabeledImage>>,
+    norm: &Normalization,
+    classes: usize,
+    batch_size: usize,
+    device: &Device,
+) -> anyhow::Result<(Running, Vec<(usize, f32)>)> {
+    let model = model.valid();
+    let loss_fn = CrossEntropyLossConfig::new().init(device);
+    let mut running = Running::default();
+    let mut predictions = Vec::with_capacity(items.len());
+    for batch in Loader::new(items.clone(), batch_size, norm.clone(), false, false, 0) {
+        let truth: Vec<usize> = batch.labels.iter().map(|&l| l as usize).collect();
+        let (x, y) = batch_tensors(batch, device);
+        let logits = model.forward(x);
+        let loss: f32 = loss_fn.forward(logits.clone(), y).into_scalar();
+        let data = logits.into_data();
+        let values = data
+            .try_to_vec::<f32>()
+            .map_err(|e| anyhow::anyhow!("reading logits: {e:?}"))?;
+        let top = metrics::top1(&values, classes);
+        let correct = top.iter().zip(&truth).filter(|(p, t)| p.0 == **t).count();
+        running.add(loss, correct, truth.len());
+        predictions.extend(top);
+    }
+    Ok((running, predictions))
+}
+
+/// Builds the optimizer a config asks for.
+pub fn optimizer(kind: OptimizerKind) -> ModuleOptimizer {
+    match kind {
+        // PyTorch's SGD momentum: no dampening.
+        OptimizerKind::Sgd => SgdConfig::new()
+            .with_momentum(Some(MomentumConfig::new().with_dampening(0.0)))
+            .init(),
+        OptimizerKind::Adam => AdamConfig::new().init(),
+    }
+}
+
+/// What a command asked of the training loop.
+enum Control {
+    Continue,
+    Stop,
+}
+
+/// A prepared training run: data, model and optimizer on the device.
+struct Trainer {
+    config: TrainConfig,
+    device: Device,
+    autodiff: Device,
+    classes: Vec<String>,
+    input: InputShape,
+    train: Arc<Vec<LabeledImage>>,
+    val: Arc<Vec<LabeledImage>>,
+    norm: Normalization,
+    model: Classifier,
+    optim: ModuleOptimizer,
+    epochs_done: usize,
+    batches_into_epoch: u64,
+    step: u64,
+    step_losses: Vec<(u64, f32)>,
+    history: Vec<EpochSummary>,
+    /// Validation items shown in the predictions grid.
+    showcase: Vec<usize>,
+}
+
+impl Trainer {
+    fn prepare(mut config: TrainConfig, out: &Outbox) -> anyhow::Result<Self> {
+        let selected = device::select(config.device)?;
+        out.send(Event::Device(selected.description.clone()));
+        let resumed = match &config.resume_from {
+            Some(path) => {
+                let ck = checkpoint::load(path)?;
+                // The run continues with the checkpoint's model and input size.
+                config.model = ck.meta.config.model;
+                config.image_size = Some(ck.meta.input.height as u32);
+                Some(ck)
+            }
+            None => None,
+        };
+        out.send(Event::Log(format!("Reading {}…", config.data.describe())));
+        let set = load_dataset(&config, out)?;
+        if set.train.is_empty() {
+            bail!("{}: no training images", config.data.describe());
+        }
+        out.send(Event::Dataset(summarize(&config.data, &set)));
+        for skipped in &set.skipped {
+            out.send(Event::Log(format!("skipped {skipped}")));
+        }
+        let input = InputShape {
+            channels: set.channels as usize,
+            height: set.height as usize,
+            width: set.width as usize,
+        };
+        let autodiff = selected.device.clone().autodiff();
+        let mut trainer = Trainer {
+            device: selected.device,
+            classes: set.classes.clone(),
+            input,
+            norm: Normalization::from_images(&set.train, set.channels),
+            model: Classifier::new(config.model, input, set.classes.len(), &autodiff)?,
+            optim: optimizer(config.optimizer),
+            autodiff,
+            showcase: spread(set.val.len(), 32),
+            train: Arc::new(set.train),
+            val: Arc::new(set.val),
+            epochs_done: 0,
+            batches_into_epoch: 0,
+            step: 0,
+            step_losses: Vec::new(),
+            history: Vec::new(),
+            config,
+        };
+        if let Some(ck) = resumed {
+            let path = ck.path.display().to_string();
+            if ck.meta.classes != trainer.classes {
+                bail!(
+                    "checkpoint {path} was trained on classes {:?}, but the data has {:?}",
+                    ck.meta.classes,
+                    trainer.classes
+                );
+            }
+            if ck.meta.input != trainer.input {
+                bail!(
+                    "checkpoint {path} takes {}×{}×{} images, but the data gives {}×{}×{}",
+                    ck.meta.input.channels,
+                    ck.meta.input.height,
+                    ck.meta.input.width,
+                    input.channels,
+                    input.height,
+                    input.width
+                );
+            }
+            trainer.model = ck.model(&trainer.autodiff)?;
+            if let Some(record) = ck.optimizer_record()? {
+                trainer.optim = optimizer(ck.meta.config.optimizer).load_record(record);
+            }
+            trainer.config.optimizer = ck.meta.config.optimizer;
+            trainer.norm = ck.meta.normalization.clone();
+            trainer.epochs_done = ck.meta.epochs_done;
+            trainer.batches_into_epoch = ck.meta.batches_into_epoch;
+            trainer.step = ck.meta.step;
+            trainer.step_losses = ck.meta.step_losses.clone();
+            trainer.history = ck.meta.epochs.clone();
+            out.send(Event::Log(format!(
+                "Resumed from {path} at step {} (epoch {})",
+                trainer.step,
+                trainer.epochs_done + 1
+            )));
+        }
+        if trainer.config.batch_size == 0 {
+            bail!("the batch size must be at least 1");
+        }
+        Ok(trainer)
+    }
+
+    fn steps_per_epoch(&self) -> u64 {
+        self.train.len().div_ceil(self.config.batch_size) as u64
+    }
+
+    /// Trains until the budget is used or the user stops; then answers commands (save,
+    /// a larger budget + resume) until the UI drops its handle.
+    fn run(mut self, inbox: &Receiver<Command>, out: &Outbox) -> anyhow::Result<()> {
+        loop {
+            let reason = self.train_until_done(inbox, out)?;
+            out.send(Event::Finished(reason));
+            // Idle: the run is over but its state can still be saved or extended.
+            loop {
+                match inbox.recv() {
+                    Err(_) => return Ok(()),
+                    Ok(Command::SaveCheckpoint(path)) => self.save(&path, out),
+                    Ok(Command::SetEpochs(n)) => {
+                        self.config.epochs = n;
+                        out.send(Event::EpochsChanged(n));
+                    }
+                    Ok(Command::Resume) if self.epochs_done < self.config.epochs => {
+                        out.send(Event::Resumed);
+                        break;
+                    }
+                    Ok(_) => {}
+                }
+            }
+        }
+    }
+
+    fn train_until_done(
+        &mut self,
+        inbox: &Receiver<Command>,
+        out: &Outbox,
+    ) -> anyhow::Result<FinishReason> {
+        let loss_fn = CrossEntropyLossConfig::new().init(&self.autodiff);
+        let steps_per_epoch = self.steps_per_epoch();
+        while self.epochs_done < self.config.epochs {
+            let epoch = self.epochs_done + 1;
+            let started = Instant::now();
+            let mut running = Running::default();
+            let skip = self.batches_into_epoch as usize;
+            let loader = Loader::new(
+                self.train.clone(),
+                self.config.batch_size,
+                self.norm.clone(),
+                true,
+                self.config.augment,
+                self.config.seed.wrapping_add(epoch as u64),
+            );
+            for batch in loader.skip(skip) {
+                if let Control::Stop = self.handle_commands(inbox, out)? {
+                    return Ok(FinishReason::Stopped);
+                }
+                let truth: Vec<usize> = batch.labels.iter().map(|&l| l as usize).collect();
+                let (x, y) = batch_tensors(batch, &self.autodiff);
+                let logits = self.model.forward(x); // [n, classes]
+                let loss = loss_fn.forward(logits.clone(), y); // [1]
+                let loss_value: f32 = loss.clone().into_scalar();
+                if !loss_value.is_finite() {
+                    bail!(
+                        "the training loss became {loss_value} at step {}: lower the learning rate (now {})",
+                        self.step + 1,
+                        self.config.learning_rate
+                    );
+                }
+                let values = logits
+                    .into_data()
+                    .try_to_vec::<f32>()
+                    .map_err(|e| anyhow::anyhow!("reading logits: {e:?}"))?;
+                let correct = metrics::top1(&values, self.classes.len())
+                    .iter()
+                    .zip(&truth)
+                    .filter(|(p, t)| p.0 == **t)
+                    .count();
+                running.add(loss_value, correct, truth.len());
+                let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+                self.model = self
+                    .optim
+                    .step(self.config.learning_rate, self.model.clone(), grads);
+                self.step += 1;
+                self.batches_into_epoch += 1;
+                self.step_losses.push((self.step, loss_value));
+                out.send(Event::Step {
+                    step: self.step,
+                    epoch,
+                    loss: loss_value,
+                    steps_per_epoch,
+                });
+            }
+            let (val, predictions) = evaluate(
+                &self.model,
+                &self.val,
+                &self.norm,
+                self.classes.len(),
+                self.config.batch_size.max(64),
+                &self.device,
+            )?;
+            let summary = EpochSummary {
+                epoch,
+                train_loss: running.loss(),
+                train_accuracy: running.accuracy(),
+                val_loss: val.loss(),
+                val_accuracy: val.accuracy(),
+                seconds: started.elapsed().as_secs_f32(),
+            };
+            self.epochs_done += 1;
+            self.batches_into_epoch = 0;
+            self.history.push(summary);
+            out.send(Event::Epoch(summary));
+            out.send(Event::Predictions(
+                self.showcase
+                    .iter()
+                    .filter_map(|&i| {
+                        let item = self.val.get(i)?;
+                        let (predicted, confidence) = *predictions.get(i)?;
+                        Some(Prediction {
+                            image: item.image.to_rgba(),
+                            predicted,
+                            truth: item.label,
+                            confidence,
+                        })
+                    })
+                    .collect(),
+            ));
+        }
+        Ok(FinishReason::Completed)
+    }
+
+    /// Applies waiting commands; while paused, blocks until resumed or stopped.
+    fn handle_commands(
+        &mut self,
+        inbox: &Receiver<Command>,
+        out: &Outbox,
+    ) -> anyhow::Result<Control> {
+        let mut paused = false;
+        loop {
+            let command = if paused {
+                match inbox.recv_timeout(Duration::from_millis(200)) {
+                    Ok(c) => c,
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => return Ok(Control::Stop),
+                }
+            } else {
+                match inbox.try_recv() {
+                    Ok(c) => c,
+                    Err(TryRecvError::Empty) => return Ok(Control::Continue),
+                    Err(TryRecvError::Disconnected) => return Ok(Control::Stop),
+                }
+            };
+            match command {
+                Command::Pause => {
+                    if !paused {
+                        paused = true;
+                        out.send(Event::Paused { step: self.step });
+                    }
+                }
+                Command::Resume => {
+                    if paused {
+                        paused = false;
+                        out.send(Event::Resumed);
+                    }
+                }
+                Command::Stop => return Ok(Control::Stop),
+                Command::SetEpochs(n) => {
+                    // The epoch in progress always finishes.
+                    self.config.epochs = n.max(self.epochs_done + 1);
+                    out.send(Event::EpochsChanged(self.config.epochs));
+                }
+                Command::SaveCheckpoint(path) => self.save(&path, out),
+            }
+        }
+    }
+
+    fn meta(&self) -> CheckpointMeta {
+        CheckpointMeta {
+            task: "classify".into(),
+            classes: self.classes.clone(),
+            input: self.input,
+            normalization: self.norm.clone(),
+            config: self.config.clone(),
+            epochs_done: self.epochs_done,
+            batches_into_epoch: self.batches_into_epoch,
+            step: self.step,
+            step_losses: self.step_losses.clone(),
+            epochs: self.history.clone(),
+        }
+    }
+
+    fn save(&self, path: &Path, out: &Outbox) {
+        match checkpoint::save(path, &self.meta(), &self.model, Some(&self.optim)) {
+            Ok(()) => out.send(Event::CheckpointSaved(path.to_path_buf())),
+            Err(e) => out.send(Event::CheckpointFailed(e.to_string())),
+        }
+    }
+}
+
+/// Up to `k` indices spread evenly over `0..n`.
+fn spread(n: usize, k: usize) -> Vec<usize> {
+    if n <= k {
+        return (0..n).collect();
+    }
+    (0..k).map(|i| i * n / k).collect()
+}
+
+/// Runs a training config to the end on the calling thread, returning the epoch summaries.
+/// For tests and tools that need no controls.
+pub fn train_blocking(config: TrainConfig) -> anyhow::Result<Vec<EpochSummary>> {
+    let job = spawn_training(config, no_waker());
+    let mut epochs = Vec::new();
+    for event in job.events().iter() {
+        match event {
+            Event::Epoch(summary) => epochs.push(summary),
+            Event::Finished(_) => return Ok(epochs),
+            Event::Failed(message) => bail!(message),
+            _ => {}
+        }
+    }
+    Err(anyhow::anyhow!("the training job ended without a result")).context("train_blocking")
+}

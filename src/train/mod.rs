@@ -1,0 +1,6 @@
+//! Training jobs: the protocol, the job thread, checkpoints and metrics.
+
+pub mod checkpoint;
+pub mod engine;
+pub mod metrics;
+pub mod protocol;

@@ -1,0 +1,41 @@
+//! The desktop GUI (eframe/egui). It owns plain data only: every long task runs as a job
+//! on its own thread and talks to the UI through [`crate::train::protocol`].
+//!
+//! Layout: [`app`] routes job events into state and lays out the frame; each panel has
+//! its own module; [`classify`] holds the Classify tab's state and actions.
+
+pub mod app;
+pub mod classify;
+pub mod curves;
+pub mod data_panel;
+pub mod dialogs;
+pub mod plot_panel;
+pub mod predictions_panel;
+pub mod settings;
+pub mod status_bar;
+pub mod textures;
+pub mod train_panel;
+
+pub use app::VisionApp;
+
+/// Opens the visionlab window and runs until it is closed.
+pub fn run() -> eframe::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("visionlab")
+            .with_app_id("visionlab")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "visionlab",
+        options,
+        Box::new(|cc| {
+            let settings = settings::Settings::load(cc.storage);
+            Ok(Box::new(
+                VisionApp::from_settings(settings).inspect_on_start(),
+            ))
+        }),
+    )
+}

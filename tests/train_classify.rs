@@ -1,0 +1,280 @@
+//! The classification training job on the CPU: accuracy, pause/resume, stop/save/resume,
+//! failures reported as events.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use visionlab::train::checkpoint;
+use visionlab::train::engine::{self, JobHandle};
+use visionlab::train::protocol::{
+    Command, DataSpec, DeviceChoice, Event, FinishReason, ModelKind, OptimizerKind, TrainConfig,
+};
+
+const TIMEOUT: Duration = Duration::from_secs(300);
+
+fn shapes(count: usize) -> TrainConfig {
+    TrainConfig {
+        data: DataSpec::Shapes { count, seed: 3 },
+        device: DeviceChoice::Cpu,
+        ..TrainConfig::default()
+    }
+}
+
+/// Waits for the first event that `pick` accepts; fails on `Failed` or timeout.
+fn wait_for<T>(job: &JobHandle, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match job.events().recv_timeout(left) {
+            Ok(Event::Failed(message)) => panic!("job failed: {message}"),
+            Ok(event) => {
+                if let Some(found) = pick(&event) {
+                    return found;
+                }
+            }
+            Err(e) => panic!("no expected event: {e}"),
+        }
+    }
+}
+
+#[test]
+fn convnet_learns_shapes_to_90_percent() {
+    let config = TrainConfig {
+        epochs: 12,
+        batch_size: 32,
+        ..shapes(4000)
+    };
+    let epochs = engine::train_blocking(config).expect("training runs");
+    let last = epochs.last().expect("epochs ran");
+    eprintln!("shapes convnet: {epochs:#?}");
+    assert!(
+        last.val_accuracy >= 0.90,
+        "validation accuracy {:.3} < 0.90",
+        last.val_accuracy
+    );
+    assert!(last.train_loss < epochs[0].train_loss);
+}
+
+#[test]
+fn resnet_with_sgd_trains() {
+    let config = TrainConfig {
+        model: ModelKind::ResNet,
+        optimizer: OptimizerKind::Sgd,
+        learning_rate: 0.05,
+        epochs: 2,
+        ..shapes(160)
+    };
+    let epochs = engine::train_blocking(config).expect("training runs");
+    assert_eq!(epochs.len(), 2);
+    assert!(epochs.iter().all(|e| e.train_loss.is_finite()));
+}
+
+#[test]
+fn pause_stops_steps_and_resume_continues_from_the_same_step() {
+    let job = engine::spawn_training(
+        TrainConfig {
+            epochs: 50,
+            batch_size: 16,
+            ..shapes(400)
+        },
+        engine::no_waker(),
+    );
+    wait_for(&job, |e| {
+        matches!(e, Event::Step { step: 3, .. }).then_some(())
+    });
+    assert!(job.send(Command::Pause));
+    let mut last_step = 0;
+    let paused_at = wait_for(&job, |e| match e {
+        Event::Step { step, .. } => {
+            last_step = *step;
+            None
+        }
+        Event::Paused { step } => Some(*step),
+        _ => None,
+    });
+    assert!(paused_at >= 3);
+    assert!(last_step <= paused_at);
+    std::thread::sleep(Duration::from_millis(800));
+    while let Some(event) = job.try_recv() {
+        assert!(
+            !matches!(event, Event::Step { .. }),
+            "a step ran while paused: {event:?}"
+        );
+    }
+    assert!(job.send(Command::Resume));
+    wait_for(&job, |e| matches!(e, Event::Resumed).then_some(()));
+    let next = wait_for(&job, |e| match e {
+        Event::Step { step, .. } => Some(*step),
+        _ => None,
+    });
+    assert_eq!(next, paused_at + 1);
+    job.send(Command::Stop);
+    let reason = wait_for(&job, |e| match e {
+        Event::Finished(r) => Some(*r),
+        _ => None,
+    });
+    assert_eq!(reason, FinishReason::Stopped);
+}
+
+#[test]
+fn stop_save_load_resume_continues_the_loss_curve() {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join("run.vlck");
+    let config = TrainConfig {
+        epochs: 5,
+        batch_size: 32,
+        ..shapes(4000)
+    };
+    let job = engine::spawn_training(config.clone(), engine::no_waker());
+    // Four whole epochs, then a few steps into the fifth, then stop.
+    wait_for(&job, |e| {
+        matches!(e, Event::Epoch(s) if s.epoch == 4).then_some(())
+    });
+    let mut losses = Vec::new();
+    let stopped_at = wait_for(&job, |e| match e {
+        Event::Step { step, loss, .. } => {
+            losses.push(*loss);
+            (losses.len() == 3).then_some(*step)
+        }
+        _ => None,
+    });
+    job.send(Command::Stop);
+    let mut last_step = stopped_at;
+    wait_for(&job, |e| match e {
+        Event::Step { step, loss, .. } => {
+            last_step = *step;
+            losses.push(*loss);
+            None
+        }
+        Event::Finished(reason) => {
+            assert_eq!(*reason, FinishReason::Stopped);
+            Some(())
+        }
+        _ => None,
+    });
+    job.send(Command::SaveCheckpoint(path.clone()));
+    wait_for(&job, |e| match e {
+        Event::CheckpointSaved(p) => Some(p.clone()),
+        Event::CheckpointFailed(m) => panic!("{m}"),
+        _ => None,
+    });
+    drop(job);
+
+    let saved = checkpoint::load(&path).expect("checkpoint loads");
+    assert_eq!(saved.meta.step, last_step);
+    assert_eq!(saved.meta.epochs_done, 4);
+    assert_eq!(saved.meta.step_losses.len() as u64, last_step);
+
+    let resumed = engine::spawn_training(
+        TrainConfig {
+            resume_from: Some(path),
+            ..config
+        },
+        engine::no_waker(),
+    );
+    let (first_step, first_loss) = wait_for(&resumed, |e| match e {
+        Event::Step {
+            step, loss, epoch, ..
+        } => {
+            assert_eq!(*epoch, 5, "resumes inside the fifth epoch");
+            Some((*step, *loss))
+        }
+        _ => None,
+    });
+    assert_eq!(first_step, last_step + 1, "the step count continues");
+    // A fresh model starts near ln(5) ≈ 1.61; a resumed one where the curve left off.
+    let before = losses.iter().sum::<f32>() / losses.len() as f32;
+    assert!(
+        first_loss < 1.3 && first_loss < before * 2.0,
+        "resumed loss {first_loss} does not continue the curve (was {before})"
+    );
+    let reason = wait_for(&resumed, |e| match e {
+        Event::Finished(r) => Some(*r),
+        _ => None,
+    });
+    assert_eq!(reason, FinishReason::Completed);
+}
+
+#[test]
+fn a_panicking_job_is_reported_as_failed() {
+    let job = engine::spawn_job("boom", engine::no_waker(), |_, _| {
+        panic!("deliberate test panic")
+    });
+    let event = job.events().recv_timeout(TIMEOUT).expect("an event");
+    match event {
+        Event::Failed(message) => assert!(message.contains("deliberate test panic")),
+        other => panic!("expected Failed, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_missing_folder_fails_with_its_name() {
+    let job = engine::spawn_training(
+        TrainConfig {
+            data: DataSpec::Folder("/no/such/visionlab-folder".into()),
+            device: DeviceChoice::Cpu,
+            ..TrainConfig::default()
+        },
+        engine::no_waker(),
+    );
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        match job.events().recv_timeout(deadline - Instant::now()) {
+            Ok(Event::Failed(message)) => {
+                assert!(message.contains("/no/such/visionlab-folder"), "{message}");
+                break;
+            }
+            Ok(_) => {}
+            Err(e) => panic!("no Failed event: {e}"),
+        }
+    }
+}
+
+#[test]
+fn a_checkpoint_for_other_classes_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("five.vlck");
+    let job = engine::spawn_training(
+        TrainConfig {
+            epochs: 1,
+            ..shapes(100)
+        },
+        engine::no_waker(),
+    );
+    wait_for(&job, |e| matches!(e, Event::Finished(_)).then_some(()));
+    job.send(Command::SaveCheckpoint(path.clone()));
+    wait_for(&job, |e| {
+        matches!(e, Event::CheckpointSaved(_)).then_some(())
+    });
+    drop(job);
+
+    // A two-class folder cannot continue a five-class run.
+    let data = dir.path().join("two");
+    for class in ["a", "b"] {
+        std::fs::create_dir_all(data.join(class)).unwrap();
+        for i in 0..4 {
+            let img = image::RgbImage::from_pixel(32, 32, image::Rgb([i * 40, 0, 0]));
+            img.save(data.join(class).join(format!("{i}.png"))).unwrap();
+        }
+    }
+    let job = engine::spawn_training(
+        TrainConfig {
+            data: DataSpec::Folder(data),
+            resume_from: Some(path),
+            device: DeviceChoice::Cpu,
+            ..TrainConfig::default()
+        },
+        engine::no_waker(),
+    );
+    let message = loop {
+        match job.events().recv_timeout(TIMEOUT) {
+            Ok(Event::Failed(m)) => break m,
+            Ok(_) => {}
+            Err(e) => panic!("no Failed event: {e}"),
+        }
+    };
+    assert!(
+        message.contains("five.vlck") && message.contains("classes"),
+        "{message}"
+    );
+}
