@@ -123,7 +123,7 @@ struct TrainArgs {
     #[arg(long, default_value_t = 12)]
     epochs: usize,
     /// Images per step.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 16)]
     batch: usize,
     /// Learning rate (default: 0.002 for Adam, 0.01 for SGD).
     #[arg(long)]
@@ -146,9 +146,12 @@ struct TrainArgs {
     /// Seed for split, shuffling and initialisation.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Turn off random flips and shifts.
+    /// Turn off random shifts.
     #[arg(long)]
     no_augment: bool,
+    /// Also mirror training images left–right at random (photos, shapes; not digits).
+    #[arg(long)]
+    flip: bool,
     /// Continue from a checkpoint.
     #[arg(long)]
     resume: Option<PathBuf>,
@@ -284,6 +287,7 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
         val_fraction: args.val_fraction,
         seed: args.seed,
         augment: !args.no_augment,
+        flip: args.flip,
         device: args.device,
         resume_from: args.resume.clone(),
     };

@@ -72,8 +72,34 @@ fn wait_until(
     }
 }
 
+/// Scrolls the widget into view and waits until it has stopped moving (the scroll
+/// starts a frame or two later and may animate).
+fn scroll_into_view(harness: &mut Harness<'_, VisionApp>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    let mut last = None;
+    let mut still_frames = 0;
+    for _ in 0..120 {
+        harness.step();
+        let rect = harness.get_by_label(label).rect();
+        if last == Some(rect) {
+            still_frames += 1;
+            if still_frames >= 5 {
+                return;
+            }
+        } else {
+            still_frames = 0;
+        }
+        last = Some(rect);
+    }
+}
+
+/// Clicks a button by its label like a user would: scrolled into view, after letting the
+/// layout settle (a panel that just grew moves its widgets on the next frame).
 fn click(harness: &mut Harness<'_, VisionApp>, button: &str) {
+    harness.step();
+    harness.step();
     assert!(is_enabled(harness, button), "{button} should be enabled");
+    scroll_into_view(harness, button);
     harness.get_by_label(button).click();
     harness.step();
     harness.step();
@@ -179,4 +205,56 @@ fn pause_resume_and_stop() {
     });
     assert!(is_enabled(&harness, "Start"));
     assert!(harness.state().status().error.is_none());
+}
+
+#[test]
+fn save_then_resume_keeps_the_curve() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("run.vlck");
+    let mut harness = harness(VisionApp::with_config(TrainConfig {
+        epochs: 500,
+        ..small_config()
+    }));
+
+    click(&mut harness, "Start");
+    wait_until(&mut harness, "the first steps", |h| {
+        number_after(h, "Steps: ").is_some_and(|n| n > 0)
+    });
+    click(&mut harness, "Pause");
+    wait_until(&mut harness, "the pause", |h| {
+        has_label_containing(h, "Paused at step ")
+    });
+
+    scroll_into_view(&mut harness, "Path:");
+    let field = harness.get_by_label("Path:");
+    field.focus();
+    field.type_text(&path.display().to_string());
+    harness.step();
+    click(&mut harness, "Save to path");
+    wait_until(&mut harness, "the saved checkpoint", |h| {
+        has_label_containing(h, "Last saved: ")
+    });
+    let saved_at = number_after(&harness, "(step ").expect("the saved step is shown");
+    assert!(path.is_file(), "the checkpoint file exists");
+
+    click(&mut harness, "Stop");
+    wait_until(&mut harness, "the stop", |h| {
+        h.query_by_label("Stopped").is_some()
+    });
+
+    click(&mut harness, "Resume from path");
+    wait_until(&mut harness, "steps after the checkpoint", |h| {
+        h.state().classify().curves.last_step() > saved_at as u64
+    });
+    // The curve of the first run is kept up to the checkpoint and continues from there.
+    let curves = &harness.state().classify().curves;
+    assert_eq!(curves.steps().first().map(|p| p[0]), Some(1.0));
+    assert!(
+        curves
+            .steps()
+            .windows(2)
+            .all(|pair| pair[0][0] < pair[1][0]),
+        "steps increase without a gap back"
+    );
+    click(&mut harness, "Stop");
 }

@@ -8,6 +8,40 @@ use rand::{Rng, RngExt};
 
 use super::Image;
 
+/// Which random changes training images get. Horizontal flips suit photos and shapes but
+/// not digits or text (a mirrored "2" is no "2"), so they are a separate choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Policy {
+    /// Random shifts of up to an eighth of the side ("random crop" with reflection).
+    pub shift: bool,
+    /// Random left–right mirroring.
+    pub flip: bool,
+}
+
+impl Policy {
+    /// No augmentation.
+    pub const OFF: Policy = Policy {
+        shift: false,
+        flip: false,
+    };
+
+    /// True when nothing is changed.
+    pub fn is_off(&self) -> bool {
+        !self.shift && !self.flip
+    }
+
+    /// Draws one augmentation under this policy.
+    pub fn draw(&self, rng: &mut impl Rng, width: u32, height: u32) -> Augmentation {
+        let mut a = Augmentation::random(rng, width, height);
+        a.flip &= self.flip;
+        if !self.shift {
+            a.dx = 0;
+            a.dy = 0;
+        }
+        a
+    }
+}
+
 /// One random augmentation: a flip and a shift.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Augmentation {

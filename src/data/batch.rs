@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
-use super::augment::Augmentation;
+use super::augment::Policy;
 use super::{Image, LabeledImage};
 
 /// Batches the loader thread may have ready ahead of the consumer.
@@ -152,7 +152,7 @@ pub fn make_batch(
     items: &[LabeledImage],
     indices: &[usize],
     norm: &Normalization,
-    mut augment_rng: Option<&mut StdRng>,
+    mut augment: Option<(&mut StdRng, Policy)>,
 ) -> Batch {
     let picked: Vec<usize> = indices
         .iter()
@@ -176,12 +176,12 @@ pub fn make_batch(
     let mut labels = Vec::with_capacity(picked.len());
     for &i in &picked {
         let item = &items[i];
-        let values = match augment_rng.as_deref_mut() {
-            Some(rng) => {
-                let aug = Augmentation::random(rng, item.image.width, item.image.height);
+        let values = match augment.as_mut() {
+            Some((rng, policy)) if !policy.is_off() => {
+                let aug = policy.draw(&mut **rng, item.image.width, item.image.height);
                 norm.write_chw(&aug.apply(&item.image), c, h, w)
             }
-            None => norm.write_chw(&item.image, c, h, w),
+            _ => norm.write_chw(&item.image, c, h, w),
         };
         images.extend_from_slice(&values);
         labels.push(item.label as i64);
@@ -214,7 +214,7 @@ impl Loader {
         batch_size: usize,
         norm: Normalization,
         shuffle: bool,
-        augment: bool,
+        augment: Policy,
         seed: u64,
     ) -> Loader {
         let batch_size = batch_size.max(1);
@@ -234,7 +234,7 @@ impl Loader {
                     if thread_stop.load(Ordering::Relaxed) {
                         return;
                     }
-                    let rng = if augment { Some(&mut aug_rng) } else { None };
+                    let rng = (!augment.is_off()).then_some((&mut aug_rng, augment));
                     let batch = make_batch(&items, chunk, &norm, rng);
                     if tx.send(batch).is_err() {
                         return;
@@ -374,7 +374,18 @@ mod tests {
         let its = items(4);
         let norm = Normalization::from_images(&its, 3);
         let mut rng = StdRng::seed_from_u64(0);
-        let b = make_batch(&its, &[0, 1, 2, 3], &norm, Some(&mut rng));
+        let b = make_batch(
+            &its,
+            &[0, 1, 2, 3],
+            &norm,
+            Some((
+                &mut rng,
+                Policy {
+                    shift: true,
+                    flip: true,
+                },
+            )),
+        );
         assert_eq!(b.shape, [4, 3, 3, 4]);
         assert_eq!(b.images.len(), 4 * 36);
     }
@@ -383,7 +394,7 @@ mod tests {
     fn loader_covers_epoch_once() {
         let its = Arc::new(items(23));
         let norm = Normalization::identity(3);
-        let loader = Loader::new(Arc::clone(&its), 5, norm.clone(), true, false, 7);
+        let loader = Loader::new(Arc::clone(&its), 5, norm.clone(), true, Policy::OFF, 7);
         assert_eq!(loader.num_batches(), 5);
         let batches: Vec<Batch> = loader.collect();
         assert_eq!(batches.len(), 5);
@@ -394,11 +405,12 @@ mod tests {
         assert_eq!(seen, (0..23).collect::<Vec<_>>());
         assert_ne!(order, (0..23).collect::<Vec<_>>());
         // Same seed, same order; no shuffle, natural order.
-        let again: Vec<usize> = Loader::new(Arc::clone(&its), 5, norm.clone(), true, false, 7)
-            .flat_map(|b| b.indices)
-            .collect();
+        let again: Vec<usize> =
+            Loader::new(Arc::clone(&its), 5, norm.clone(), true, Policy::OFF, 7)
+                .flat_map(|b| b.indices)
+                .collect();
         assert_eq!(again, order);
-        let plain: Vec<usize> = Loader::new(its, 5, norm, false, false, 7)
+        let plain: Vec<usize> = Loader::new(its, 5, norm, false, Policy::OFF, 7)
             .flat_map(|b| b.indices)
             .collect();
         assert_eq!(plain, (0..23).collect::<Vec<_>>());
@@ -407,7 +419,17 @@ mod tests {
     #[test]
     fn dropping_loader_stops_thread() {
         let its = Arc::new(items(1000));
-        let mut loader = Loader::new(its, 1, Normalization::identity(3), false, true, 1);
+        let mut loader = Loader::new(
+            its,
+            1,
+            Normalization::identity(3),
+            false,
+            Policy {
+                shift: true,
+                flip: true,
+            },
+            1,
+        );
         assert!(loader.next().is_some());
         let start = std::time::Instant::now();
         drop(loader);

@@ -45,6 +45,8 @@ pub enum ModelError {
 }
 
 /// An image classifier: any of the models, chosen at run time.
+// One model exists per run, so the variants' size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum Classifier {
     /// The seed's LeNet-style ConvNet.

@@ -94,8 +94,8 @@ impl UNet {
         width: usize,
         device: &Device,
     ) -> Result<Self, ModelError> {
-        if input.height % Self::SIDE_MULTIPLE != 0
-            || input.width % Self::SIDE_MULTIPLE != 0
+        if !input.height.is_multiple_of(Self::SIDE_MULTIPLE)
+            || !input.width.is_multiple_of(Self::SIDE_MULTIPLE)
             || input.height < Self::SIDE_MULTIPLE
             || input.width < Self::SIDE_MULTIPLE
         {

@@ -16,6 +16,7 @@ use burn::optim::{
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
+use crate::data::augment::Policy;
 use crate::data::batch::{Batch, Loader, Normalization};
 use crate::data::image_folder::{self, FolderOptions};
 use crate::data::{ClassificationSet, LabeledImage, shapes};
@@ -227,7 +228,14 @@ pub fn evaluate(
     let loss_fn = CrossEntropyLossConfig::new().init(device);
     let mut running = Running::default();
     let mut predictions = Vec::with_capacity(items.len());
-    for batch in Loader::new(items.clone(), batch_size, norm.clone(), false, false, 0) {
+    for batch in Loader::new(
+        items.clone(),
+        batch_size,
+        norm.clone(),
+        false,
+        Policy::OFF,
+        0,
+    ) {
         let truth: Vec<usize> = batch.labels.iter().map(|&l| l as usize).collect();
         let (x, y) = batch_tensors(batch, device);
         let logits = model.forward(x);
@@ -285,6 +293,8 @@ struct Trainer {
 impl Trainer {
     fn prepare(mut config: TrainConfig, out: &Outbox) -> anyhow::Result<Self> {
         let selected = device::select(config.device)?;
+        // Seeds weight initialisation (the split, shuffles and augmentation have their own).
+        selected.device.seed(config.seed);
         out.send(Event::Device(selected.description.clone()));
         let resumed = match &config.resume_from {
             Some(path) => {
@@ -372,6 +382,15 @@ impl Trainer {
         Ok(trainer)
     }
 
+    /// The learning rate for the next step: cosine decay from the configured rate to 5 % of
+    /// it over the epoch budget (a larger budget stretches the schedule).
+    fn learning_rate(&self, steps_per_epoch: u64) -> f64 {
+        let total = (self.config.epochs as u64 * steps_per_epoch).max(1) as f64;
+        let progress = (self.step as f64 / total).min(1.0);
+        let cosine = 0.5 * (1.0 + (std::f64::consts::PI * progress).cos());
+        self.config.learning_rate * (0.05 + 0.95 * cosine)
+    }
+
     fn steps_per_epoch(&self) -> u64 {
         self.train.len().div_ceil(self.config.batch_size) as u64
     }
@@ -418,7 +437,10 @@ impl Trainer {
                 self.config.batch_size,
                 self.norm.clone(),
                 true,
-                self.config.augment,
+                Policy {
+                    shift: self.config.augment,
+                    flip: self.config.flip,
+                },
                 self.config.seed.wrapping_add(epoch as u64),
             );
             for batch in loader.skip(skip) {
@@ -448,9 +470,8 @@ impl Trainer {
                     .count();
                 running.add(loss_value, correct, truth.len());
                 let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-                self.model = self
-                    .optim
-                    .step(self.config.learning_rate, self.model.clone(), grads);
+                let lr = self.learning_rate(steps_per_epoch);
+                self.model = self.optim.step(lr, self.model.clone(), grads);
                 self.step += 1;
                 self.batches_into_epoch += 1;
                 self.step_losses.push((self.step, loss_value));

@@ -131,8 +131,11 @@ pub struct TrainConfig {
     pub val_fraction: f32,
     /// Seed for the split, shuffling, augmentation and initialisation.
     pub seed: u64,
-    /// Random flips and shifts on training images.
+    /// Random shifts of training images.
     pub augment: bool,
+    /// Random horizontal flips of training images (off for digits and text).
+    #[serde(default)]
+    pub flip: bool,
     /// Where tensors run.
     pub device: DeviceChoice,
     /// Continue from this checkpoint (weights, optimizer state, curves).
@@ -146,12 +149,13 @@ impl Default for TrainConfig {
             model: ModelKind::ConvNet,
             optimizer: OptimizerKind::Adam,
             learning_rate: 2e-3,
-            batch_size: 32,
-            epochs: 12,
+            batch_size: 16,
+            epochs: 10,
             image_size: None,
             val_fraction: 0.2,
             seed: 42,
             augment: true,
+            flip: true,
             device: DeviceChoice::Cpu,
             resume_from: None,
         }
