@@ -128,11 +128,15 @@ fn settings(ui: &mut Ui, state: &mut ClassifyState, status: &mut Status) {
             ui.end_row();
 
             let label = ui.label("Augmentation");
-            ui.add_enabled(
-                editable,
-                egui::Checkbox::new(&mut config.augment, "flips and shifts"),
-            )
-            .labelled_by(label.id);
+            ui.horizontal(|ui| {
+                ui.add_enabled(
+                    editable,
+                    egui::Checkbox::new(&mut config.augment, "shifts"),
+                )
+                .labelled_by(label.id);
+                ui.add_enabled(editable, egui::Checkbox::new(&mut config.flip, "flips"))
+                    .on_hover_text("Mirror left–right at random: right for photos and shapes, wrong for digits and text");
+            });
             ui.end_row();
 
             let label = ui.label("Device");
