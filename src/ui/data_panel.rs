@@ -25,12 +25,13 @@ pub fn show(
     ui.heading("Data");
     let editable = state.can_edit();
     ui.add_enabled_ui(editable, |ui| choose(ui, state, status));
-    let fixed = if editable {
-        ""
+    let selected = format!("Selected: {}", state.config.data.describe());
+    if editable {
+        ui.label(selected);
     } else {
-        " (fixed while a run is in progress)"
-    };
-    ui.label(format!("Selected: {}{fixed}", state.config.data.describe()));
+        ui.label(format!("{selected} 🔒"))
+            .on_hover_text("The dataset is fixed while a run is in progress");
+    }
     if let Some((done, total)) = state.inspect_loading {
         let fraction = if total == 0 {
             0.0

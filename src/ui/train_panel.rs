@@ -127,15 +127,16 @@ fn settings(ui: &mut Ui, state: &mut ClassifyState, status: &mut Status) {
             });
             ui.end_row();
 
-            let label = ui.label("Augmentation");
+            // Each checkbox is named by its own text ("shifts", "flips").
+            ui.label("Augmentation");
             ui.horizontal(|ui| {
-                ui.add_enabled(
-                    editable,
-                    egui::Checkbox::new(&mut config.augment, "shifts"),
-                )
-                .labelled_by(label.id);
+                ui.add_enabled(editable, egui::Checkbox::new(&mut config.augment, "shifts"))
+                    .on_hover_text("Shift training images by a few pixels at random");
                 ui.add_enabled(editable, egui::Checkbox::new(&mut config.flip, "flips"))
-                    .on_hover_text("Mirror left–right at random: right for photos and shapes, wrong for digits and text");
+                    .on_hover_text(
+                        "Mirror left–right at random: right for photos and shapes, \
+                         wrong for digits and text",
+                    );
             });
             ui.end_row();
 
