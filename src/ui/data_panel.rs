@@ -29,7 +29,7 @@ pub fn show(
     if editable {
         ui.label(selected);
     } else {
-        ui.label(format!("{selected} 🔒"))
+        ui.label(format!("{selected} (locked)"))
             .on_hover_text("The dataset is fixed while a run is in progress");
     }
     if let Some((done, total)) = state.inspect_loading {
