@@ -317,7 +317,7 @@ fn list(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
 fn unreadable(path: &Path, source: std::io::Error) -> DataError {
     DataError::UnreadableFolder {
         path: path.to_path_buf(),
-        source,
+        error: source,
     }
 }
 

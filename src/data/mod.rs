@@ -107,12 +107,12 @@ impl ClassificationSet {
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
     /// The folder does not exist or cannot be listed.
-    #[error("cannot read folder {path}: {source}")]
+    #[error("cannot read folder {path}: {error}")]
     UnreadableFolder {
         /// The folder.
         path: PathBuf,
-        /// The OS error.
-        source: std::io::Error,
+        /// The OS error (part of the message, not a separate cause, so it is said once).
+        error: std::io::Error,
     },
     /// The folder has no class sub-folders with images.
     #[error(
