@@ -234,8 +234,7 @@ impl Loader {
                     if thread_stop.load(Ordering::Relaxed) {
                         return;
                     }
-                    let rng = (!augment.is_off()).then_some((&mut aug_rng, augment));
-                    let batch = make_batch(&items, chunk, &norm, rng);
+                    let batch = make_batch(&items, chunk, &norm, Some((&mut aug_rng, augment)));
                     if tx.send(batch).is_err() {
                         return;
                     }

@@ -314,10 +314,10 @@ fn list(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     Ok((dirs, files))
 }
 
-fn unreadable(path: &Path, source: std::io::Error) -> DataError {
+fn unreadable(path: &Path, error: std::io::Error) -> DataError {
     DataError::UnreadableFolder {
         path: path.to_path_buf(),
-        error: source,
+        error,
     }
 }
 
