@@ -4,16 +4,18 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 
 use anyhow::{Context, bail};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use visionlab::data::{mnist, shapes};
+use visionlab::data::{masks, mnist, shapes};
 use visionlab::device;
 use visionlab::tasks::classify::{self, Trained};
+use visionlab::tasks::segment;
 use visionlab::train::engine::{self, Outbox};
 use visionlab::train::protocol::{
-    Command, DataSpec, DeviceChoice, Event, FinishReason, ModelKind, OptimizerKind, TrainConfig,
+    Command, DataSpec, DeviceChoice, EpochSummary, Event, FinishReason, ModelKind, OptimizerKind,
+    SegmentationSummary, Task, TrainConfig,
 };
 
 /// A workbench for computer-vision experiments. Without a subcommand it opens the window.
@@ -43,11 +45,17 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Classify image files with a checkpoint.
+    /// Classify image files with a checkpoint, or (--task segment) write their masks.
     Predict {
+        /// What the checkpoint does.
+        #[arg(long, value_enum, default_value = "classify")]
+        task: Task,
         /// The checkpoint (.vlck).
         #[arg(long)]
         model: PathBuf,
+        /// Where masks and overlays are written (segment).
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Image files.
         #[arg(required = true)]
         images: Vec<PathBuf>,
@@ -72,8 +80,12 @@ enum Cmd {
 
 #[derive(Subcommand, Debug)]
 enum DatasetCmd {
-    /// The built-in synthetic shapes, as an ImageFolder with train/ and test/.
+    /// The built-in synthetic shapes: an ImageFolder with train/ and test/ (classify), or
+    /// images/ + masks/ + classes.txt (segment).
     Shapes {
+        /// Which task's format to write.
+        #[arg(long, value_enum, default_value = "classify")]
+        task: Task,
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
@@ -100,12 +112,6 @@ enum DatasetCmd {
         #[arg(long, default_value_t = 0.2)]
         test_fraction: f32,
     },
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum Task {
-    /// Image classification.
-    Classify,
 }
 
 #[derive(clap::Args, Debug)]
@@ -158,6 +164,9 @@ struct TrainArgs {
     /// Write the final checkpoint here (atomically).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Channels of the U-Net's first stage (segmentation).
+    #[arg(long, default_value_t = 8)]
+    unet_width: usize,
     /// One JSON object per epoch on stdout instead of a progress bar.
     #[arg(long)]
     json: bool,
@@ -205,11 +214,46 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Cmd::Predict {
+            task: Task::Segment,
+            model,
+            out,
+            images,
+            device,
+            json,
+            ..
+        }) => {
+            let Some(out) = out else {
+                bail!("segmentation writes mask files: give --out DIR");
+            };
+            let selected = device::select(device)?;
+            let trained = segment::TrainedSegmenter::load(&model, &selected)?;
+            for file in segment::predict_files(&trained, &images, &out)? {
+                if json {
+                    println!("{}", serde_json::to_string(&file)?);
+                } else {
+                    let present: Vec<String> = file
+                        .class_fractions
+                        .iter()
+                        .filter(|(_, f)| *f > 0.0)
+                        .map(|(c, f)| format!("{c} {:.1} %", f * 100.0))
+                        .collect();
+                    println!(
+                        "{} → {} ({})",
+                        file.image.display(),
+                        file.mask.display(),
+                        present.join(", ")
+                    );
+                }
+            }
+            Ok(())
+        }
+        Some(Cmd::Predict {
             model,
             images,
             top,
             device,
             json,
+            ..
         }) => {
             let selected = device::select(device)?;
             let trained = Trained::load(&model, &selected)?;
@@ -228,6 +272,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Cmd::Dataset(DatasetCmd::Shapes {
+            task,
             out,
             count,
             size,
@@ -236,7 +281,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if size < 8 {
                 bail!("--size must be at least 8");
             }
-            let n = shapes::write_image_folder(&out, count, size, seed)?;
+            let n = match task {
+                Task::Classify => shapes::write_image_folder(&out, count, size, seed)?,
+                Task::Segment => masks::write_shapes(&out, count, size, seed)?,
+            };
             println!("wrote {n} images to {}", out.display());
             Ok(())
         }
@@ -271,12 +319,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn train(args: TrainArgs) -> anyhow::Result<()> {
-    let Task::Classify = args.task;
     let learning_rate = args.lr.unwrap_or(match args.optimizer {
         OptimizerKind::Adam => 2e-3,
         OptimizerKind::Sgd => 1e-2,
     });
     let config = TrainConfig {
+        task: args.task,
         data: data_spec(&args.data, args.count),
         model: args.model,
         optimizer: args.optimizer,
@@ -290,6 +338,7 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
         flip: args.flip,
         device: args.device,
         resume_from: args.resume.clone(),
+        unet_width: args.unet_width,
     };
     let job = engine::spawn_training(config, engine::no_waker());
     let bar = if args.json {
@@ -306,17 +355,19 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
         bar
     };
     let mut reason = None;
+    // A segmentation epoch is printed once its metrics arrive.
+    let mut pending: Option<EpochSummary> = None;
     for event in job.events().iter() {
         match event {
             Event::Device(d) => bar.println(format!("device: {d}")),
             Event::Log(line) => bar.println(line),
             Event::Dataset(s) => {
-                let total: usize = s.train_counts.iter().sum();
-                let val: usize = s.val_counts.iter().sum();
                 let msg = format!(
-                    "data: {} — {} classes, {total} train / {val} val images, input {}×{}×{}",
+                    "data: {} — {} classes, {} train / {} val images, input {}×{}×{}",
                     s.source,
                     s.classes.len(),
+                    s.train_images,
+                    s.val_images,
                     s.input_shape[0],
                     s.input_shape[1],
                     s.input_shape[2]
@@ -344,29 +395,11 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
                 bar.set_prefix(format!("epoch {epoch}/{}", args.epochs));
                 bar.set_message(format!("loss {loss:.4}"));
             }
-            Event::Epoch(e) => {
-                if args.json {
-                    println!(
-                        "{}",
-                        json!({
-                            "epoch": e.epoch,
-                            "train_loss": e.train_loss,
-                            "train_accuracy": e.train_accuracy,
-                            "val_loss": e.val_loss,
-                            "val_accuracy": e.val_accuracy,
-                            "seconds": e.seconds,
-                        })
-                    );
-                } else {
-                    bar.println(format!(
-                        "epoch {}: train loss {:.4} acc {:.2} % | val loss {:.4} acc {:.2} % | {:.1} s",
-                        e.epoch,
-                        e.train_loss,
-                        e.train_accuracy * 100.0,
-                        e.val_loss,
-                        e.val_accuracy * 100.0,
-                        e.seconds
-                    ));
+            Event::Epoch(e) if args.task == Task::Segment => pending = Some(e),
+            Event::Epoch(e) => print_epoch(&bar, args.json, &e, None),
+            Event::Segmentation(m) => {
+                if let Some(e) = pending.take() {
+                    print_epoch(&bar, args.json, &e, Some(&m));
                 }
             }
             Event::Finished(r) => {
@@ -399,4 +432,43 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
         Some(FinishReason::Completed | FinishReason::Stopped) => Ok(()),
         None => bail!("the training job ended unexpectedly"),
     }
+}
+
+/// Prints one epoch: a JSON line, or a line above the progress bar.
+fn print_epoch(
+    bar: &ProgressBar,
+    json: bool,
+    e: &EpochSummary,
+    segmentation: Option<&SegmentationSummary>,
+) {
+    if json {
+        let mut line = json!({
+            "epoch": e.epoch,
+            "train_loss": e.train_loss,
+            "train_accuracy": e.train_accuracy,
+            "val_loss": e.val_loss,
+            "val_accuracy": e.val_accuracy,
+            "seconds": e.seconds,
+        });
+        if let (Some(m), Some(object)) = (segmentation, line.as_object_mut()) {
+            object.insert("val_miou".into(), json!(m.mean_iou));
+            object.insert("val_pixel_accuracy".into(), json!(m.pixel_accuracy));
+            object.insert("val_class_iou".into(), json!(m.class_iou));
+        }
+        println!("{line}");
+        return;
+    }
+    let mut text = format!(
+        "epoch {}: train loss {:.4} acc {:.2} % | val loss {:.4} acc {:.2} %",
+        e.epoch,
+        e.train_loss,
+        e.train_accuracy * 100.0,
+        e.val_loss,
+        e.val_accuracy * 100.0,
+    );
+    if let Some(m) = segmentation {
+        text.push_str(&format!(" | val mIoU {:.3}", m.mean_iou));
+    }
+    text.push_str(&format!(" | {:.1} s", e.seconds));
+    bar.println(text);
 }

@@ -85,6 +85,27 @@ impl Augmentation {
         self.apply_raw(mask, width, height, 1)
     }
 
+    /// Like [`Augmentation::apply_mask`], but pixels whose source lies outside the mask
+    /// (the reflected border a shift brings in) get `fill` — for segmentation, the ignore
+    /// value, so mirrored copies of objects at the border are not learned as objects.
+    pub fn apply_mask_padded(&self, mask: &[u8], width: u32, height: u32, fill: u8) -> Vec<u8> {
+        let mut out = self.apply_raw(mask, width, height, 1);
+        if out.len() != width as usize * height as usize {
+            return out;
+        }
+        let (w, h) = (i64::from(width), i64::from(height));
+        for y in 0..h {
+            let outside_y = !(0..h).contains(&(y + i64::from(self.dy)));
+            for x in 0..w {
+                let fx = if self.flip { w - 1 - x } else { x };
+                if outside_y || !(0..w).contains(&(fx + i64::from(self.dx))) {
+                    out[(y * w + x) as usize] = fill;
+                }
+            }
+        }
+        out
+    }
+
     fn apply_raw(&self, src: &[u8], width: u32, height: u32, channels: usize) -> Vec<u8> {
         let (w, h) = (width as i64, height as i64);
         let expected = width as usize * height as usize * channels;
@@ -212,6 +233,23 @@ mod tests {
             flips += a.flip as usize;
         }
         assert!((60..140).contains(&flips));
+    }
+
+    #[test]
+    fn padded_masks_ignore_what_the_shift_brings_in() {
+        let a = Augmentation {
+            flip: false,
+            dx: 1,
+            dy: -1,
+        };
+        // 3×2 mask; output (x, y) reads (x + 1, y − 1).
+        let mask = [1, 2, 3, 4, 5, 6];
+        assert_eq!(
+            a.apply_mask_padded(&mask, 3, 2, 255),
+            vec![255, 255, 255, 2, 3, 255]
+        );
+        let none = Augmentation::default();
+        assert_eq!(none.apply_mask_padded(&mask, 3, 2, 255), mask.to_vec());
     }
 
     #[test]

@@ -42,12 +42,16 @@ impl Normalization {
     /// Measures mean and standard deviation per channel over all pixels of `items`.
     /// A grey image counts towards every channel; with no pixels it is the identity.
     pub fn from_images(items: &[LabeledImage], channels: u32) -> Self {
+        Self::from_pixels(items.iter().map(|item| &item.image), channels)
+    }
+
+    /// Like [`Normalization::from_images`], over any images.
+    pub fn from_pixels<'a>(images: impl IntoIterator<Item = &'a Image>, channels: u32) -> Self {
         let c = channels.max(1) as usize;
         let mut sum = vec![0f64; c];
         let mut sum_sq = vec![0f64; c];
         let mut count = vec![0u64; c];
-        for item in items {
-            let img = &item.image;
+        for img in images {
             let ic = img.channels.max(1) as usize;
             for px in img.pixels.chunks_exact(ic) {
                 for ch in 0..c {

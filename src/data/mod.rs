@@ -6,6 +6,7 @@
 pub mod augment;
 pub mod batch;
 pub mod image_folder;
+pub mod masks;
 pub mod mnist;
 pub mod shapes;
 

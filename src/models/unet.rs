@@ -2,10 +2,15 @@
 //! pooling), a bottleneck, and a decoder that upsamples with 2×2 transposed convolutions and
 //! concatenates the encoder's skip connections; a 1×1 convolution gives per-pixel class
 //! scores.
+//!
+//! A global-context branch (as in ParseNet / EncNet) max-pools the bottleneck over the
+//! whole image and adds the result back to every position, so each pixel's class can depend
+//! on what the whole image shows. The same pooled vector predicts which classes are present
+//! (EncNet's "semantic encoding" loss), which teaches the branch quickly.
 
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
-use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d, Relu};
+use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d, Relu};
 use burn::prelude::*;
 
 use super::{InputShape, ModelError};
@@ -75,11 +80,14 @@ pub struct UNet {
     enc2: DoubleConv,
     enc3: DoubleConv,
     bottleneck: DoubleConv,
+    context: Linear,
+    presence: Linear,
     up3: Up,
     up2: Up,
     up1: Up,
     head: Conv2d,
     pool: MaxPool2d,
+    relu: Relu,
 }
 
 impl UNet {
@@ -115,24 +123,38 @@ impl UNet {
             enc2: DoubleConv::new(w1, w2, device),
             enc3: DoubleConv::new(w2, w3, device),
             bottleneck: DoubleConv::new(w3, w4, device),
+            context: LinearConfig::new(w4, w4).init(device),
+            presence: LinearConfig::new(w4, classes).init(device),
             up3: Up::new(w4, w3, w3, device),
             up2: Up::new(w3, w2, w2, device),
             up1: Up::new(w2, w1, w1, device),
             head: Conv2dConfig::new([w1, classes], [1, 1]).init(device),
             pool: MaxPool2dConfig::new([2, 2]).with_strides([2, 2]).init(),
+            relu: Relu::new(),
         })
     }
 
     /// `[b, c, h, w]` → per-pixel logits `[b, classes, h, w]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        self.forward_with_presence(x).0
+    }
+
+    /// Per-pixel logits `[b, classes, h, w]` and, for each image, logits of each class
+    /// being present somewhere in it `[b, classes]`.
+    pub fn forward_with_presence(&self, x: Tensor<4>) -> (Tensor<4>, Tensor<2>) {
         let s1 = self.enc1.forward(x); // [b, w1, h, w]
         let s2 = self.enc2.forward(self.pool.forward(s1.clone())); // [b, w2, h/2, w/2]
         let s3 = self.enc3.forward(self.pool.forward(s2.clone())); // [b, w3, h/4, w/4]
         let b = self.bottleneck.forward(self.pool.forward(s3.clone())); // [b, w4, h/8, w/8]
+        let [n, c, _, _] = b.dims();
+        let pooled: Tensor<2> = b.clone().max_dim(3).max_dim(2).reshape([n, c]); // [b, w4]
+        let global = self.relu.forward(self.context.forward(pooled)); // [b, w4]
+        let presence = self.presence.forward(global.clone()); // [b, classes]
+        let b = b + global.reshape([n, c, 1, 1]); // broadcast over h/8 × w/8
         let x = self.up3.forward(b, s3); // [b, w3, h/4, w/4]
         let x = self.up2.forward(x, s2); // [b, w2, h/2, w/2]
         let x = self.up1.forward(x, s1); // [b, w1, h, w]
-        self.head.forward(x) // [b, classes, h, w]
+        (self.head.forward(x), presence) // [b, classes, h, w], [b, classes]
     }
 }
 
@@ -149,8 +171,9 @@ mod tests {
             width: 48,
         };
         let net = UNet::new(input, 4, 8, &device).unwrap();
-        let out = net.forward(Tensor::zeros([2, 3, 32, 48], &device));
+        let (out, presence) = net.forward_with_presence(Tensor::zeros([2, 3, 32, 48], &device));
         assert_eq!(out.dims(), [2, 4, 32, 48]);
+        assert_eq!(presence.dims(), [2, 4]);
     }
 
     #[test]

@@ -23,7 +23,7 @@ const MAGIC: &[u8; 8] = b"VLCKPT01";
 /// What a checkpoint knows besides the tensors.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CheckpointMeta {
-    /// "classify" for now; later tasks add their own.
+    /// "classify" or "segment".
     pub task: String,
     /// Class names, index = label.
     pub classes: Vec<String>,
@@ -79,6 +79,12 @@ pub struct Checkpoint {
 impl Checkpoint {
     /// The model with the checkpoint's weights, on `device`.
     pub fn model(&self, device: &Device) -> Result<Classifier, CheckpointError> {
+        if self.meta.task != "classify" {
+            return Err(self.format_error(format!(
+                "it holds a {} model, not an image classifier",
+                self.meta.task
+            )));
+        }
         let fresh = Classifier::new(
             self.meta.config.model,
             self.meta.input,
@@ -86,6 +92,11 @@ impl Checkpoint {
             device,
         )
         .map_err(|e| self.format_error(e.to_string()))?;
+        self.load_into(fresh)
+    }
+
+    /// Loads the checkpoint's weights into `fresh`, a model of the right shape.
+    pub fn load_into<M: Module>(&self, fresh: M) -> Result<M, CheckpointError> {
         let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(self.model.clone()))
             .map_err(|e| self.format_error(format!("model weights: {e}")))?;
         fresh
@@ -103,7 +114,8 @@ impl Checkpoint {
             .map_err(|e| self.format_error(format!("optimizer state: {e}")))
     }
 
-    fn format_error(&self, message: String) -> CheckpointError {
+    /// An error naming this checkpoint's file.
+    pub fn format_error(&self, message: String) -> CheckpointError {
         CheckpointError::Format {
             path: self.path.clone(),
             message,
@@ -112,10 +124,10 @@ impl Checkpoint {
 }
 
 /// Writes a checkpoint of `model` (and `optimizer`, when given) to `path`, atomically.
-pub fn save(
+pub fn save<M: Module>(
     path: &Path,
     meta: &CheckpointMeta,
-    model: &Classifier,
+    model: &M,
     optimizer: Option<&ModuleOptimizer>,
 ) -> Result<(), CheckpointError> {
     let io = |message: String| CheckpointError::Io {

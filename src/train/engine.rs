@@ -4,7 +4,7 @@
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -23,11 +23,13 @@ use crate::data::{ClassificationSet, LabeledImage, shapes};
 use crate::device;
 use crate::models::{Classifier, InputShape};
 use crate::train::checkpoint::{self, CheckpointMeta};
+use crate::train::control::{self, Control, Controlled};
 use crate::train::metrics::{self, Running};
 use crate::train::protocol::{
     Command, DataSpec, DatasetSummary, EpochSummary, Event, FinishReason, OptimizerKind,
-    Prediction, TrainConfig,
+    Prediction, Task, TrainConfig,
 };
+use crate::train::segmentation;
 
 /// Called after every event is sent, so a UI can repaint (egui's `request_repaint`).
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
@@ -118,24 +120,36 @@ where
     }
 }
 
-/// Starts a training run on its own thread.
+/// Starts a training run (of the config's task) on its own thread.
 pub fn spawn_training(config: TrainConfig, wake: Waker) -> JobHandle {
-    spawn_job("train", wake, move |inbox, out| {
-        Trainer::prepare(config, out)?.run(inbox, out)
+    spawn_job("train", wake, move |inbox, out| match config.task {
+        Task::Classify => Trainer::prepare(config, out)?.run(inbox, out),
+        Task::Segment => segmentation::run(config, inbox, out),
     })
 }
 
-/// Reads a dataset on its own thread and sends [`Event::Dataset`] then
+/// Reads a dataset (for `task`) on its own thread and sends [`Event::Dataset`] then
 /// [`Event::Finished`] (or [`Event::Failed`]).
-pub fn spawn_inspect(data: DataSpec, image_size: Option<u32>, wake: Waker) -> JobHandle {
+pub fn spawn_inspect(
+    task: Task,
+    data: DataSpec,
+    image_size: Option<u32>,
+    wake: Waker,
+) -> JobHandle {
     spawn_job("inspect", wake, move |_inbox, out| {
         let config = TrainConfig {
+            task,
             data,
             image_size,
             ..TrainConfig::default()
         };
-        let set = load_dataset(&config, out)?;
-        out.send(Event::Dataset(summarize(&config.data, &set)));
+        let summary = match task {
+            Task::Classify => summarize(&config.data, &load_dataset(&config, out)?),
+            Task::Segment => {
+                segmentation::summarize(&config.data, &segmentation::load_dataset(&config, out)?)
+            }
+        };
+        out.send(Event::Dataset(summary));
         out.send(Event::Finished(FinishReason::Completed));
         Ok(())
     })
@@ -197,6 +211,8 @@ pub fn summarize(spec: &DataSpec, set: &ClassificationSet) -> DatasetSummary {
         classes: set.classes.clone(),
         train_counts: set.counts(&set.train),
         val_counts: set.counts(&set.val),
+        train_images: set.train.len(),
+        val_images: set.val.len(),
         input_shape: [
             set.channels as usize,
             set.height as usize,
@@ -261,12 +277,6 @@ pub fn optimizer(kind: OptimizerKind) -> ModuleOptimizer {
             .init(),
         OptimizerKind::Adam => AdamConfig::new().init(),
     }
-}
-
-/// What a command asked of the training loop.
-enum Control {
-    Continue,
-    Stop,
 }
 
 /// A prepared training run: data, model and optimizer on the device.
@@ -382,15 +392,6 @@ impl Trainer {
         Ok(trainer)
     }
 
-    /// The learning rate for the next step: cosine decay from the configured rate to 5 % of
-    /// it over the epoch budget (a larger budget stretches the schedule).
-    fn learning_rate(&self, steps_per_epoch: u64) -> f64 {
-        let total = (self.config.epochs as u64 * steps_per_epoch).max(1) as f64;
-        let progress = (self.step as f64 / total).min(1.0);
-        let cosine = 0.5 * (1.0 + (std::f64::consts::PI * progress).cos());
-        self.config.learning_rate * (0.05 + 0.95 * cosine)
-    }
-
     fn steps_per_epoch(&self) -> u64 {
         self.train.len().div_ceil(self.config.batch_size) as u64
     }
@@ -402,20 +403,8 @@ impl Trainer {
             let reason = self.train_until_done(inbox, out)?;
             out.send(Event::Finished(reason));
             // Idle: the run is over but its state can still be saved or extended.
-            loop {
-                match inbox.recv() {
-                    Err(_) => return Ok(()),
-                    Ok(Command::SaveCheckpoint(path)) => self.save(&path, out),
-                    Ok(Command::SetEpochs(n)) => {
-                        self.config.epochs = n;
-                        out.send(Event::EpochsChanged(n));
-                    }
-                    Ok(Command::Resume) if self.epochs_done < self.config.epochs => {
-                        out.send(Event::Resumed);
-                        break;
-                    }
-                    Ok(_) => {}
-                }
+            if !control::idle(&mut self, inbox, out) {
+                return Ok(());
             }
         }
     }
@@ -444,7 +433,7 @@ impl Trainer {
                 self.config.seed.wrapping_add(epoch as u64),
             );
             for batch in loader.skip(skip) {
-                if let Control::Stop = self.handle_commands(inbox, out)? {
+                if let Control::Stop = control::between_steps(self, inbox, out) {
                     return Ok(FinishReason::Stopped);
                 }
                 let truth: Vec<usize> = batch.labels.iter().map(|&l| l as usize).collect();
@@ -470,7 +459,7 @@ impl Trainer {
                     .count();
                 running.add(loss_value, correct, truth.len());
                 let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-                let lr = self.learning_rate(steps_per_epoch);
+                let lr = cosine_learning_rate(&self.config, self.step, steps_per_epoch);
                 self.model = self.optim.step(lr, self.model.clone(), grads);
                 self.step += 1;
                 self.batches_into_epoch += 1;
@@ -521,51 +510,6 @@ impl Trainer {
         Ok(FinishReason::Completed)
     }
 
-    /// Applies waiting commands; while paused, blocks until resumed or stopped.
-    fn handle_commands(
-        &mut self,
-        inbox: &Receiver<Command>,
-        out: &Outbox,
-    ) -> anyhow::Result<Control> {
-        let mut paused = false;
-        loop {
-            let command = if paused {
-                match inbox.recv_timeout(Duration::from_millis(200)) {
-                    Ok(c) => c,
-                    Err(RecvTimeoutError::Timeout) => continue,
-                    Err(RecvTimeoutError::Disconnected) => return Ok(Control::Stop),
-                }
-            } else {
-                match inbox.try_recv() {
-                    Ok(c) => c,
-                    Err(TryRecvError::Empty) => return Ok(Control::Continue),
-                    Err(TryRecvError::Disconnected) => return Ok(Control::Stop),
-                }
-            };
-            match command {
-                Command::Pause => {
-                    if !paused {
-                        paused = true;
-                        out.send(Event::Paused { step: self.step });
-                    }
-                }
-                Command::Resume => {
-                    if paused {
-                        paused = false;
-                        out.send(Event::Resumed);
-                    }
-                }
-                Command::Stop => return Ok(Control::Stop),
-                Command::SetEpochs(n) => {
-                    // The epoch in progress always finishes.
-                    self.config.epochs = n.max(self.epochs_done + 1);
-                    out.send(Event::EpochsChanged(self.config.epochs));
-                }
-                Command::SaveCheckpoint(path) => self.save(&path, out),
-            }
-        }
-    }
-
     fn meta(&self) -> CheckpointMeta {
         CheckpointMeta {
             task: "classify".into(),
@@ -580,6 +524,24 @@ impl Trainer {
             epochs: self.history.clone(),
         }
     }
+}
+
+impl Controlled for Trainer {
+    fn step(&self) -> u64 {
+        self.step
+    }
+
+    fn epochs_done(&self) -> usize {
+        self.epochs_done
+    }
+
+    fn epochs(&self) -> usize {
+        self.config.epochs
+    }
+
+    fn set_epochs(&mut self, epochs: usize) {
+        self.config.epochs = epochs;
+    }
 
     fn save(&self, path: &Path, out: &Outbox) {
         match checkpoint::save(path, &self.meta(), &self.model, Some(&self.optim)) {
@@ -589,8 +551,17 @@ impl Trainer {
     }
 }
 
+/// The learning rate for the step after `step`: cosine decay from the configured rate to
+/// 5 % of it over the epoch budget (a larger budget stretches the schedule).
+pub fn cosine_learning_rate(config: &TrainConfig, step: u64, steps_per_epoch: u64) -> f64 {
+    let total = (config.epochs as u64 * steps_per_epoch).max(1) as f64;
+    let progress = (step as f64 / total).min(1.0);
+    let cosine = 0.5 * (1.0 + (std::f64::consts::PI * progress).cos());
+    config.learning_rate * (0.05 + 0.95 * cosine)
+}
+
 /// Up to `k` indices spread evenly over `0..n`.
-fn spread(n: usize, k: usize) -> Vec<usize> {
+pub fn spread(n: usize, k: usize) -> Vec<usize> {
     if n <= k {
         return (0..n).collect();
     }

@@ -1,6 +1,8 @@
 //! Training jobs: the protocol, the job thread, checkpoints and metrics.
 
 pub mod checkpoint;
+pub mod control;
 pub mod engine;
 pub mod metrics;
 pub mod protocol;
+pub mod segmentation;

@@ -38,6 +38,26 @@ impl DataSpec {
     }
 }
 
+/// What a run learns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum Task {
+    /// One class per image.
+    #[default]
+    Classify,
+    /// One class per pixel (semantic segmentation).
+    Segment,
+}
+
+impl Task {
+    /// Name shown to the user.
+    pub fn label(self) -> &'static str {
+        match self {
+            Task::Classify => "Classification",
+            Task::Segment => "Segmentation",
+        }
+    }
+}
+
 /// Which network to train.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 pub enum ModelKind {
@@ -110,9 +130,12 @@ impl DeviceChoice {
     }
 }
 
-/// Everything a classification training run needs. Editable before start.
+/// Everything a training run needs. Editable before start.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
+    /// What to learn; a segmentation run always trains a U-Net.
+    #[serde(default)]
+    pub task: Task,
     /// The dataset.
     pub data: DataSpec,
     /// The network.
@@ -140,11 +163,19 @@ pub struct TrainConfig {
     pub device: DeviceChoice,
     /// Continue from this checkpoint (weights, optimizer state, curves).
     pub resume_from: Option<PathBuf>,
+    /// Channels of the U-Net's first stage (segmentation; doubled at each stage).
+    #[serde(default = "default_unet_width")]
+    pub unet_width: usize,
+}
+
+fn default_unet_width() -> usize {
+    8
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
+            task: Task::Classify,
             data: DataSpec::shapes(),
             model: ModelKind::ConvNet,
             optimizer: OptimizerKind::Adam,
@@ -158,6 +189,7 @@ impl Default for TrainConfig {
             flip: true,
             device: DeviceChoice::Cpu,
             resume_from: None,
+            unet_width: default_unet_width(),
         }
     }
 }
@@ -184,10 +216,14 @@ pub struct DatasetSummary {
     pub source: String,
     /// Class names, index = label.
     pub classes: Vec<String>,
-    /// Training images per class.
+    /// Training images per class (segmentation: images in which the class appears).
     pub train_counts: Vec<usize>,
     /// Validation images per class.
     pub val_counts: Vec<usize>,
+    /// Training images in all (for segmentation the per-class counts overlap).
+    pub train_images: usize,
+    /// Validation images in all.
+    pub val_images: usize,
     /// Network input: channels, height, width.
     pub input_shape: [usize; 3],
     /// A few training images with their label.
@@ -235,6 +271,32 @@ pub struct EpochSummary {
     pub val_accuracy: f32,
     /// Wall-clock seconds of the epoch (training + validation).
     pub seconds: f32,
+}
+
+/// Segmentation metrics on the validation split after an epoch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SegmentationSummary {
+    /// 1-based epoch number.
+    pub epoch: usize,
+    /// Pixels labelled right over all counted (not ignored) pixels, 0..1.
+    pub pixel_accuracy: f32,
+    /// Mean over classes present of intersection over union, 0..1.
+    pub mean_iou: f32,
+    /// IoU of each class; `None` for a class absent from both truth and prediction.
+    pub class_iou: Vec<Option<f32>>,
+}
+
+/// One validation image with its true and predicted masks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaskPrediction {
+    /// The image as the network saw it.
+    pub image: RgbaImage,
+    /// `width * height` true class indices (255 = ignored).
+    pub truth: Vec<u8>,
+    /// `width * height` predicted class indices.
+    pub predicted: Vec<u8>,
+    /// The file stem (or sample number).
+    pub name: String,
 }
 
 /// Why a run ended without failing.
@@ -294,4 +356,8 @@ pub enum Event {
     Finished(FinishReason),
     /// The job failed; the message says why.
     Failed(String),
+    /// Segmentation: validation pixel accuracy and IoU after an epoch.
+    Segmentation(SegmentationSummary),
+    /// Segmentation: sample validation masks after an epoch.
+    Masks(Vec<MaskPrediction>),
 }

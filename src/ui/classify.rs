@@ -1,4 +1,4 @@
-//! State of the Classify tab: the configuration being edited, what the jobs reported,
+//! State of a training tab (Classify, Segment): the configuration being edited, what the jobs reported,
 //! and the actions the panels trigger. Plain data only: no tensors, no waiting.
 
 use std::panic::AssertUnwindSafe;
@@ -12,6 +12,7 @@ use crate::train::protocol::{
 };
 use crate::ui::curves::Curves;
 use crate::ui::dialogs::{DialogKind, DialogPoll, PendingDialog};
+use crate::ui::overlay::OverlayState;
 use crate::ui::settings::Settings;
 use crate::ui::status_bar::Status;
 use crate::ui::textures::Picture;
@@ -190,6 +191,8 @@ pub struct ClassifyState {
     pub saved: Vec<(PathBuf, u64)>,
     /// Number of runs started in this session.
     pub runs_started: usize,
+    /// Segmentation masks and the overlay's controls.
+    pub overlay: OverlayState,
     inspect: Option<JobHandle>,
     job: Option<JobHandle>,
     dialog: Option<(DialogPurpose, PendingDialog)>,
@@ -215,6 +218,7 @@ impl ClassifyState {
             run_classes: Vec::new(),
             saved: Vec::new(),
             runs_started: 0,
+            overlay: OverlayState::default(),
             inspect: None,
             job: None,
             dialog: None,
@@ -230,6 +234,18 @@ impl ClassifyState {
             smoothing: self.smoothing,
             only_mistakes: self.only_mistakes,
             manual_image_size: self.manual_image_size,
+        }
+    }
+
+    /// Class names of the run's results (or of the dataset before a run).
+    pub fn classes_shown(&self) -> Vec<String> {
+        if self.run_classes.is_empty() {
+            self.dataset
+                .as_ref()
+                .map(|d| d.summary.classes.clone())
+                .unwrap_or_default()
+        } else {
+            self.run_classes.clone()
         }
     }
 
@@ -294,7 +310,8 @@ impl ClassifyState {
         self.inspect_loading = None;
         self.inspect = None;
         let image_size = self.config.image_size;
-        match guarded(|| engine::spawn_inspect(data.clone(), image_size, wake)) {
+        let task = self.config.task;
+        match guarded(|| engine::spawn_inspect(task, data.clone(), image_size, wake)) {
             Ok(handle) => {
                 self.inspect = Some(handle);
                 status.log(format!("Reading {}", data.describe()));
@@ -309,6 +326,7 @@ impl ClassifyState {
         config.resume_from = None;
         self.curves = Curves::default();
         self.predictions.clear();
+        self.overlay.clear();
         self.launch(config, wake, status);
     }
 
@@ -328,6 +346,7 @@ impl ClassifyState {
             None => {
                 self.curves = Curves::default();
                 self.predictions.clear();
+                self.overlay.clear();
             }
         }
         let mut config = self.config.clone();
@@ -613,6 +632,16 @@ impl ClassifyState {
                 self.job = None;
                 status.fail(message);
             }
+            Event::Segmentation(summary) => {
+                status.log(format!(
+                    "Epoch {}: mean IoU {:.3}, pixel accuracy {:.1}%",
+                    summary.epoch,
+                    summary.mean_iou,
+                    summary.pixel_accuracy * 100.0
+                ));
+                self.curves.push_segmentation(summary);
+            }
+            Event::Masks(masks) => self.overlay.set_masks(masks),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The numbers behind the plots: training loss per step, and per-epoch validation
 //! results placed at the step where their epoch ended.
 
-use crate::train::protocol::EpochSummary;
+use crate::train::protocol::{EpochSummary, SegmentationSummary};
 
 /// An epoch's results and the global step at which the epoch ended.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -22,6 +22,8 @@ pub struct Curves {
     smoothed_with: Option<f32>,
     /// Per-epoch results in arrival order.
     epochs: Vec<EpochPoint>,
+    /// Segmentation metrics per epoch, at the step where the epoch ended.
+    segmentation: Vec<(u64, SegmentationSummary)>,
     /// Last step number seen (even when its loss was not finite).
     last_step: u64,
     /// Steps whose loss was NaN or infinite (not plotted).
@@ -53,6 +55,16 @@ impl Curves {
             step: self.last_step,
             summary,
         });
+    }
+
+    /// Records an epoch's segmentation metrics at the latest step seen.
+    pub fn push_segmentation(&mut self, summary: SegmentationSummary) {
+        self.segmentation.push((self.last_step, summary));
+    }
+
+    /// Segmentation metrics per epoch with the step the epoch ended at.
+    pub fn segmentation(&self) -> &[(u64, SegmentationSummary)] {
+        &self.segmentation
     }
 
     /// Raw `[step, loss]` points.
@@ -101,6 +113,7 @@ impl Curves {
         let limit = step as f64;
         self.steps.retain(|p| p[0] <= limit);
         self.epochs.retain(|e| e.step <= step);
+        self.segmentation.retain(|(s, _)| *s <= step);
         self.smoothed_with = None;
         self.smoothed.clear();
         self.last_step = self.last_step.min(step);

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use egui::{CollapsingHeader, Color32, Grid, RichText, ScrollArea, Ui};
 
-use crate::train::protocol::DataSpec;
+use crate::train::protocol::{DataSpec, Task};
 use crate::ui::classify::{ClassifyState, DatasetView, DialogPurpose, waker};
 use crate::ui::status_bar::Status;
 use crate::ui::textures::{TextureCache, show_picture};
@@ -85,7 +85,10 @@ fn choose(ui: &mut Ui, state: &mut ClassifyState, status: &mut Status) {
         let field = ui
             .add(
                 egui::TextEdit::singleline(&mut state.folder_text)
-                    .hint_text("/path/to/images (one sub-folder per class)")
+                    .hint_text(match state.config.task {
+                        Task::Classify => "/path/to/images (one sub-folder per class)",
+                        Task::Segment => "/path/to/data (images/ + masks/, classes.txt)",
+                    })
                     .desired_width(ui.available_width() - 60.0),
             )
             .labelled_by(label.id);
@@ -109,11 +112,11 @@ fn summary(ui: &mut Ui, view: &DatasetView, textures: &mut TextureCache) {
     ui.label(format!(
         "Input: {c} × {h} × {w} (channels × height × width)"
     ));
-    let total_train: usize = s.train_counts.iter().sum();
-    let total_val: usize = s.val_counts.iter().sum();
     ui.label(format!(
-        "{} classes, {total_train} training and {total_val} validation images",
-        s.classes.len()
+        "{} classes, {} training and {} validation images",
+        s.classes.len(),
+        s.train_images,
+        s.val_images
     ));
     CollapsingHeader::new(format!("Classes ({})", s.classes.len()))
         .default_open(true)

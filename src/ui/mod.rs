@@ -2,13 +2,17 @@
 //! on its own thread and talks to the UI through [`crate::train::protocol`].
 //!
 //! Layout: [`app`] routes job events into state and lays out the frame; each panel has
-//! its own module; [`classify`] holds the Classify tab's state and actions.
+//! its own module; [`classify`] holds a training tab's state and actions (Classify and Segment share it);
+//! [`overlay`], [`overlay_panel`] and [`overlay_gpu`] draw segmentation masks.
 
 pub mod app;
 pub mod classify;
 pub mod curves;
 pub mod data_panel;
 pub mod dialogs;
+pub mod overlay;
+pub mod overlay_gpu;
+pub mod overlay_panel;
 pub mod plot_panel;
 pub mod predictions_panel;
 pub mod settings;
@@ -32,9 +36,12 @@ pub fn run() -> eframe::Result<()> {
         "visionlab",
         options,
         Box::new(|cc| {
-            let settings = settings::Settings::load(cc.storage);
+            let classify = settings::Settings::load(cc.storage);
+            let segment = settings::Settings::load_segment(cc.storage);
             Ok(Box::new(
-                VisionApp::from_settings(settings).inspect_on_start(),
+                VisionApp::from_settings(classify, segment)
+                    .with_gpu_overlay(cc.wgpu_render_state.as_ref())
+                    .inspect_on_start(),
             ))
         }),
     )

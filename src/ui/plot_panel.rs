@@ -4,12 +4,14 @@
 use egui::{Color32, Ui};
 use egui_plot::{Corner, Legend, Line, Plot, PlotPoints, Points};
 
+use crate::train::protocol::Task;
 use crate::ui::classify::ClassifyState;
 
 const RAW_COLOR: Color32 = Color32::from_rgba_premultiplied(70, 110, 170, 90);
 const SMOOTH_COLOR: Color32 = Color32::from_rgb(90, 160, 255);
 const VAL_COLOR: Color32 = Color32::from_rgb(255, 150, 60);
 const TRAIN_ACC_COLOR: Color32 = Color32::from_rgb(120, 200, 120);
+const MIOU_COLOR: Color32 = Color32::from_rgb(200, 110, 230);
 
 /// Draws the two plots with their header, using `height` points for the plots.
 pub fn show(ui: &mut Ui, state: &mut ClassifyState, height: f32) {
@@ -29,7 +31,14 @@ fn header(ui: &mut Ui, state: &mut ClassifyState) {
         if let Some([_, loss]) = state.curves.steps().last() {
             ui.label(format!("loss {loss:.4}"));
         }
-        if let Some(last) = state.curves.epochs().last() {
+        if let Some((_, last)) = state.curves.segmentation().last() {
+            ui.label(format!(
+                "· epoch {}: mean IoU {:.3}, pixel accuracy {:.1}%",
+                last.epoch,
+                last.mean_iou,
+                last.pixel_accuracy * 100.0
+            ));
+        } else if let Some(last) = state.curves.epochs().last() {
             ui.label(format!(
                 "· epoch {}: val accuracy {:.1}%",
                 last.summary.epoch,
@@ -97,6 +106,13 @@ fn loss_plot(ui: &mut Ui, state: &mut ClassifyState, height: f32) {
 }
 
 fn accuracy_plot(ui: &mut Ui, state: &ClassifyState, height: f32) {
+    let segment = state.config.task == Task::Segment;
+    let miou: Vec<[f64; 2]> = state
+        .curves
+        .segmentation()
+        .iter()
+        .map(|(step, s)| [*step as f64, f64::from(s.mean_iou)])
+        .collect();
     let epochs = state.curves.epochs();
     let val: Vec<[f64; 2]> = epochs
         .iter()
@@ -106,7 +122,11 @@ fn accuracy_plot(ui: &mut Ui, state: &ClassifyState, height: f32) {
         .iter()
         .map(|e| [e.step as f64, f64::from(e.summary.train_accuracy)])
         .collect();
-    ui.label("Accuracy");
+    ui.label(if segment {
+        "Pixel accuracy and mean IoU"
+    } else {
+        "Accuracy"
+    });
     Plot::new("accuracy-plot")
         .height(height)
         .legend(Legend::default().position(Corner::RightBottom))
@@ -137,5 +157,18 @@ fn accuracy_plot(ui: &mut Ui, state: &ClassifyState, height: f32) {
                     .color(TRAIN_ACC_COLOR)
                     .radius(2.5),
             );
+            if segment {
+                plot.line(
+                    Line::new("validation mean IoU", PlotPoints::from(miou.clone()))
+                        .color(MIOU_COLOR)
+                        .width(2.0),
+                );
+                plot.points(
+                    Points::new("validation mean IoU", PlotPoints::from(miou))
+                        .id("validation-miou-points")
+                        .color(MIOU_COLOR)
+                        .radius(3.5),
+                );
+            }
         });
 }

@@ -33,15 +33,7 @@ pub fn show(ui: &mut Ui, state: &mut ClassifyState, textures: &mut TextureCache)
         ui.label(RichText::new("Predictions on validation images appear after each epoch.").weak());
         return;
     }
-    let classes = if state.run_classes.is_empty() {
-        state
-            .dataset
-            .as_ref()
-            .map(|d| d.summary.classes.clone())
-            .unwrap_or_default()
-    } else {
-        state.run_classes.clone()
-    };
+    let classes = state.classes_shown();
     let only_mistakes = state.only_mistakes;
     if only_mistakes && right == total {
         ui.label("No mistakes in this sample.");

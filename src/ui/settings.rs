@@ -2,10 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::train::protocol::TrainConfig;
+use crate::train::protocol::{DataSpec, Task, TrainConfig};
 
-/// Storage key of [`Settings`].
+/// Storage key of the Classify tab's [`Settings`].
 pub const STORAGE_KEY: &str = "visionlab.settings";
+
+/// Storage key of the Segment tab's [`Settings`].
+pub const SEGMENT_STORAGE_KEY: &str = "visionlab.settings.segment";
 
 /// Remembered choices: the training configuration and a few view options.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,20 +42,59 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Reads the settings; defaults when absent or unreadable.
+    /// Defaults of the Segment tab: a U-Net on the built-in shapes.
+    pub fn segment_default() -> Self {
+        Settings {
+            config: TrainConfig {
+                task: Task::Segment,
+                data: DataSpec::Shapes {
+                    count: 3000,
+                    seed: 7,
+                },
+                epochs: 10,
+                learning_rate: 3e-3,
+                // Shapes are whole objects: flips help, shifts only slow the learning.
+                augment: false,
+                flip: true,
+                ..TrainConfig::default()
+            },
+            ..Settings::default()
+        }
+    }
+
+    /// Reads the Classify tab's settings; defaults when absent or unreadable.
     pub fn load(storage: Option<&dyn eframe::Storage>) -> Self {
+        Self::load_key(storage, STORAGE_KEY, Settings::default)
+    }
+
+    /// Reads the Segment tab's settings; defaults when absent or unreadable.
+    pub fn load_segment(storage: Option<&dyn eframe::Storage>) -> Self {
+        let mut settings = Self::load_key(storage, SEGMENT_STORAGE_KEY, Settings::segment_default);
+        settings.config.task = Task::Segment;
+        settings
+    }
+
+    fn load_key(
+        storage: Option<&dyn eframe::Storage>,
+        key: &str,
+        default: impl FnOnce() -> Settings,
+    ) -> Self {
         let mut settings: Settings = storage
-            .and_then(|storage| eframe::get_value(storage, STORAGE_KEY))
-            .unwrap_or_default();
+            .and_then(|storage| eframe::get_value(storage, key))
+            .unwrap_or_else(default);
         settings.config.resume_from = None;
         settings.smoothing = settings.smoothing.clamp(0.0, 0.99);
         settings
     }
 
-    /// Writes the settings.
+    /// Writes the settings under the key of their task.
     pub fn store(&self, storage: &mut dyn eframe::Storage) {
         let mut settings = self.clone();
         settings.config.resume_from = None;
-        eframe::set_value(storage, STORAGE_KEY, &settings);
+        let key = match settings.config.task {
+            Task::Classify => STORAGE_KEY,
+            Task::Segment => SEGMENT_STORAGE_KEY,
+        };
+        eframe::set_value(storage, key, &settings);
     }
 }

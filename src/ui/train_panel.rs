@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use egui::{ComboBox, DragValue, Grid, ProgressBar, RichText, Ui};
 
-use crate::train::protocol::{DeviceChoice, ModelKind, OptimizerKind};
+use crate::train::protocol::{DeviceChoice, ModelKind, OptimizerKind, Task};
 use crate::ui::classify::{ClassifyState, DialogPurpose, Phase, waker};
 use crate::ui::dialogs::with_checkpoint_extension;
 use crate::ui::status_bar::Status;
@@ -29,18 +29,35 @@ fn settings(ui: &mut Ui, state: &mut ClassifyState, status: &mut Status) {
         .show(ui, |ui| {
             let config = &mut state.config;
             let label = ui.label("Model");
-            ui.add_enabled_ui(editable, |ui| {
-                ComboBox::from_id_salt("model")
-                    .selected_text(config.model.label())
-                    .width(200.0)
-                    .show_ui(ui, |ui| {
-                        for kind in ModelKind::ALL {
-                            ui.selectable_value(&mut config.model, kind, kind.label());
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-            });
+            match config.task {
+                Task::Classify => {
+                    ui.add_enabled_ui(editable, |ui| {
+                        ComboBox::from_id_salt("model")
+                            .selected_text(config.model.label())
+                            .width(200.0)
+                            .show_ui(ui, |ui| {
+                                for kind in ModelKind::ALL {
+                                    ui.selectable_value(&mut config.model, kind, kind.label());
+                                }
+                            })
+                            .response
+                            .labelled_by(label.id);
+                    });
+                }
+                Task::Segment => {
+                    ui.horizontal(|ui| {
+                        ui.label("U-Net, width");
+                        ui.add_enabled(
+                            editable,
+                            DragValue::new(&mut config.unet_width).range(4..=64),
+                        )
+                        .labelled_by(label.id)
+                        .on_hover_text(
+                            "Channels of the first stage; doubled at each of the 3 stages",
+                        );
+                    });
+                }
+            }
             ui.end_row();
 
             let label = ui.label("Optimizer");
