@@ -4,3 +4,5 @@ pub mod checkpoint;
 pub mod engine;
 pub mod metrics;
 pub mod protocol;
+// --- adversarial / compression ---
+pub mod controls;

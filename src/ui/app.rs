@@ -8,22 +8,33 @@ use crate::ui::settings::Settings;
 use crate::ui::status_bar::{self, Status};
 use crate::ui::textures::TextureCache;
 use crate::ui::{data_panel, plot_panel, predictions_panel, train_panel};
+// --- adversarial / compression ---
+use crate::ui::attack_tab::{self, AttackState};
+use crate::ui::compress_tab::{self, CompressState};
+use crate::ui::lab_common::ModelFields;
 
 /// The workbench's tabs. Only tasks that exist get a tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
     /// Train an image classifier and watch it learn.
     Classify,
+    // --- adversarial / compression ---
+    /// Attack a trained classifier with adversarial noise.
+    Attack,
+    /// Shrink a trained classifier (int8, pruning) and compare.
+    Compress,
 }
 
 impl Tab {
     /// All tabs, in the order shown.
-    pub const ALL: [Tab; 1] = [Tab::Classify];
+    pub const ALL: [Tab; 3] = [Tab::Classify, Tab::Attack, Tab::Compress];
 
     /// Name on the tab bar.
     pub fn label(self) -> &'static str {
         match self {
             Tab::Classify => "Classify",
+            Tab::Attack => "Attack",
+            Tab::Compress => "Compress",
         }
     }
 }
@@ -32,6 +43,8 @@ impl Tab {
 pub struct VisionApp {
     tab: Tab,
     classify: ClassifyState,
+    attack: AttackState,
+    compress: CompressState,
     status: Status,
     textures: TextureCache,
     /// Read the configured dataset on the first frame.
@@ -61,8 +74,11 @@ impl VisionApp {
 
     /// An app restored from remembered settings.
     pub fn from_settings(settings: Settings) -> Self {
+        let fields = ModelFields::new(&settings.checkpoint_text, &settings.config.data);
         VisionApp {
             tab: Tab::Classify,
+            attack: AttackState::new(fields.clone()),
+            compress: CompressState::new(fields),
             classify: ClassifyState::new(settings),
             status: Status::default(),
             textures: TextureCache::default(),
@@ -92,6 +108,36 @@ impl VisionApp {
         &self.classify
     }
 
+    /// The Attack tab's state.
+    pub fn attack(&self) -> &AttackState {
+        &self.attack
+    }
+
+    /// The Attack tab's state, to change it.
+    pub fn attack_mut(&mut self) -> &mut AttackState {
+        &mut self.attack
+    }
+
+    /// The Compress tab's state.
+    pub fn compress(&self) -> &CompressState {
+        &self.compress
+    }
+
+    /// The Compress tab's state, to change it.
+    pub fn compress_mut(&mut self) -> &mut CompressState {
+        &mut self.compress
+    }
+
+    /// The tab shown.
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    /// Shows another tab.
+    pub fn set_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+    }
+
     /// The status bar's messages.
     pub fn status(&self) -> &Status {
         &self.status
@@ -107,6 +153,13 @@ impl VisionApp {
         }
         if self.classify.poll(&wake, &mut self.status) {
             ctx.request_repaint();
+        }
+        // The lab tabs' jobs wake the UI on each event; polling again soon also catches
+        // a job that ended without one.
+        let lab_busy =
+            self.attack.poll(&wake, &mut self.status) | self.compress.poll(&mut self.status);
+        if lab_busy {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
     }
 
@@ -157,12 +210,28 @@ impl eframe::App for VisionApp {
         egui::Panel::top("tab-bar").show(ui, |ui| self.tab_bar(ui));
         let job_state = match self.tab {
             Tab::Classify => self.classify.phase_text(),
+            Tab::Attack => self.attack.phase_text(),
+            Tab::Compress => self.compress.phase_text(),
         };
         egui::Panel::bottom("status-bar").show(ui, |ui| {
             status_bar::show(ui, &mut self.status, &job_state);
         });
         match self.tab {
             Tab::Classify => self.classify_ui(ui),
+            Tab::Attack => {
+                let wake = waker(ui.ctx());
+                attack_tab::show(
+                    ui,
+                    &mut self.attack,
+                    &mut self.textures,
+                    &mut self.status,
+                    &wake,
+                );
+            }
+            Tab::Compress => {
+                let wake = waker(ui.ctx());
+                compress_tab::show(ui, &mut self.compress, &mut self.status, &wake);
+            }
         }
         self.textures.end_frame();
     }

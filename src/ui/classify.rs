@@ -613,6 +613,8 @@ impl ClassifyState {
                 self.job = None;
                 status.fail(message);
             }
+            // The Attack and Compress tabs' jobs; a training job never sends them.
+            Event::Lab(_) => {}
         }
     }
 }
