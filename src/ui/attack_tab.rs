@@ -21,6 +21,9 @@ use crate::ui::textures::{Picture, TextureCache, show_picture};
 const FGSM_COLOR: Color32 = Color32::from_rgb(90, 160, 255);
 const PGD_COLOR: Color32 = Color32::from_rgb(255, 150, 60);
 
+/// Thumbnails per gallery row.
+const GALLERY_COLUMNS: usize = 7;
+
 /// Largest ε the slider offers (0..1 pixel scale).
 pub const MAX_EPS: f32 = 0.3;
 
@@ -445,25 +448,31 @@ fn controls(
         _ => None,
     };
     let mut clicked = None;
-    ui.horizontal_wrapped(|ui| {
-        for (i, (picture, label)) in state.gallery.iter().enumerate() {
-            let frame = egui::Frame::new()
-                .stroke(if selected == Some(i) {
-                    egui::Stroke::new(2.0, FGSM_COLOR)
-                } else {
-                    egui::Stroke::NONE
-                })
-                .inner_margin(1.0);
-            let response = frame
-                .show(ui, |ui| show_picture(ui, picture, 40.0, textures))
-                .response
-                .interact(egui::Sense::click())
-                .on_hover_text(class_name(&state.classes, *label));
-            if response.clicked() {
-                clicked = Some(i);
+    // Rows of a fixed number of thumbnails: a wrapping row (or one sized from the
+    // available width) would widen the resizable side panel frame after frame.
+    let per_row = GALLERY_COLUMNS;
+    for (r, row) in state.gallery.chunks(per_row).enumerate() {
+        ui.horizontal(|ui| {
+            for (j, (picture, label)) in row.iter().enumerate() {
+                let i = r * per_row + j;
+                let frame = egui::Frame::new()
+                    .stroke(if selected == Some(i) {
+                        egui::Stroke::new(2.0, FGSM_COLOR)
+                    } else {
+                        egui::Stroke::NONE
+                    })
+                    .inner_margin(1.0);
+                let response = frame
+                    .show(ui, |ui| show_picture(ui, picture, 40.0, textures))
+                    .response
+                    .interact(egui::Sense::click())
+                    .on_hover_text(class_name(&state.classes, *label));
+                if response.clicked() {
+                    clicked = Some(i);
+                }
             }
-        }
-    });
+        });
+    }
     if let Some(i) = clicked {
         state.select(Source::Gallery(i));
     }
