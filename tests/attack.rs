@@ -134,9 +134,9 @@ fn adversarial_pixels_stay_within_eps_and_in_range() {
                 );
                 assert!(largest > eps * 0.5, "{method:?} at ε {eps} barely moved");
                 // The 8-bit images (what is shown and saved) stay within ε too.
-                for i in 0..items.len() {
+                for (i, item) in items.iter().enumerate() {
                     let image = adv.to_image(i, Some(&pixels));
-                    for (a, o) in image.pixels.iter().zip(&items[i].image.pixels) {
+                    for (a, o) in image.pixels.iter().zip(&item.image.pixels) {
                         assert!(f32::from(a.abs_diff(*o)) / 255.0 <= eps + 1e-6);
                     }
                 }

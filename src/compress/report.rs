@@ -214,7 +214,7 @@ pub fn compress(
 /// `None` when stopped.
 pub fn compress_to_file(
     trained: &Trained,
-    set: &(Arc<Vec<LabeledImage>>, Arc<Vec<LabeledImage>>),
+    set: &Split,
     setting: CompressSetting,
     out: &Path,
     selected: &Selected,
@@ -228,13 +228,16 @@ pub fn compress_to_file(
     measure_file(&setting.label(), out, val, selected).map(Some)
 }
 
+/// Training and validation images, shared with loader threads.
+pub type Split = (Arc<Vec<LabeledImage>>, Arc<Vec<LabeledImage>>);
+
 /// Training and validation images of a checkpoint's data, as the run split them (all
 /// images count as validation when there is no split).
 pub fn split(
     trained: &Trained,
     data: &crate::train::protocol::DataSpec,
     out: &Outbox,
-) -> anyhow::Result<(Arc<Vec<LabeledImage>>, Arc<Vec<LabeledImage>>)> {
+) -> anyhow::Result<Split> {
     let ClassificationSet { train, val, .. } =
         classify::load_split_for(&trained.checkpoint.meta, data, out)?;
     let val = if val.is_empty() { train.clone() } else { val };
