@@ -76,6 +76,11 @@ enum Cmd {
     Bench(crate::bench::BenchArgs),
     /// List the compute devices this machine offers.
     Devices,
+    // --- adversarial / compression ---
+    /// Accuracy under FGSM/PGD attacks for each ε (a robustness curve).
+    Attack(crate::lab_cli::AttackArgs),
+    /// Shrink a classifier (int8 quantization or magnitude pruning) and compare it.
+    Compress(crate::lab_cli::CompressArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -172,7 +177,7 @@ struct TrainArgs {
     json: bool,
 }
 
-fn data_spec(data: &str, count: usize) -> DataSpec {
+pub(crate) fn data_spec(data: &str, count: usize) -> DataSpec {
     if data == "shapes" {
         DataSpec::Shapes { count, seed: 7 }
     } else {
@@ -300,6 +305,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Cmd::Bench(args)) => crate::bench::run(args),
+        Some(Cmd::Attack(args)) => crate::lab_cli::attack(args),
+        Some(Cmd::Compress(args)) => crate::lab_cli::compress(args),
         Some(Cmd::Devices) => {
             let adapters = device::adapters();
             if adapters.is_empty() {

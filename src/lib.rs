@@ -2,6 +2,8 @@
 //!
 //! The UI (`ui`) and the jobs (`train`) only talk through [`train::protocol`].
 
+pub mod attack;
+pub mod compress;
 pub mod data;
 pub mod device;
 pub mod models;

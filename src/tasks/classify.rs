@@ -223,3 +223,43 @@ pub fn evaluate(trained: &Trained, data: &DataSpec, out: &Outbox) -> anyhow::Res
         split: split.into(),
     })
 }
+
+/// Reads `data` the way the checkpoint's run split it (same validation fraction, seed and
+/// input size), and checks that it has the checkpoint's classes. The attack and compression
+/// jobs use its validation split (or `test/`), and its training split to calibrate or
+/// fine-tune.
+pub fn load_split_for(
+    meta: &checkpoint::CheckpointMeta,
+    data: &DataSpec,
+    out: &Outbox,
+) -> anyhow::Result<crate::data::ClassificationSet> {
+    // "The built-in shapes" means the shapes the model was trained on, when it was.
+    let data = match (data, &meta.config.data) {
+        (DataSpec::Shapes { .. }, trained @ DataSpec::Shapes { .. }) => trained,
+        _ => data,
+    };
+    let config = TrainConfig {
+        data: data.clone(),
+        image_size: Some(meta.input.height as u32),
+        resume_from: None,
+        ..meta.config.clone()
+    };
+    let set = engine::load_dataset(&config, out)?;
+    if set.classes != meta.classes {
+        anyhow::bail!(
+            "the model knows classes {:?}, but {} has {:?}",
+            meta.classes,
+            data.describe(),
+            set.classes
+        );
+    }
+    if set.channels as usize != meta.input.channels {
+        anyhow::bail!(
+            "the model takes {}-channel images, but {} has {}-channel images",
+            meta.input.channels,
+            data.describe(),
+            set.channels
+        );
+    }
+    Ok(set)
+}

@@ -6,3 +6,5 @@ pub mod engine;
 pub mod metrics;
 pub mod protocol;
 pub mod segmentation;
+// --- adversarial / compression ---
+pub mod controls;

@@ -9,6 +9,10 @@ use crate::ui::settings::Settings;
 use crate::ui::status_bar::{self, Status};
 use crate::ui::textures::TextureCache;
 use crate::ui::{data_panel, overlay_panel, plot_panel, predictions_panel, train_panel};
+// --- adversarial / compression ---
+use crate::ui::attack_tab::{self, AttackState};
+use crate::ui::compress_tab::{self, CompressState};
+use crate::ui::lab_common::ModelFields;
 
 /// The workbench's tabs. Only tasks that exist get a tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,17 +21,24 @@ pub enum Tab {
     Classify,
     /// Train a segmenter and watch its masks form over the images.
     Segment,
+    // --- adversarial / compression ---
+    /// Attack a trained classifier with adversarial noise.
+    Attack,
+    /// Shrink a trained classifier (int8, pruning) and compare.
+    Compress,
 }
 
 impl Tab {
     /// All tabs, in the order shown.
-    pub const ALL: [Tab; 2] = [Tab::Classify, Tab::Segment];
+    pub const ALL: [Tab; 4] = [Tab::Classify, Tab::Segment, Tab::Attack, Tab::Compress];
 
     /// Name on the tab bar.
     pub fn label(self) -> &'static str {
         match self {
             Tab::Classify => "Classify",
             Tab::Segment => "Segment",
+            Tab::Attack => "Attack",
+            Tab::Compress => "Compress",
         }
     }
 }
@@ -39,6 +50,8 @@ pub struct VisionApp {
     segment: ClassifyState,
     /// Set when the segmentation overlay is drawn by the WGSL shader.
     overlay_gpu: Option<UploadCounter>,
+    attack: AttackState,
+    compress: CompressState,
     status: Status,
     textures: TextureCache,
     /// Read the configured dataset on the first frame.
@@ -77,8 +90,11 @@ impl VisionApp {
 
     /// An app restored from remembered settings of the Classify and Segment tabs.
     pub fn from_settings(classify: Settings, segment: Settings) -> Self {
+        let fields = ModelFields::new(&classify.checkpoint_text, &classify.config.data);
         VisionApp {
             tab: Tab::Classify,
+            attack: AttackState::new(fields.clone()),
+            compress: CompressState::new(fields),
             classify: ClassifyState::new(classify),
             segment: ClassifyState::new(segment),
             overlay_gpu: None,
@@ -117,25 +133,21 @@ impl VisionApp {
         self.tab
     }
 
-    /// The state of the tab shown.
-    fn current(&mut self) -> &mut ClassifyState {
-        match self.tab {
-            Tab::Classify => &mut self.classify,
-            Tab::Segment => &mut self.segment,
-        }
-    }
-
-    /// The configuration the next run of the shown tab will use.
+    /// The training configuration of the Segment tab when it is shown, else the Classify
+    /// tab's (the next run's).
     pub fn config(&self) -> &TrainConfig {
         match self.tab {
-            Tab::Classify => &self.classify.config,
             Tab::Segment => &self.segment.config,
+            _ => &self.classify.config,
         }
     }
 
     /// The configuration, to change it (it applies to the next run).
     pub fn config_mut(&mut self) -> &mut TrainConfig {
-        &mut self.current().config
+        match self.tab {
+            Tab::Segment => &mut self.segment.config,
+            _ => &mut self.classify.config,
+        }
     }
 
     /// The Classify tab's state.
@@ -146,6 +158,31 @@ impl VisionApp {
     /// The Segment tab's state.
     pub fn segment(&self) -> &ClassifyState {
         &self.segment
+    }
+
+    /// The Attack tab's state.
+    pub fn attack(&self) -> &AttackState {
+        &self.attack
+    }
+
+    /// The Attack tab's state, to change it.
+    pub fn attack_mut(&mut self) -> &mut AttackState {
+        &mut self.attack
+    }
+
+    /// The Compress tab's state.
+    pub fn compress(&self) -> &CompressState {
+        &self.compress
+    }
+
+    /// The Compress tab's state, to change it.
+    pub fn compress_mut(&mut self) -> &mut CompressState {
+        &mut self.compress
+    }
+
+    /// Shows another tab.
+    pub fn set_tab(&mut self, tab: Tab) {
+        self.tab = tab;
     }
 
     /// The status bar's messages.
@@ -169,6 +206,13 @@ impl VisionApp {
         if more_classify || more_segment {
             ctx.request_repaint();
         }
+        // The lab tabs' jobs wake the UI on each event; polling again soon also catches
+        // a job that ended without one.
+        let lab_busy =
+            self.attack.poll(&wake, &mut self.status) | self.compress.poll(&mut self.status);
+        if lab_busy {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
     }
 
     fn tab_bar(&mut self, ui: &mut Ui) {
@@ -181,11 +225,13 @@ impl VisionApp {
         });
     }
 
+    /// The Classify and Segment tabs: the same panels, with the predictions grid or the
+    /// masks overlay.
     fn task_ui(&mut self, ui: &mut Ui) {
         let tab = self.tab;
         let state = match tab {
-            Tab::Classify => &mut self.classify,
             Tab::Segment => &mut self.segment,
+            _ => &mut self.classify,
         };
         egui::Panel::left(format!("{tab:?}-controls"))
             .resizable(true)
@@ -201,17 +247,17 @@ impl VisionApp {
                     });
             });
         egui::CentralPanel::default().show(ui, |ui| match tab {
-            Tab::Classify => {
-                let plot_height = (ui.available_height() * 0.45).clamp(160.0, 420.0);
-                plot_panel::show(ui, state, plot_height);
-                ui.separator();
-                predictions_panel::show(ui, state, &mut self.textures);
-            }
             Tab::Segment => {
                 let plot_height = (ui.available_height() * 0.3).clamp(140.0, 300.0);
                 plot_panel::show(ui, state, plot_height);
                 ui.separator();
                 overlay_panel::show(ui, state, &mut self.textures, self.overlay_gpu.as_ref());
+            }
+            _ => {
+                let plot_height = (ui.available_height() * 0.45).clamp(160.0, 420.0);
+                plot_panel::show(ui, state, plot_height);
+                ui.separator();
+                predictions_panel::show(ui, state, &mut self.textures);
             }
         });
     }
@@ -224,11 +270,32 @@ impl eframe::App for VisionApp {
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         egui::Panel::top("tab-bar").show(ui, |ui| self.tab_bar(ui));
-        let job_state = self.current().phase_text();
+        let job_state = match self.tab {
+            Tab::Classify => self.classify.phase_text(),
+            Tab::Segment => self.segment.phase_text(),
+            Tab::Attack => self.attack.phase_text(),
+            Tab::Compress => self.compress.phase_text(),
+        };
         egui::Panel::bottom("status-bar").show(ui, |ui| {
             status_bar::show(ui, &mut self.status, &job_state);
         });
-        self.task_ui(ui);
+        match self.tab {
+            Tab::Classify | Tab::Segment => self.task_ui(ui),
+            Tab::Attack => {
+                let wake = waker(ui.ctx());
+                attack_tab::show(
+                    ui,
+                    &mut self.attack,
+                    &mut self.textures,
+                    &mut self.status,
+                    &wake,
+                );
+            }
+            Tab::Compress => {
+                let wake = waker(ui.ctx());
+                compress_tab::show(ui, &mut self.compress, &mut self.status, &wake);
+            }
+        }
         self.textures.end_frame();
     }
 

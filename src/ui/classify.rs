@@ -642,6 +642,8 @@ impl ClassifyState {
                 self.curves.push_segmentation(summary);
             }
             Event::Masks(masks) => self.overlay.set_masks(masks),
+            // The Attack and Compress tabs' jobs; a training job never sends them.
+            Event::Lab(_) => {}
         }
     }
 }

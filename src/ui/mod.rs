@@ -19,6 +19,10 @@ pub mod settings;
 pub mod status_bar;
 pub mod textures;
 pub mod train_panel;
+// --- adversarial / compression ---
+pub mod attack_tab;
+pub mod compress_tab;
+pub mod lab_common;
 
 pub use app::VisionApp;
 
