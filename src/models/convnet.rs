@@ -25,14 +25,7 @@ impl ConvNet {
 
     /// A new ConvNet for `input` images and `classes` outputs.
     pub fn new(input: InputShape, classes: usize, device: &Device) -> Result<Self, ModelError> {
-        if input.height < Self::MIN_SIDE || input.width < Self::MIN_SIDE {
-            return Err(ModelError::InputTooSmall {
-                model: "ConvNet",
-                min: Self::MIN_SIDE,
-                height: input.height,
-                width: input.width,
-            });
-        }
+        ModelError::check_side("ConvNet", Self::MIN_SIDE, input)?;
         // Spatial size after conv5 → pool2 → conv5 → pool2.
         let side = |s: usize| ((s - 4) / 2 - 4) / 2;
         let flat = 16 * side(input.height) * side(input.width);

@@ -84,14 +84,7 @@ impl ResNet {
 
     /// A new ResNet for `input` images and `classes` outputs.
     pub fn new(input: InputShape, classes: usize, device: &Device) -> Result<Self, ModelError> {
-        if input.height < Self::MIN_SIDE || input.width < Self::MIN_SIDE {
-            return Err(ModelError::InputTooSmall {
-                model: "ResNet",
-                min: Self::MIN_SIDE,
-                height: input.height,
-                width: input.width,
-            });
-        }
+        ModelError::check_side("ResNet", Self::MIN_SIDE, input)?;
         Ok(ResNet {
             stem: conv3x3(input.channels, 16, 1, device),
             stem_bn: BatchNormConfig::new(16).init(device),

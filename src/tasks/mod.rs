@@ -1,3 +1,4 @@
 //! One module per task: what a trained model of that task answers.
 
 pub mod classify;
+pub mod imagenet;

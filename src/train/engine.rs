@@ -21,11 +21,11 @@ use crate::data::batch::{Batch, Loader, Normalization};
 use crate::data::image_folder::{self, FolderOptions};
 use crate::data::{ClassificationSet, LabeledImage, shapes};
 use crate::device;
-use crate::models::{Classifier, InputShape};
+use crate::models::{Classifier, InputShape, ModelError};
 use crate::train::checkpoint::{self, CheckpointMeta};
 use crate::train::metrics::{self, Running};
 use crate::train::protocol::{
-    Command, DataSpec, DatasetSummary, EpochSummary, Event, FinishReason, OptimizerKind,
+    Command, DataSpec, DatasetSummary, EpochSummary, Event, FinishReason, ModelKind, OptimizerKind,
     Prediction, TrainConfig,
 };
 
@@ -325,8 +325,12 @@ impl Trainer {
             device: selected.device,
             classes: set.classes.clone(),
             input,
-            norm: Normalization::from_images(&set.train, set.channels),
-            model: Classifier::new(config.model, input, set.classes.len(), &autodiff)?,
+            norm: if Classifier::normalizes_itself(config.model) {
+                Normalization::identity(set.channels)
+            } else {
+                Normalization::from_images(&set.train, set.channels)
+            },
+            model: build_model(&config, input, set.classes.len(), &autodiff, out)?,
             optim: optimizer(config.optimizer),
             autodiff,
             showcase: spread(set.val.len(), 32),
@@ -376,6 +380,10 @@ impl Trainer {
                 trainer.epochs_done + 1
             )));
         }
+        trainer.model = trainer
+            .model
+            .clone()
+            .with_transfer(&trainer.config.transfer, trainer.epochs_done + 1);
         if trainer.config.batch_size == 0 {
             bail!("the batch size must be at least 1");
         }
@@ -388,7 +396,15 @@ impl Trainer {
         let total = (self.config.epochs as u64 * steps_per_epoch).max(1) as f64;
         let progress = (self.step as f64 / total).min(1.0);
         let cosine = 0.5 * (1.0 + (std::f64::consts::PI * progress).cos());
-        self.config.learning_rate * (0.05 + 0.95 * cosine)
+        let transfer = &self.config.transfer;
+        let factor = if self.config.model == ModelKind::MobileNetV2
+            && transfer.unfrozen_in(self.epochs_done + 1)
+        {
+            transfer.unfreeze_lr_factor
+        } else {
+            1.0
+        };
+        self.config.learning_rate * factor * (0.05 + 0.95 * cosine)
     }
 
     fn steps_per_epoch(&self) -> u64 {
@@ -430,6 +446,7 @@ impl Trainer {
         while self.epochs_done < self.config.epochs {
             let epoch = self.epochs_done + 1;
             let started = Instant::now();
+            self.set_trainable(epoch, out);
             let mut running = Running::default();
             let skip = self.batches_into_epoch as usize;
             let loader = Loader::new(
@@ -566,6 +583,21 @@ impl Trainer {
         }
     }
 
+    /// Freezes or unfreezes a pretrained backbone for `epoch`, saying so when it changes.
+    fn set_trainable(&mut self, epoch: usize, out: &Outbox) {
+        let transfer = self.config.transfer;
+        if self.config.model == ModelKind::MobileNetV2
+            && transfer.unfrozen_in(epoch)
+            && !transfer.unfrozen_in(epoch - 1)
+        {
+            out.send(Event::Log(format!(
+                "Epoch {epoch}: the last {} backbone stages now train too, at {}× the learning rate",
+                transfer.unfreeze_last, transfer.unfreeze_lr_factor
+            )));
+        }
+        self.model = self.model.clone().with_transfer(&transfer, epoch);
+    }
+
     fn meta(&self) -> CheckpointMeta {
         CheckpointMeta {
             task: "classify".into(),
@@ -587,6 +619,31 @@ impl Trainer {
             Err(e) => out.send(Event::CheckpointFailed(e.to_string())),
         }
     }
+}
+
+/// A fresh model for a run: a pretrained backbone starts from its ImageNet weights.
+fn build_model(
+    config: &TrainConfig,
+    input: InputShape,
+    classes: usize,
+    device: &Device,
+    out: &Outbox,
+) -> anyhow::Result<Classifier> {
+    if config.model == ModelKind::MobileNetV2 && config.resume_from.is_none() {
+        out.send(Event::Log("Loading the pretrained MobileNetV2…".into()));
+    }
+    let built = if config.resume_from.is_some() {
+        // The checkpoint's weights replace these.
+        Classifier::new(config.model, input, classes, device)
+    } else {
+        Classifier::pretrained(config.model, input, classes, device)
+    };
+    built.map_err(|e| match e {
+        ModelError::InputTooSmall { .. } => {
+            anyhow::anyhow!("{e}: choose a larger image size (for example 64)")
+        }
+        other => other.into(),
+    })
 }
 
 /// Up to `k` indices spread evenly over `0..n`.

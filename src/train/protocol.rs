@@ -47,17 +47,25 @@ pub enum ModelKind {
     /// A small residual network with batch norm.
     #[value(name = "resnet")]
     ResNet,
+    /// MobileNetV2 pretrained on ImageNet, with a new classifier head (transfer learning).
+    #[value(name = "mobilenet_v2")]
+    MobileNetV2,
 }
 
 impl ModelKind {
     /// All choices, for selectors.
-    pub const ALL: [ModelKind; 2] = [ModelKind::ConvNet, ModelKind::ResNet];
+    pub const ALL: [ModelKind; 3] = [
+        ModelKind::ConvNet,
+        ModelKind::ResNet,
+        ModelKind::MobileNetV2,
+    ];
 
     /// Name shown to the user.
     pub fn label(self) -> &'static str {
         match self {
             ModelKind::ConvNet => "ConvNet (LeNet-style)",
             ModelKind::ResNet => "ResNet (small, batch norm)",
+            ModelKind::MobileNetV2 => "MobileNetV2, pretrained",
         }
     }
 }
@@ -140,7 +148,48 @@ pub struct TrainConfig {
     pub device: DeviceChoice,
     /// Continue from this checkpoint (weights, optimizer state, curves).
     pub resume_from: Option<PathBuf>,
+    /// Freezing and unfreezing of a pretrained backbone (transfer learning).
+    #[serde(default)]
+    pub transfer: TransferOptions,
 }
+
+// --- transfer learning (issue 6) ---
+
+/// How a pretrained backbone is fine-tuned; ignored by networks trained from scratch.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransferOptions {
+    /// Train only the new classifier head; the backbone's weights and batch-norm statistics
+    /// stay as pretrained.
+    pub freeze_backbone: bool,
+    /// With a frozen backbone: from epoch `unfreeze_after + 1` on, also train the last this
+    /// many feature stages (0 = never).
+    pub unfreeze_last: usize,
+    /// Epochs of head-only training before unfreezing.
+    pub unfreeze_after: usize,
+    /// Learning-rate factor once the backbone's last stages train (smaller steps keep the
+    /// pretrained features).
+    pub unfreeze_lr_factor: f64,
+}
+
+impl Default for TransferOptions {
+    fn default() -> Self {
+        TransferOptions {
+            freeze_backbone: true,
+            unfreeze_last: 0,
+            unfreeze_after: 0,
+            unfreeze_lr_factor: 0.1,
+        }
+    }
+}
+
+impl TransferOptions {
+    /// Whether the last stages train in 1-based `epoch`.
+    pub fn unfrozen_in(&self, epoch: usize) -> bool {
+        self.freeze_backbone && self.unfreeze_last > 0 && epoch > self.unfreeze_after
+    }
+}
+
+// --- end transfer learning ---
 
 impl Default for TrainConfig {
     fn default() -> Self {
@@ -158,6 +207,7 @@ impl Default for TrainConfig {
             flip: true,
             device: DeviceChoice::Cpu,
             resume_from: None,
+            transfer: TransferOptions::default(),
         }
     }
 }
