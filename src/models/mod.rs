@@ -153,4 +153,23 @@ impl Classifier {
             Classifier::MobileNetV2(m) => m.forward(images),
         }
     }
+
+    /// The last convolutional feature map (what Grad-CAM weighs):
+    /// `[batch, channels, height, width]` → `[batch, k, h', w']`.
+    pub fn features(&self, images: Tensor<4>) -> Tensor<4> {
+        match self {
+            Classifier::ConvNet(m) => m.features(images),
+            Classifier::ResNet(m) => m.features(images),
+            Classifier::MobileNetV2(m) => m.features(images),
+        }
+    }
+
+    /// The layers after [`Classifier::features`]: `[batch, k, h', w']` → `[batch, classes]`.
+    pub fn head(&self, features: Tensor<4>) -> Tensor<2> {
+        match self {
+            Classifier::ConvNet(m) => m.head(features),
+            Classifier::ResNet(m) => m.head(features),
+            Classifier::MobileNetV2(m) => m.head(features),
+        }
+    }
 }

@@ -19,14 +19,15 @@ use burn::tensor::TensorData;
 use crate::data::augment::Policy;
 use crate::data::batch::{Batch, Loader, Normalization};
 use crate::data::image_folder::{self, FolderOptions};
-use crate::data::{ClassificationSet, LabeledImage, shapes};
+use crate::data::{ClassificationSet, Image, LabeledImage, shapes};
 use crate::device;
 use crate::models::{Classifier, InputShape, ModelError};
 use crate::train::checkpoint::{self, CheckpointMeta};
+use crate::train::explain;
 use crate::train::metrics::{self, Running};
 use crate::train::protocol::{
     Command, DataSpec, DatasetSummary, EpochSummary, Event, FinishReason, ModelKind, OptimizerKind,
-    Prediction, TrainConfig,
+    Prediction, RgbaImage, TrainConfig, ValidationOutcome,
 };
 
 /// Called after every event is sent, so a UI can repaint (egui's `request_repaint`).
@@ -384,6 +385,13 @@ impl Trainer {
             .model
             .clone()
             .with_transfer(&trainer.config.transfer, trainer.epochs_done + 1);
+        out.send(Event::ValidationImages(
+            trainer
+                .val
+                .iter()
+                .map(|item| thumbnail(&item.image, THUMBNAIL_SIDE))
+                .collect(),
+        ));
         if trainer.config.batch_size == 0 {
             bail!("the batch size must be at least 1");
         }
@@ -422,6 +430,7 @@ impl Trainer {
                 match inbox.recv() {
                     Err(_) => return Ok(()),
                     Ok(Command::SaveCheckpoint(path)) => self.save(&path, out),
+                    Ok(Command::Explain(index)) => self.explain(index, out),
                     Ok(Command::SetEpochs(n)) => {
                         self.config.epochs = n;
                         out.send(Event::EpochsChanged(n));
@@ -519,6 +528,12 @@ impl Trainer {
             self.batches_into_epoch = 0;
             self.history.push(summary);
             out.send(Event::Epoch(summary));
+            out.send(Event::Validation(ValidationOutcome {
+                epoch,
+                truth: self.val.iter().map(|item| item.label).collect(),
+                predicted: predictions.iter().map(|p| p.0).collect(),
+                confidence: predictions.iter().map(|p| p.1).collect(),
+            }));
             out.send(Event::Predictions(
                 self.showcase
                     .iter()
@@ -579,7 +594,25 @@ impl Trainer {
                     out.send(Event::EpochsChanged(self.config.epochs));
                 }
                 Command::SaveCheckpoint(path) => self.save(&path, out),
+                Command::Explain(index) => self.explain(index, out),
             }
+        }
+    }
+
+    /// Sends a saliency map and Grad-CAM for validation image `index` (a log line when
+    /// there is no such image or it fails: the run goes on).
+    fn explain(&self, index: usize, out: &Outbox) {
+        let Some(item) = self.val.get(index) else {
+            out.send(Event::Log(format!(
+                "There is no validation image {index} to explain."
+            )));
+            return;
+        };
+        match explain::explain(&self.model, item, index, &self.norm, &self.autodiff) {
+            Ok(explanation) => out.send(Event::Explanation(explanation)),
+            Err(e) => out.send(Event::Log(format!(
+                "Could not explain image {index}: {e:#}"
+            ))),
         }
     }
 
@@ -644,6 +677,35 @@ fn build_model(
         }
         other => other.into(),
     })
+}
+
+/// Longest side of the validation pictures sent to the UI.
+pub const THUMBNAIL_SIDE: u32 = 64;
+
+/// The image as RGBA, shrunk (nearest neighbour) so its longer side is at most `max_side`.
+pub fn thumbnail(image: &Image, max_side: u32) -> RgbaImage {
+    let rgba = image.to_rgba();
+    let longest = image.width.max(image.height);
+    if longest <= max_side || max_side == 0 {
+        return rgba;
+    }
+    let w = (image.width * max_side / longest).max(1) as usize;
+    let h = (image.height * max_side / longest).max(1) as usize;
+    let (sw, sh) = (image.width as usize, image.height as usize);
+    let mut pixels = Vec::with_capacity(w * h * 4);
+    for y in 0..h {
+        let sy = y * sh / h;
+        for x in 0..w {
+            let sx = x * sw / w;
+            let i = (sy * sw + sx) * 4;
+            pixels.extend_from_slice(&rgba.pixels[i..i + 4]);
+        }
+    }
+    RgbaImage {
+        width: w,
+        height: h,
+        pixels,
+    }
 }
 
 /// Up to `k` indices spread evenly over `0..n`.

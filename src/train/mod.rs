@@ -2,5 +2,6 @@
 
 pub mod checkpoint;
 pub mod engine;
+pub mod explain;
 pub mod metrics;
 pub mod protocol;

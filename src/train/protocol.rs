@@ -225,6 +225,10 @@ pub enum Command {
     SaveCheckpoint(PathBuf),
     /// Change the epoch budget (taken while paused, or at any time).
     SetEpochs(usize),
+    // --- seeing what a classifier learned (issue 6) ---
+    /// Compute a saliency map and Grad-CAM for validation image `index` (answered with
+    /// [`Event::Explanation`]); also taken after the run has finished.
+    Explain(usize),
 }
 
 /// Class names, counts and a few thumbnails of a dataset, for the data panel.
@@ -344,4 +348,42 @@ pub enum Event {
     Finished(FinishReason),
     /// The job failed; the message says why.
     Failed(String),
+    // --- seeing what a classifier learned (issue 6) ---
+    /// Every validation image as a small picture, in validation order (sent once, before
+    /// the first [`Event::Validation`]).
+    ValidationImages(Vec<RgbaImage>),
+    /// What the model said about every validation image after an epoch.
+    Validation(ValidationOutcome),
+    /// A saliency map and Grad-CAM, answering [`Command::Explain`].
+    Explanation(Explanation),
+}
+
+/// The model's answer for every validation image, in validation order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ValidationOutcome {
+    /// 1-based epoch the outcome is from.
+    pub epoch: usize,
+    /// True class of each image.
+    pub truth: Vec<usize>,
+    /// Predicted class of each image.
+    pub predicted: Vec<usize>,
+    /// Softmax probability of the predicted class.
+    pub confidence: Vec<f32>,
+}
+
+/// Where a classifier looked when it classified one validation image.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    /// The validation image's index.
+    pub index: usize,
+    /// The class explained (the predicted one).
+    pub class: usize,
+    /// Its probability.
+    pub confidence: f32,
+    /// The image as the network saw it.
+    pub image: RgbaImage,
+    /// |∂ class score / ∂ pixel| as a heat map blended over the image.
+    pub saliency: RgbaImage,
+    /// Grad-CAM of the last feature map, blended over the image.
+    pub grad_cam: RgbaImage,
 }

@@ -7,7 +7,7 @@ use crate::ui::classify::{ClassifyState, waker};
 use crate::ui::settings::Settings;
 use crate::ui::status_bar::{self, Status};
 use crate::ui::textures::TextureCache;
-use crate::ui::{data_panel, plot_panel, predictions_panel, train_panel};
+use crate::ui::{confusion_panel, data_panel, plot_panel, train_panel};
 
 /// The workbench's tabs. Only tasks that exist get a tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,7 +143,12 @@ impl VisionApp {
             let plot_height = (ui.available_height() * 0.45).clamp(160.0, 420.0);
             plot_panel::show(ui, &mut self.classify, plot_height);
             ui.separator();
-            predictions_panel::show(ui, &mut self.classify, &mut self.textures);
+            confusion_panel::show_views(
+                ui,
+                &mut self.classify,
+                &mut self.textures,
+                &mut self.status,
+            );
         });
     }
 }

@@ -12,6 +12,7 @@ use crate::train::protocol::{
 };
 use crate::ui::curves::Curves;
 use crate::ui::dialogs::{DialogKind, DialogPoll, PendingDialog};
+use crate::ui::insight::{InsightState, InsightView};
 use crate::ui::settings::Settings;
 use crate::ui::status_bar::Status;
 use crate::ui::textures::Picture;
@@ -190,6 +191,8 @@ pub struct ClassifyState {
     pub saved: Vec<(PathBuf, u64)>,
     /// Number of runs started in this session.
     pub runs_started: usize,
+    /// Confusion matrix, mistakes and explanations of the run's validation images.
+    pub insight: InsightState,
     inspect: Option<JobHandle>,
     job: Option<JobHandle>,
     dialog: Option<(DialogPurpose, PendingDialog)>,
@@ -215,6 +218,7 @@ impl ClassifyState {
             run_classes: Vec::new(),
             saved: Vec::new(),
             runs_started: 0,
+            insight: InsightState::default(),
             inspect: None,
             job: None,
             dialog: None,
@@ -309,6 +313,7 @@ impl ClassifyState {
         config.resume_from = None;
         self.curves = Curves::default();
         self.predictions.clear();
+        self.insight.clear();
         self.launch(config, wake, status);
     }
 
@@ -403,6 +408,24 @@ impl ClassifyState {
         }
         if self.send(Command::SaveCheckpoint(path.clone()), status) {
             status.log(format!("Saving checkpoint to {}…", path.display()));
+        }
+    }
+
+    /// Whether a run's model is there to explain images with.
+    pub fn can_explain(&self) -> bool {
+        self.job.is_some() && !matches!(self.phase, Phase::Idle | Phase::Failed)
+    }
+
+    /// Asks the run for the saliency map and Grad-CAM of validation image `index`, and
+    /// shows the explanation view.
+    pub fn explain(&mut self, index: usize, status: &mut Status) {
+        self.insight.view = InsightView::Explain;
+        if !self.can_explain() {
+            status.fail("There is no model to explain: start a run first.");
+            return;
+        }
+        if self.send(Command::Explain(index), status) {
+            self.insight.explaining = Some(index);
         }
     }
 
@@ -613,6 +636,11 @@ impl ClassifyState {
                 self.job = None;
                 status.fail(message);
             }
+            Event::ValidationImages(images) => self.insight.set_images(images),
+            Event::Validation(outcome) => {
+                self.insight.set_outcome(outcome, self.run_classes.len());
+            }
+            Event::Explanation(explanation) => self.insight.set_explanation(explanation),
         }
     }
 }

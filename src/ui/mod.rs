@@ -6,11 +6,14 @@
 
 pub mod app;
 pub mod classify;
+pub mod confusion_panel;
 pub mod curves;
 pub mod data_panel;
 pub mod dialogs;
+pub mod insight;
 pub mod plot_panel;
 pub mod predictions_panel;
+pub mod saliency_panel;
 pub mod settings;
 pub mod status_bar;
 pub mod textures;
