@@ -4,6 +4,7 @@ use egui::Ui;
 
 use crate::train::protocol::TrainConfig;
 use crate::ui::classify::{ClassifyState, waker};
+use crate::ui::insight::InsightView;
 use crate::ui::settings::Settings;
 use crate::ui::status_bar::{self, Status};
 use crate::ui::textures::TextureCache;
@@ -140,7 +141,12 @@ impl VisionApp {
                     });
             });
         egui::CentralPanel::default().show(ui, |ui| {
-            let plot_height = (ui.available_height() * 0.45).clamp(160.0, 420.0);
+            // The confusion and explanation views need more room than the sample grid.
+            let share = match self.classify.insight.view {
+                InsightView::Predictions => 0.45,
+                InsightView::Confusion | InsightView::Explain => 0.3,
+            };
+            let plot_height = (ui.available_height() * share).clamp(160.0, 420.0);
             plot_panel::show(ui, &mut self.classify, plot_height);
             ui.separator();
             confusion_panel::show_views(
