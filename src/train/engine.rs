@@ -680,7 +680,7 @@ fn build_model(
 }
 
 /// Longest side of the validation pictures sent to the UI.
-pub const THUMBNAIL_SIDE: u32 = 64;
+pub const THUMBNAIL_SIDE: u32 = 48;
 
 /// The image as RGBA, shrunk (nearest neighbour) so its longer side is at most `max_side`.
 pub fn thumbnail(image: &Image, max_side: u32) -> RgbaImage {
