@@ -11,11 +11,12 @@ use serde_json::json;
 use visionlab::data::{masks, mnist, shapes};
 use visionlab::device;
 use visionlab::tasks::classify::{self, Trained};
+use visionlab::tasks::imagenet::ImageNetClassifier;
 use visionlab::tasks::segment;
 use visionlab::train::engine::{self, Outbox};
 use visionlab::train::protocol::{
     Command, DataSpec, DeviceChoice, EpochSummary, Event, FinishReason, ModelKind, OptimizerKind,
-    SegmentationSummary, Task, TrainConfig,
+    SegmentationSummary, Task, TrainConfig, TransferOptions,
 };
 
 /// A workbench for computer-vision experiments. Without a subcommand it opens the window.
@@ -45,12 +46,13 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Classify image files with a checkpoint, or (--task segment) write their masks.
+    /// Classify image files with a checkpoint, or with `--model imagenet` (the bundled
+    /// pretrained MobileNetV2 and its 1000 classes); with `--task segment`, write their masks.
     Predict {
         /// What the checkpoint does.
         #[arg(long, value_enum, default_value = "classify")]
         task: Task,
-        /// The checkpoint (.vlck).
+        /// The checkpoint (.vlck), or `imagenet`.
         #[arg(long)]
         model: PathBuf,
         /// Where masks and overlays are written (segment).
@@ -59,9 +61,9 @@ enum Cmd {
         /// Image files.
         #[arg(required = true)]
         images: Vec<PathBuf>,
-        /// How many classes to show per image.
-        #[arg(long, default_value_t = 3)]
-        top: usize,
+        /// How many classes to show per image (default 5 for imagenet, else 3).
+        #[arg(long)]
+        top: Option<usize>,
         /// Where tensors run.
         #[arg(long, value_enum, default_value = "auto")]
         device: DeviceChoice,
@@ -166,6 +168,16 @@ struct TrainArgs {
     /// Continue from a checkpoint.
     #[arg(long)]
     resume: Option<PathBuf>,
+    /// Pretrained models: train only the new head, the backbone stays as pretrained.
+    #[arg(long)]
+    freeze_backbone: bool,
+    /// With --freeze-backbone: after --unfreeze-after epochs also train the backbone's last
+    /// N stages, at a tenth of the learning rate.
+    #[arg(long, default_value_t = 0)]
+    unfreeze_last: usize,
+    /// Epochs of head-only training before --unfreeze-last takes effect.
+    #[arg(long, default_value_t = 0)]
+    unfreeze_after: usize,
     /// Write the final checkpoint here (atomically).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -261,8 +273,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             ..
         }) => {
             let selected = device::select(device)?;
-            let trained = Trained::load(&model, &selected)?;
-            for p in classify::predict_files(&trained, &images, top)? {
+            let predictions = if model.as_os_str() == "imagenet" {
+                let net = ImageNetClassifier::load(&selected.device)?;
+                net.predict_files(&images, top.unwrap_or(5))?
+            } else {
+                let trained = Trained::load(&model, &selected)?;
+                classify::predict_files(&trained, &images, top.unwrap_or(3))?
+            };
+            for p in predictions {
                 if json {
                     println!("{}", serde_json::to_string(&p)?);
                 } else {
@@ -346,6 +364,12 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
         device: args.device,
         resume_from: args.resume.clone(),
         unet_width: args.unet_width,
+        transfer: TransferOptions {
+            freeze_backbone: args.freeze_backbone,
+            unfreeze_last: args.unfreeze_last,
+            unfreeze_after: args.unfreeze_after,
+            ..TransferOptions::default()
+        },
     };
     let job = engine::spawn_training(config, engine::no_waker());
     let bar = if args.json {

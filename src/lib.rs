@@ -2,6 +2,7 @@
 //!
 //! The UI (`ui`) and the jobs (`train`) only talk through [`train::protocol`].
 
+pub mod assets;
 pub mod attack;
 pub mod compress;
 pub mod data;

@@ -25,14 +25,7 @@ impl ConvNet {
 
     /// A new ConvNet for `input` images and `classes` outputs.
     pub fn new(input: InputShape, classes: usize, device: &Device) -> Result<Self, ModelError> {
-        if input.height < Self::MIN_SIDE || input.width < Self::MIN_SIDE {
-            return Err(ModelError::InputTooSmall {
-                model: "ConvNet",
-                min: Self::MIN_SIDE,
-                height: input.height,
-                width: input.width,
-            });
-        }
+        ModelError::check_side("ConvNet", Self::MIN_SIDE, input)?;
         // Spatial size after conv5 → pool2 → conv5 → pool2.
         let side = |s: usize| ((s - 4) / 2 - 4) / 2;
         let flat = 16 * side(input.height) * side(input.width);
@@ -49,8 +42,17 @@ impl ConvNet {
 
     /// `[batch, c, h, w]` → logits `[batch, classes]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        self.head(self.features(x))
+    }
+
+    /// The last feature map: `[b, c, h, w]` → `[b, 16, h', w']`.
+    pub fn features(&self, x: Tensor<4>) -> Tensor<4> {
         let x = self.pool.forward(self.relu.forward(self.conv1.forward(x))); // [b, 6, (h-4)/2, ..]
-        let x = self.pool.forward(self.relu.forward(self.conv2.forward(x))); // [b, 16, h', w']
+        self.pool.forward(self.relu.forward(self.conv2.forward(x))) // [b, 16, h', w']
+    }
+
+    /// The fully connected layers: `[b, 16, h', w']` → logits `[b, classes]`.
+    pub fn head(&self, x: Tensor<4>) -> Tensor<2> {
         let x: Tensor<2> = x.flatten(1, 3); // [b, 16·h'·w']
         let x = self.relu.forward(self.fc1.forward(x)); // [b, 120]
         let x = self.relu.forward(self.fc2.forward(x)); // [b, 84]

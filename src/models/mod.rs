@@ -2,14 +2,16 @@
 //! [`Classifier`] that wraps whichever one a run uses.
 
 pub mod convnet;
+pub mod mobilenet_v2;
 pub mod resnet;
 pub mod unet;
 
 use burn::prelude::*;
 
-use crate::train::protocol::ModelKind;
+use crate::train::protocol::{ModelKind, TransferOptions};
 
 pub use convnet::ConvNet;
+pub use mobilenet_v2::MobileNetV2;
 pub use resnet::ResNet;
 pub use unet::UNet;
 
@@ -42,6 +44,24 @@ pub enum ModelError {
     /// Fewer than two classes.
     #[error("a classifier needs at least 2 classes, got {0}")]
     TooFewClasses(usize),
+    /// Pretrained weights could not be found or loaded.
+    #[error("{0}")]
+    Pretrained(String),
+}
+
+impl ModelError {
+    /// `Err(InputTooSmall)` when `input` is smaller than `min` on either side.
+    pub fn check_side(model: &'static str, min: usize, input: InputShape) -> Result<(), Self> {
+        if input.height < min || input.width < min {
+            return Err(ModelError::InputTooSmall {
+                model,
+                min,
+                height: input.height,
+                width: input.width,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// An image classifier: any of the models, chosen at run time.
@@ -53,6 +73,8 @@ pub enum Classifier {
     ConvNet(ConvNet),
     /// The small residual network.
     ResNet(ResNet),
+    /// MobileNetV2 (pretrained on ImageNet when made by [`Classifier::pretrained`]).
+    MobileNetV2(MobileNetV2),
 }
 
 impl Classifier {
@@ -69,7 +91,56 @@ impl Classifier {
         Ok(match kind {
             ModelKind::ConvNet => Classifier::ConvNet(ConvNet::new(input, classes, device)?),
             ModelKind::ResNet => Classifier::ResNet(ResNet::new(input, classes, device)?),
+            ModelKind::MobileNetV2 => {
+                MobileNetV2::check_input(input)?;
+                Classifier::MobileNetV2(MobileNetV2::new(classes, device))
+            }
         })
+    }
+
+    /// Like [`Classifier::new`], but a pretrained network starts from its bundled ImageNet
+    /// weights (with a fresh head of `classes` outputs).
+    pub fn pretrained(
+        kind: ModelKind,
+        input: InputShape,
+        classes: usize,
+        device: &Device,
+    ) -> Result<Self, ModelError> {
+        let fresh = Self::new(kind, input, classes, device)?;
+        match fresh {
+            Classifier::MobileNetV2(_) => {
+                let path = crate::assets::find(mobilenet_v2::WEIGHTS_ASSET)
+                    .map_err(|e| ModelError::Pretrained(e.to_string()))?;
+                let net = MobileNetV2::pretrained(&path, device)
+                    .map_err(|e| ModelError::Pretrained(e.to_string()))?;
+                Ok(Classifier::MobileNetV2(net.with_classes(classes, device)))
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// Whether inputs are raw 0..1 pixels (the network normalises them itself) rather than
+    /// normalised with the training set's statistics.
+    pub fn normalizes_itself(kind: ModelKind) -> bool {
+        kind == ModelKind::MobileNetV2
+    }
+
+    /// Sets which weights train in 1-based `epoch`: a pretrained backbone is frozen or
+    /// (partly) unfrozen as `transfer` says; networks trained from scratch train whole.
+    pub fn with_transfer(self, transfer: &TransferOptions, epoch: usize) -> Self {
+        match self {
+            Classifier::MobileNetV2(net) => {
+                let net = net.unfreeze();
+                Classifier::MobileNetV2(if !transfer.freeze_backbone {
+                    net
+                } else if transfer.unfrozen_in(epoch) {
+                    net.freeze_backbone().unfreeze_last(transfer.unfreeze_last)
+                } else {
+                    net.freeze_backbone()
+                })
+            }
+            other => other,
+        }
     }
 
     /// Class scores (logits).
@@ -79,6 +150,26 @@ impl Classifier {
         match self {
             Classifier::ConvNet(m) => m.forward(images),
             Classifier::ResNet(m) => m.forward(images),
+            Classifier::MobileNetV2(m) => m.forward(images),
+        }
+    }
+
+    /// The last convolutional feature map (what Grad-CAM weighs):
+    /// `[batch, channels, height, width]` → `[batch, k, h', w']`.
+    pub fn features(&self, images: Tensor<4>) -> Tensor<4> {
+        match self {
+            Classifier::ConvNet(m) => m.features(images),
+            Classifier::ResNet(m) => m.features(images),
+            Classifier::MobileNetV2(m) => m.features(images),
+        }
+    }
+
+    /// The layers after [`Classifier::features`]: `[batch, k, h', w']` → `[batch, classes]`.
+    pub fn head(&self, features: Tensor<4>) -> Tensor<2> {
+        match self {
+            Classifier::ConvNet(m) => m.head(features),
+            Classifier::ResNet(m) => m.head(features),
+            Classifier::MobileNetV2(m) => m.head(features),
         }
     }
 }

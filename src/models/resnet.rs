@@ -84,14 +84,7 @@ impl ResNet {
 
     /// A new ResNet for `input` images and `classes` outputs.
     pub fn new(input: InputShape, classes: usize, device: &Device) -> Result<Self, ModelError> {
-        if input.height < Self::MIN_SIDE || input.width < Self::MIN_SIDE {
-            return Err(ModelError::InputTooSmall {
-                model: "ResNet",
-                min: Self::MIN_SIDE,
-                height: input.height,
-                width: input.width,
-            });
-        }
+        ModelError::check_side("ResNet", Self::MIN_SIDE, input)?;
         Ok(ResNet {
             stem: conv3x3(input.channels, 16, 1, device),
             stem_bn: BatchNormConfig::new(16).init(device),
@@ -108,12 +101,22 @@ impl ResNet {
 
     /// `[b, c, h, w]` → logits `[b, classes]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        self.head(self.features(x))
+    }
+
+    /// The last feature map: `[b, c, h, w]` → `[b, 64, h/4, w/4]`.
+    pub fn features(&self, x: Tensor<4>) -> Tensor<4> {
         let mut x = self
             .relu
             .forward(self.stem_bn.forward(self.stem.forward(x))); // [b, 16, h, w]
         for block in &self.blocks {
             x = block.forward(x);
-        } // [b, 64, h/4, w/4]
+        }
+        x
+    }
+
+    /// Pooling and the linear head: `[b, 64, h', w']` → logits `[b, classes]`.
+    pub fn head(&self, x: Tensor<4>) -> Tensor<2> {
         let x = self.pool.forward(x); // [b, 64, 1, 1]
         self.head.forward(x.flatten(1, 3)) // [b, classes]
     }

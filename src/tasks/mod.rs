@@ -1,4 +1,5 @@
 //! One module per task: what a trained model of that task answers.
 
 pub mod classify;
+pub mod imagenet;
 pub mod segment;

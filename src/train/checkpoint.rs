@@ -99,9 +99,13 @@ impl Checkpoint {
     pub fn load_into<M: Module>(&self, fresh: M) -> Result<M, CheckpointError> {
         let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(self.model.clone()))
             .map_err(|e| self.format_error(format!("model weights: {e}")))?;
-        fresh
-            .try_load_record(record)
-            .map_err(|e| self.format_error(format!("model weights do not fit the model: {e}")))
+        fresh.try_load_record(record).map_err(|e| {
+            self.format_error(format!(
+                "its weights do not fit the {} with {} classes its metadata names: {e}",
+                self.meta.config.model.label(),
+                self.meta.classes.len()
+            ))
+        })
     }
 
     /// The optimizer state, if the checkpoint holds one.

@@ -29,6 +29,9 @@ pub trait Controlled {
     /// Writes a checkpoint to `path` and reports [`Event::CheckpointSaved`] or
     /// [`Event::CheckpointFailed`].
     fn save(&self, path: &Path, out: &Outbox);
+    /// Answers [`Command::Explain`] for validation image `index` (runs that cannot explain
+    /// ignore it).
+    fn explain(&self, _index: usize, _out: &Outbox) {}
 }
 
 /// Applies waiting commands between steps; while paused, blocks until resumed or stopped.
@@ -73,6 +76,7 @@ pub fn between_steps(
                 out.send(Event::EpochsChanged(epochs));
             }
             Command::SaveCheckpoint(path) => run.save(&path, out),
+            Command::Explain(index) => run.explain(index, out),
         }
     }
 }
@@ -84,6 +88,7 @@ pub fn idle(run: &mut impl Controlled, inbox: &Receiver<Command>, out: &Outbox) 
         match inbox.recv() {
             Err(_) => return false,
             Ok(Command::SaveCheckpoint(path)) => run.save(&path, out),
+            Ok(Command::Explain(index)) => run.explain(index, out),
             Ok(Command::SetEpochs(n)) => {
                 run.set_epochs(n);
                 out.send(Event::EpochsChanged(n));

@@ -19,15 +19,16 @@ use burn::tensor::TensorData;
 use crate::data::augment::Policy;
 use crate::data::batch::{Batch, Loader, Normalization};
 use crate::data::image_folder::{self, FolderOptions};
-use crate::data::{ClassificationSet, LabeledImage, shapes};
+use crate::data::{ClassificationSet, Image, LabeledImage, shapes};
 use crate::device;
-use crate::models::{Classifier, InputShape};
+use crate::models::{Classifier, InputShape, ModelError};
 use crate::train::checkpoint::{self, CheckpointMeta};
 use crate::train::control::{self, Control, Controlled};
+use crate::train::explain;
 use crate::train::metrics::{self, Running};
 use crate::train::protocol::{
-    Command, DataSpec, DatasetSummary, EpochSummary, Event, FinishReason, OptimizerKind,
-    Prediction, Task, TrainConfig,
+    Command, DataSpec, DatasetSummary, EpochSummary, Event, FinishReason, ModelKind, OptimizerKind,
+    Prediction, RgbaImage, Task, TrainConfig, ValidationOutcome,
 };
 use crate::train::segmentation;
 
@@ -335,8 +336,12 @@ impl Trainer {
             device: selected.device,
             classes: set.classes.clone(),
             input,
-            norm: Normalization::from_images(&set.train, set.channels),
-            model: Classifier::new(config.model, input, set.classes.len(), &autodiff)?,
+            norm: if Classifier::normalizes_itself(config.model) {
+                Normalization::identity(set.channels)
+            } else {
+                Normalization::from_images(&set.train, set.channels)
+            },
+            model: build_model(&config, input, set.classes.len(), &autodiff, out)?,
             optim: optimizer(config.optimizer),
             autodiff,
             showcase: spread(set.val.len(), 32),
@@ -386,10 +391,35 @@ impl Trainer {
                 trainer.epochs_done + 1
             )));
         }
+        trainer.model = trainer
+            .model
+            .clone()
+            .with_transfer(&trainer.config.transfer, trainer.epochs_done + 1);
+        out.send(Event::ValidationImages(
+            trainer
+                .val
+                .iter()
+                .map(|item| thumbnail(&item.image, THUMBNAIL_SIDE))
+                .collect(),
+        ));
         if trainer.config.batch_size == 0 {
             bail!("the batch size must be at least 1");
         }
         Ok(trainer)
+    }
+
+    /// The learning rate for the next step: the cosine schedule, times the fine-tuning
+    /// factor once a pretrained backbone's last stages train.
+    fn learning_rate(&self, steps_per_epoch: u64) -> f64 {
+        let transfer = &self.config.transfer;
+        let factor = if self.config.model == ModelKind::MobileNetV2
+            && transfer.unfrozen_in(self.epochs_done + 1)
+        {
+            transfer.unfreeze_lr_factor
+        } else {
+            1.0
+        };
+        cosine_learning_rate(&self.config, self.step, steps_per_epoch) * factor
     }
 
     fn steps_per_epoch(&self) -> u64 {
@@ -419,6 +449,7 @@ impl Trainer {
         while self.epochs_done < self.config.epochs {
             let epoch = self.epochs_done + 1;
             let started = Instant::now();
+            self.set_trainable(epoch, out);
             let mut running = Running::default();
             let skip = self.batches_into_epoch as usize;
             let loader = Loader::new(
@@ -459,7 +490,7 @@ impl Trainer {
                     .count();
                 running.add(loss_value, correct, truth.len());
                 let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-                let lr = cosine_learning_rate(&self.config, self.step, steps_per_epoch);
+                let lr = self.learning_rate(steps_per_epoch);
                 self.model = self.optim.step(lr, self.model.clone(), grads);
                 self.step += 1;
                 self.batches_into_epoch += 1;
@@ -491,6 +522,12 @@ impl Trainer {
             self.batches_into_epoch = 0;
             self.history.push(summary);
             out.send(Event::Epoch(summary));
+            out.send(Event::Validation(ValidationOutcome {
+                epoch,
+                truth: self.val.iter().map(|item| item.label).collect(),
+                predicted: predictions.iter().map(|p| p.0).collect(),
+                confidence: predictions.iter().map(|p| p.1).collect(),
+            }));
             out.send(Event::Predictions(
                 self.showcase
                     .iter()
@@ -510,6 +547,38 @@ impl Trainer {
         Ok(FinishReason::Completed)
     }
 
+    /// Sends a saliency map and Grad-CAM for validation image `index` (a log line when
+    /// there is no such image or it fails: the run goes on).
+    fn explain(&self, index: usize, out: &Outbox) {
+        let Some(item) = self.val.get(index) else {
+            out.send(Event::Log(format!(
+                "There is no validation image {index} to explain."
+            )));
+            return;
+        };
+        match explain::explain(&self.model, item, index, &self.norm, &self.autodiff) {
+            Ok(explanation) => out.send(Event::Explanation(explanation)),
+            Err(e) => out.send(Event::Log(format!(
+                "Could not explain image {index}: {e:#}"
+            ))),
+        }
+    }
+
+    /// Freezes or unfreezes a pretrained backbone for `epoch`, saying so when it changes.
+    fn set_trainable(&mut self, epoch: usize, out: &Outbox) {
+        let transfer = self.config.transfer;
+        if self.config.model == ModelKind::MobileNetV2
+            && transfer.unfrozen_in(epoch)
+            && !transfer.unfrozen_in(epoch - 1)
+        {
+            out.send(Event::Log(format!(
+                "Epoch {epoch}: the last {} backbone stages now train too, at {}× the learning rate",
+                transfer.unfreeze_last, transfer.unfreeze_lr_factor
+            )));
+        }
+        self.model = self.model.clone().with_transfer(&transfer, epoch);
+    }
+
     fn meta(&self) -> CheckpointMeta {
         CheckpointMeta {
             task: "classify".into(),
@@ -527,6 +596,10 @@ impl Trainer {
 }
 
 impl Controlled for Trainer {
+    fn explain(&self, index: usize, out: &Outbox) {
+        Trainer::explain(self, index, out);
+    }
+
     fn step(&self) -> u64 {
         self.step
     }
@@ -558,6 +631,60 @@ pub fn cosine_learning_rate(config: &TrainConfig, step: u64, steps_per_epoch: u6
     let progress = (step as f64 / total).min(1.0);
     let cosine = 0.5 * (1.0 + (std::f64::consts::PI * progress).cos());
     config.learning_rate * (0.05 + 0.95 * cosine)
+}
+
+/// A fresh model for a run: a pretrained backbone starts from its ImageNet weights.
+fn build_model(
+    config: &TrainConfig,
+    input: InputShape,
+    classes: usize,
+    device: &Device,
+    out: &Outbox,
+) -> anyhow::Result<Classifier> {
+    if config.model == ModelKind::MobileNetV2 && config.resume_from.is_none() {
+        out.send(Event::Log("Loading the pretrained MobileNetV2…".into()));
+    }
+    let built = if config.resume_from.is_some() {
+        // The checkpoint's weights replace these.
+        Classifier::new(config.model, input, classes, device)
+    } else {
+        Classifier::pretrained(config.model, input, classes, device)
+    };
+    built.map_err(|e| match e {
+        ModelError::InputTooSmall { .. } => {
+            anyhow::anyhow!("{e}: choose a larger image size (for example 64)")
+        }
+        other => other.into(),
+    })
+}
+
+/// Longest side of the validation pictures sent to the UI.
+pub const THUMBNAIL_SIDE: u32 = 48;
+
+/// The image as RGBA, shrunk (nearest neighbour) so its longer side is at most `max_side`.
+pub fn thumbnail(image: &Image, max_side: u32) -> RgbaImage {
+    let rgba = image.to_rgba();
+    let longest = image.width.max(image.height);
+    if longest <= max_side || max_side == 0 {
+        return rgba;
+    }
+    let w = (image.width * max_side / longest).max(1) as usize;
+    let h = (image.height * max_side / longest).max(1) as usize;
+    let (sw, sh) = (image.width as usize, image.height as usize);
+    let mut pixels = Vec::with_capacity(w * h * 4);
+    for y in 0..h {
+        let sy = y * sh / h;
+        for x in 0..w {
+            let sx = x * sw / w;
+            let i = (sy * sw + sx) * 4;
+            pixels.extend_from_slice(&rgba.pixels[i..i + 4]);
+        }
+    }
+    RgbaImage {
+        width: w,
+        height: h,
+        pixels,
+    }
 }
 
 /// Up to `k` indices spread evenly over `0..n`.

@@ -3,6 +3,7 @@
 pub mod checkpoint;
 pub mod control;
 pub mod engine;
+pub mod explain;
 pub mod metrics;
 pub mod protocol;
 pub mod segmentation;

@@ -67,17 +67,25 @@ pub enum ModelKind {
     /// A small residual network with batch norm.
     #[value(name = "resnet")]
     ResNet,
+    /// MobileNetV2 pretrained on ImageNet, with a new classifier head (transfer learning).
+    #[value(name = "mobilenet_v2")]
+    MobileNetV2,
 }
 
 impl ModelKind {
     /// All choices, for selectors.
-    pub const ALL: [ModelKind; 2] = [ModelKind::ConvNet, ModelKind::ResNet];
+    pub const ALL: [ModelKind; 3] = [
+        ModelKind::ConvNet,
+        ModelKind::ResNet,
+        ModelKind::MobileNetV2,
+    ];
 
     /// Name shown to the user.
     pub fn label(self) -> &'static str {
         match self {
             ModelKind::ConvNet => "ConvNet (LeNet-style)",
             ModelKind::ResNet => "ResNet (small, batch norm)",
+            ModelKind::MobileNetV2 => "MobileNetV2, pretrained",
         }
     }
 }
@@ -166,11 +174,52 @@ pub struct TrainConfig {
     /// Channels of the U-Net's first stage (segmentation; doubled at each stage).
     #[serde(default = "default_unet_width")]
     pub unet_width: usize,
+    /// Freezing and unfreezing of a pretrained backbone (transfer learning).
+    #[serde(default)]
+    pub transfer: TransferOptions,
 }
 
 fn default_unet_width() -> usize {
     8
 }
+
+// --- transfer learning (issue 6) ---
+
+/// How a pretrained backbone is fine-tuned; ignored by networks trained from scratch.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransferOptions {
+    /// Train only the new classifier head; the backbone's weights and batch-norm statistics
+    /// stay as pretrained.
+    pub freeze_backbone: bool,
+    /// With a frozen backbone: from epoch `unfreeze_after + 1` on, also train the last this
+    /// many feature stages (0 = never).
+    pub unfreeze_last: usize,
+    /// Epochs of head-only training before unfreezing.
+    pub unfreeze_after: usize,
+    /// Learning-rate factor once the backbone's last stages train (smaller steps keep the
+    /// pretrained features).
+    pub unfreeze_lr_factor: f64,
+}
+
+impl Default for TransferOptions {
+    fn default() -> Self {
+        TransferOptions {
+            freeze_backbone: true,
+            unfreeze_last: 0,
+            unfreeze_after: 0,
+            unfreeze_lr_factor: 0.1,
+        }
+    }
+}
+
+impl TransferOptions {
+    /// Whether the last stages train in 1-based `epoch`.
+    pub fn unfrozen_in(&self, epoch: usize) -> bool {
+        self.freeze_backbone && self.unfreeze_last > 0 && epoch > self.unfreeze_after
+    }
+}
+
+// --- end transfer learning ---
 
 impl Default for TrainConfig {
     fn default() -> Self {
@@ -190,6 +239,7 @@ impl Default for TrainConfig {
             device: DeviceChoice::Cpu,
             resume_from: None,
             unet_width: default_unet_width(),
+            transfer: TransferOptions::default(),
         }
     }
 }
@@ -207,6 +257,10 @@ pub enum Command {
     SaveCheckpoint(PathBuf),
     /// Change the epoch budget (taken while paused, or at any time).
     SetEpochs(usize),
+    // --- seeing what a classifier learned (issue 6) ---
+    /// Compute a saliency map and Grad-CAM for validation image `index` (answered with
+    /// [`Event::Explanation`]); also taken after the run has finished.
+    Explain(usize),
 }
 
 /// Class names, counts and a few thumbnails of a dataset, for the data panel.
@@ -363,6 +417,14 @@ pub enum Event {
     // --- adversarial / compression ---
     /// Something from the Attack or Compress tab's jobs.
     Lab(LabEvent),
+    // --- seeing what a classifier learned (issue 6) ---
+    /// Every validation image as a small picture, in validation order (sent once, before
+    /// the first [`Event::Validation`]).
+    ValidationImages(Vec<RgbaImage>),
+    /// What the model said about every validation image after an epoch.
+    Validation(ValidationOutcome),
+    /// A saliency map and Grad-CAM, answering [`Command::Explain`].
+    Explanation(Explanation),
 }
 
 // --- adversarial / compression ---
@@ -605,4 +667,34 @@ pub enum LabEvent {
     },
     /// A model was measured (float first, then one row per setting).
     Compression(CompressionRow),
+}
+
+/// The model's answer for every validation image, in validation order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ValidationOutcome {
+    /// 1-based epoch the outcome is from.
+    pub epoch: usize,
+    /// True class of each image.
+    pub truth: Vec<usize>,
+    /// Predicted class of each image.
+    pub predicted: Vec<usize>,
+    /// Softmax probability of the predicted class.
+    pub confidence: Vec<f32>,
+}
+
+/// Where a classifier looked when it classified one validation image.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    /// The validation image's index.
+    pub index: usize,
+    /// The class explained (the predicted one).
+    pub class: usize,
+    /// Its probability.
+    pub confidence: f32,
+    /// The image as the network saw it.
+    pub image: RgbaImage,
+    /// |∂ class score / ∂ pixel| as a heat map blended over the image.
+    pub saliency: RgbaImage,
+    /// Grad-CAM of the last feature map, blended over the image.
+    pub grad_cam: RgbaImage,
 }

@@ -4,11 +4,12 @@ use egui::Ui;
 
 use crate::train::protocol::{Task, TrainConfig};
 use crate::ui::classify::{ClassifyState, waker};
+use crate::ui::insight::InsightView;
 use crate::ui::overlay_gpu::{OverlayRenderer, UploadCounter};
 use crate::ui::settings::Settings;
 use crate::ui::status_bar::{self, Status};
 use crate::ui::textures::TextureCache;
-use crate::ui::{data_panel, overlay_panel, plot_panel, predictions_panel, train_panel};
+use crate::ui::{confusion_panel, data_panel, overlay_panel, plot_panel, train_panel};
 // --- adversarial / compression ---
 use crate::ui::attack_tab::{self, AttackState};
 use crate::ui::compress_tab::{self, CompressState};
@@ -254,10 +255,15 @@ impl VisionApp {
                 overlay_panel::show(ui, state, &mut self.textures, self.overlay_gpu.as_ref());
             }
             _ => {
-                let plot_height = (ui.available_height() * 0.45).clamp(160.0, 420.0);
+                // The confusion and explanation views need more room than the sample grid.
+                let share = match state.insight.view {
+                    InsightView::Predictions => 0.45,
+                    InsightView::Confusion | InsightView::Explain => 0.3,
+                };
+                let plot_height = (ui.available_height() * share).clamp(160.0, 420.0);
                 plot_panel::show(ui, state, plot_height);
                 ui.separator();
-                predictions_panel::show(ui, state, &mut self.textures);
+                confusion_panel::show_views(ui, state, &mut self.textures, &mut self.status);
             }
         });
     }

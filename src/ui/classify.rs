@@ -12,6 +12,7 @@ use crate::train::protocol::{
 };
 use crate::ui::curves::Curves;
 use crate::ui::dialogs::{DialogKind, DialogPoll, PendingDialog};
+use crate::ui::insight::{InsightState, InsightView};
 use crate::ui::overlay::OverlayState;
 use crate::ui::settings::Settings;
 use crate::ui::status_bar::Status;
@@ -193,6 +194,8 @@ pub struct ClassifyState {
     pub runs_started: usize,
     /// Segmentation masks and the overlay's controls.
     pub overlay: OverlayState,
+    /// Confusion matrix, mistakes and explanations of the run's validation images.
+    pub insight: InsightState,
     inspect: Option<JobHandle>,
     job: Option<JobHandle>,
     dialog: Option<(DialogPurpose, PendingDialog)>,
@@ -219,6 +222,7 @@ impl ClassifyState {
             saved: Vec::new(),
             runs_started: 0,
             overlay: OverlayState::default(),
+            insight: InsightState::default(),
             inspect: None,
             job: None,
             dialog: None,
@@ -327,6 +331,7 @@ impl ClassifyState {
         self.curves = Curves::default();
         self.predictions.clear();
         self.overlay.clear();
+        self.insight.clear();
         self.launch(config, wake, status);
     }
 
@@ -422,6 +427,24 @@ impl ClassifyState {
         }
         if self.send(Command::SaveCheckpoint(path.clone()), status) {
             status.log(format!("Saving checkpoint to {}…", path.display()));
+        }
+    }
+
+    /// Whether a run's model is there to explain images with.
+    pub fn can_explain(&self) -> bool {
+        self.job.is_some() && !matches!(self.phase, Phase::Idle | Phase::Failed)
+    }
+
+    /// Asks the run for the saliency map and Grad-CAM of validation image `index`, and
+    /// shows the explanation view.
+    pub fn explain(&mut self, index: usize, status: &mut Status) {
+        self.insight.view = InsightView::Explain;
+        if !self.can_explain() {
+            status.fail("There is no model to explain: start a run first.");
+            return;
+        }
+        if self.send(Command::Explain(index), status) {
+            self.insight.explaining = Some(index);
         }
     }
 
@@ -644,6 +667,11 @@ impl ClassifyState {
             Event::Masks(masks) => self.overlay.set_masks(masks),
             // The Attack and Compress tabs' jobs; a training job never sends them.
             Event::Lab(_) => {}
+            Event::ValidationImages(images) => self.insight.set_images(images),
+            Event::Validation(outcome) => {
+                self.insight.set_outcome(outcome, self.run_classes.len());
+            }
+            Event::Explanation(explanation) => self.insight.set_explanation(explanation),
         }
     }
 }

@@ -7,14 +7,17 @@
 
 pub mod app;
 pub mod classify;
+pub mod confusion_panel;
 pub mod curves;
 pub mod data_panel;
 pub mod dialogs;
+pub mod insight;
 pub mod overlay;
 pub mod overlay_gpu;
 pub mod overlay_panel;
 pub mod plot_panel;
 pub mod predictions_panel;
+pub mod saliency_panel;
 pub mod settings;
 pub mod status_bar;
 pub mod textures;

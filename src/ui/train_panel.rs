@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use egui::{ComboBox, DragValue, Grid, ProgressBar, RichText, Ui};
 
-use crate::train::protocol::{DeviceChoice, ModelKind, OptimizerKind, Task};
+use crate::train::protocol::{DeviceChoice, ModelKind, OptimizerKind, Task, TransferOptions};
 use crate::ui::classify::{ClassifyState, DialogPurpose, Phase, waker};
 use crate::ui::dialogs::with_checkpoint_extension;
 use crate::ui::status_bar::Status;
@@ -59,6 +59,10 @@ fn settings(ui: &mut Ui, state: &mut ClassifyState, status: &mut Status) {
                 }
             }
             ui.end_row();
+
+            if config.model == ModelKind::MobileNetV2 {
+                transfer_rows(ui, &mut config.transfer, editable);
+            }
 
             let label = ui.label("Optimizer");
             ui.add_enabled_ui(editable, |ui| {
@@ -306,4 +310,38 @@ fn checkpoints(ui: &mut Ui, state: &mut ClassifyState, status: &mut Status) {
     if let Some((path, step)) = state.saved.last() {
         ui.label(RichText::new(format!("Last saved: {} (step {step})", path.display())).weak());
     }
+}
+
+/// Fine-tuning choices of a pretrained backbone: freeze it, and unfreeze its last stages
+/// after some epochs (at a lower learning rate).
+fn transfer_rows(ui: &mut egui::Ui, transfer: &mut TransferOptions, editable: bool) {
+    ui.label("Backbone");
+    ui.add_enabled(
+        editable,
+        egui::Checkbox::new(&mut transfer.freeze_backbone, "frozen (train the new head)"),
+    )
+    .on_hover_text("Keep the ImageNet weights and batch-norm statistics; only the head learns");
+    ui.end_row();
+    let unfreezable = editable && transfer.freeze_backbone;
+    ui.label("Then unfreeze");
+    ui.horizontal(|ui| {
+        ui.add_enabled(
+            unfreezable,
+            DragValue::new(&mut transfer.unfreeze_last)
+                .range(0..=19)
+                .suffix(" stages"),
+        );
+        ui.label("after");
+        ui.add_enabled(
+            unfreezable,
+            DragValue::new(&mut transfer.unfreeze_after)
+                .range(0..=1000)
+                .suffix(" epochs"),
+        );
+    })
+    .response
+    .on_hover_text(
+        "The last stages then train too, at a tenth of the learning rate (0 stages: never)",
+    );
+    ui.end_row();
 }

@@ -1,0 +1,64 @@
+//! Finds the bundled `assets/` folder (weights, labels, sample images) at run time.
+//!
+//! Looked for, in order: the folder `VISIONLAB_ASSETS` names, `assets/` next to the
+//! executable (an installed copy), and the source checkout's `assets/` (`cargo run`, tests).
+
+use std::path::{Path, PathBuf};
+
+/// Environment variable that points at an assets folder.
+pub const ENV: &str = "VISIONLAB_ASSETS";
+
+/// A bundled file could not be found.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot find the bundled file {name}: looked in {searched}; set {ENV} to the folder that holds visionlab's assets"
+)]
+pub struct MissingAsset {
+    /// The file asked for, relative to the assets folder.
+    pub name: String,
+    /// The folders searched, for the message.
+    pub searched: String,
+}
+
+/// The candidate assets folders, most specific first.
+pub fn search_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(dir) = std::env::var_os(ENV) {
+        dirs.push(PathBuf::from(dir));
+    }
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(parent) = exe.parent()
+    {
+        dirs.push(parent.join("assets"));
+    }
+    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"));
+    dirs
+}
+
+/// The path of the bundled file `name` (for example `weights/imagenet_labels.txt`).
+pub fn find(name: &str) -> Result<PathBuf, MissingAsset> {
+    let dirs = search_dirs();
+    dirs.iter()
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .ok_or_else(|| MissingAsset {
+            name: name.to_string(),
+            searched: dirs
+                .iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_checkout_assets_and_names_missing_ones() {
+        assert!(find("weights/imagenet_labels.txt").is_ok());
+        let err = find("no/such.file").unwrap_err().to_string();
+        assert!(err.contains("no/such.file") && err.contains(ENV), "{err}");
+    }
+}

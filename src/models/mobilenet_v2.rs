@@ -1,0 +1,437 @@
+//! MobileNetV2 (Sandler et al. 2018), laid out like torchvision's so its ImageNet weights
+//! load: a 3×3 stem, 17 inverted-residual blocks, a 1×1 conv to 1280 channels, global
+//! average pooling and a linear classifier.
+//!
+//! The network takes images on the 0..1 scale (`[batch, 1 or 3, h, w]`; grey is repeated
+//! to RGB) and applies ImageNet's normalisation itself, so callers never have to.
+//!
+//! Feature stages are numbered like torchvision's `features` list: 0 is the stem, 1..=17
+//! the inverted-residual blocks, 18 the final 1×1 conv. [`MobileNetV2::features_at`] returns
+//! the activations of chosen stages (for perceptual and style losses).
+
+use std::path::Path;
+
+use burn::module::Module;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d};
+use burn::prelude::*;
+use burn::store::{ModuleSnapshot, PytorchStore};
+use burn::tensor::activation::relu6;
+
+use super::{InputShape, ModelError};
+
+/// ImageNet per-channel mean (RGB, 0..1 scale).
+pub const IMAGENET_MEAN: [f32; 3] = [0.485, 0.456, 0.406];
+/// ImageNet per-channel standard deviation.
+pub const IMAGENET_STD: [f32; 3] = [0.229, 0.224, 0.225];
+/// Channels out of the last feature stage.
+pub const FEATURE_CHANNELS: usize = 1280;
+/// Number of feature stages (stem, 17 blocks, final conv).
+pub const STAGES: usize = 19;
+/// The bundled ImageNet weights, relative to the assets folder.
+pub const WEIGHTS_ASSET: &str = "weights/mobilenet_v2-b0353104.pth";
+/// The bundled ImageNet class names, relative to the assets folder.
+pub const LABELS_ASSET: &str = "weights/imagenet_labels.txt";
+
+/// Inverted-residual settings: expansion t, output channels c, repeats n, first stride s.
+const SETTINGS: [(usize, usize, usize, usize); 7] = [
+    (1, 16, 1, 1),
+    (6, 24, 2, 2),
+    (6, 32, 3, 2),
+    (6, 64, 4, 2),
+    (6, 96, 3, 1),
+    (6, 160, 3, 2),
+    (6, 320, 1, 1),
+];
+
+/// Why the pretrained weights could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum PretrainedError {
+    /// The weights file is missing or unreadable.
+    #[error("cannot read MobileNetV2 weights from {path}: {message}")]
+    Read {
+        /// The file.
+        path: String,
+        /// What failed.
+        message: String,
+    },
+    /// The file holds other tensors than torchvision's MobileNetV2.
+    #[error("{path} does not hold torchvision's MobileNetV2 ImageNet weights: {message}")]
+    Mismatch {
+        /// The file.
+        path: String,
+        /// What did not fit.
+        message: String,
+    },
+}
+
+/// A convolution, batch norm and (optionally) ReLU6.
+#[derive(Module, Debug)]
+pub struct ConvBn {
+    conv: Conv2d,
+    bn: BatchNorm,
+    #[module(skip)]
+    relu: bool,
+}
+
+impl ConvBn {
+    fn new(
+        cin: usize,
+        cout: usize,
+        kernel: usize,
+        stride: usize,
+        groups: usize,
+        relu: bool,
+        device: &Device,
+    ) -> Self {
+        let pad = kernel / 2;
+        ConvBn {
+            conv: Conv2dConfig::new([cin, cout], [kernel, kernel])
+                .with_stride([stride, stride])
+                .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
+                .with_groups(groups)
+                .with_bias(false)
+                .init(device),
+            bn: BatchNormConfig::new(cout).init(device),
+            relu,
+        }
+    }
+
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        let y = self.bn.forward(self.conv.forward(x));
+        if self.relu { relu6(y) } else { y }
+    }
+}
+
+/// Expand (1×1) → depthwise 3×3 → project (1×1, linear), with a shortcut when the shape
+/// is kept.
+#[derive(Module, Debug)]
+pub struct InvertedResidual {
+    expand: Option<ConvBn>,
+    depthwise: ConvBn,
+    project: ConvBn,
+    #[module(skip)]
+    residual: bool,
+}
+
+impl InvertedResidual {
+    fn new(cin: usize, cout: usize, stride: usize, expansion: usize, device: &Device) -> Self {
+        let hidden = cin * expansion;
+        InvertedResidual {
+            expand: (expansion != 1).then(|| ConvBn::new(cin, hidden, 1, 1, 1, true, device)),
+            depthwise: ConvBn::new(hidden, hidden, 3, stride, hidden, true, device),
+            project: ConvBn::new(hidden, cout, 1, 1, 1, false, device),
+            residual: stride == 1 && cin == cout,
+        }
+    }
+
+    /// `[b, cin, h, w]` → `[b, cout, h/stride, w/stride]`.
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        let y = match &self.expand {
+            Some(e) => e.forward(x.clone()),
+            None => x.clone(),
+        };
+        let y = self.project.forward(self.depthwise.forward(y));
+        if self.residual { y + x } else { y }
+    }
+}
+
+/// MobileNetV2 with a linear classifier of any size (1000 ImageNet classes when pretrained).
+#[derive(Module, Debug)]
+pub struct MobileNetV2 {
+    stem: ConvBn,
+    blocks: Vec<InvertedResidual>,
+    last: ConvBn,
+    classifier: Linear,
+}
+
+impl MobileNetV2 {
+    /// Smallest input side: five stride-2 stages bring 32 pixels down to 1.
+    pub const MIN_SIDE: usize = 32;
+
+    /// A randomly initialised network with `classes` outputs.
+    pub fn new(classes: usize, device: &Device) -> Self {
+        let mut blocks = Vec::with_capacity(STAGES - 2);
+        let mut cin = 32;
+        for (t, c, n, s) in SETTINGS {
+            for i in 0..n {
+                let stride = if i == 0 { s } else { 1 };
+                blocks.push(InvertedResidual::new(cin, c, stride, t, device));
+                cin = c;
+            }
+        }
+        MobileNetV2 {
+            stem: ConvBn::new(3, 32, 3, 2, 1, true, device),
+            blocks,
+            last: ConvBn::new(cin, FEATURE_CHANNELS, 1, 1, 1, true, device),
+            classifier: LinearConfig::new(FEATURE_CHANNELS, classes).init(device),
+        }
+    }
+
+    /// Checks that `input` is large enough for the backbone.
+    pub fn check_input(input: InputShape) -> Result<(), ModelError> {
+        ModelError::check_side("MobileNetV2", Self::MIN_SIDE, input)
+    }
+
+    /// The ImageNet network with torchvision's weights from `path` (a `.pth` state dict).
+    pub fn pretrained(path: &Path, device: &Device) -> Result<Self, PretrainedError> {
+        let shown = path.display().to_string();
+        if !path.is_file() {
+            return Err(PretrainedError::Read {
+                path: shown,
+                message: "no such file".into(),
+            });
+        }
+        let mut model = MobileNetV2::new(1000, device);
+        let mut store = PytorchStore::from_file(path)
+            .map_indices_contiguous(false)
+            .allow_partial(false);
+        for (from, to) in torchvision_key_map() {
+            store = store.with_key_remapping(from, to);
+        }
+        let result = model
+            .load_from(&mut store)
+            .map_err(|e| PretrainedError::Mismatch {
+                path: shown.clone(),
+                message: e.to_string(),
+            })?;
+        if !result.errors.is_empty() || !result.missing.is_empty() {
+            return Err(PretrainedError::Mismatch {
+                path: shown,
+                message: result.to_string(),
+            });
+        }
+        Ok(model)
+    }
+
+    /// Replaces the classifier with a fresh one of `classes` outputs (for fine-tuning).
+    pub fn with_classes(mut self, classes: usize, device: &Device) -> Self {
+        self.classifier = LinearConfig::new(FEATURE_CHANNELS, classes).init(device);
+        self
+    }
+
+    /// Number of outputs of the classifier.
+    pub fn classes(&self) -> usize {
+        self.classifier.weight.shape().dims::<2>()[1]
+    }
+
+    /// Freezes every feature stage (weights and batch-norm statistics); the classifier
+    /// stays trainable.
+    pub fn freeze_backbone(mut self) -> Self {
+        self.stem = self.stem.freeze();
+        self.blocks = self.blocks.into_iter().map(|b| b.freeze()).collect();
+        self.last = self.last.freeze();
+        self
+    }
+
+    /// Makes the last `n` feature stages trainable again (18 first, then 17, …).
+    pub fn unfreeze_last(mut self, n: usize) -> Self {
+        if n == 0 {
+            return self;
+        }
+        self.last = self.last.unfreeze();
+        let blocks = self.blocks.len();
+        // Stages 1..=17 are blocks 0..=16; n - 1 of them counted from the end.
+        let first = blocks.saturating_sub(n - 1);
+        self.blocks = self
+            .blocks
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| if i >= first { b.unfreeze() } else { b })
+            .collect();
+        if n >= STAGES {
+            self.stem = self.stem.unfreeze();
+        }
+        self
+    }
+
+    /// Applies ImageNet normalisation; grey input is repeated to three channels.
+    /// `[b, 1|3, h, w]` on 0..1 → `[b, 3, h, w]`.
+    pub fn normalize(x: Tensor<4>) -> Tensor<4> {
+        let device = x.device();
+        let x = if x.dims()[1] == 1 {
+            x.repeat_dim(1, 3)
+        } else {
+            x
+        };
+        let mean = Tensor::<1>::from_floats(IMAGENET_MEAN, &device).reshape([1, 3, 1, 1]);
+        let std = Tensor::<1>::from_floats(IMAGENET_STD, &device).reshape([1, 3, 1, 1]);
+        (x - mean) / std
+    }
+
+    /// Activations of the chosen feature stages (0..=18), in the order asked. The forward
+    /// pass stops after the deepest stage asked for. Stages out of range are left out.
+    ///
+    /// `x`: `[b, 1|3, h, w]` on 0..1.
+    pub fn features_at(&self, x: Tensor<4>, stages: &[usize]) -> Vec<Tensor<4>> {
+        let Some(&deepest) = stages.iter().filter(|&&s| s < STAGES).max() else {
+            return Vec::new();
+        };
+        let mut found: Vec<Option<Tensor<4>>> = vec![None; STAGES];
+        let mut x = self.stem.forward(Self::normalize(x));
+        found[0] = Some(x.clone());
+        for (i, block) in self.blocks.iter().enumerate() {
+            if i + 1 > deepest {
+                break;
+            }
+            x = block.forward(x);
+            found[i + 1] = Some(x.clone());
+        }
+        if deepest == STAGES - 1 {
+            found[STAGES - 1] = Some(self.last.forward(x));
+        }
+        stages
+            .iter()
+            .filter_map(|&s| found.get(s).cloned().flatten())
+            .collect()
+    }
+
+    /// The last feature map: `[b, 1|3, h, w]` → `[b, 1280, ⌈h/32⌉, ⌈w/32⌉]`.
+    pub fn features(&self, x: Tensor<4>) -> Tensor<4> {
+        let mut x = self.stem.forward(Self::normalize(x));
+        for block in &self.blocks {
+            x = block.forward(x);
+        }
+        self.last.forward(x)
+    }
+
+    /// Global average pooling and the classifier: `[b, 1280, h', w']` → `[b, classes]`.
+    pub fn head(&self, features: Tensor<4>) -> Tensor<2> {
+        let pooled: Tensor<2> = features.mean_dim(3).mean_dim(2).flatten(1, 3); // [b, 1280]
+        self.classifier.forward(pooled)
+    }
+
+    /// Class scores: `[b, 1|3, h, w]` on 0..1 → `[b, classes]`.
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        self.head(self.features(x))
+    }
+}
+
+/// Regex remappings from torchvision's state-dict keys to this module's paths.
+fn torchvision_key_map() -> Vec<(String, String)> {
+    let mut map = vec![
+        (r"^features\.0\.0\.".into(), "stem.conv.".into()),
+        (r"^features\.0\.1\.".into(), "stem.bn.".into()),
+        (r"^features\.18\.0\.".into(), "last.conv.".into()),
+        (r"^features\.18\.1\.".into(), "last.bn.".into()),
+        (r"^classifier\.1\.".into(), "classifier.".into()),
+    ];
+    for stage in 1..STAGES - 1 {
+        let b = stage - 1;
+        let parts: &[(&str, &str)] = if stage == 1 {
+            // Expansion 1: no expand conv.
+            &[
+                ("conv.0.0", "depthwise.conv"),
+                ("conv.0.1", "depthwise.bn"),
+                ("conv.1", "project.conv"),
+                ("conv.2", "project.bn"),
+            ]
+        } else {
+            &[
+                ("conv.0.0", "expand.conv"),
+                ("conv.0.1", "expand.bn"),
+                ("conv.1.0", "depthwise.conv"),
+                ("conv.1.1", "depthwise.bn"),
+                ("conv.2", "project.conv"),
+                ("conv.3", "project.bn"),
+            ]
+        };
+        for (from, to) in parts {
+            map.push((
+                format!(r"^features\.{stage}\.{}\.", from.replace('.', r"\.")),
+                format!("blocks.{b}.{to}."),
+            ));
+        }
+    }
+    map
+}
+
+/// The 1000 ImageNet class names (index = class), from a one-name-a-line file.
+pub fn read_labels(path: &Path) -> Result<Vec<String>, PretrainedError> {
+    let text = std::fs::read_to_string(path).map_err(|e| PretrainedError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let labels: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect();
+    if labels.len() != 1000 {
+        return Err(PretrainedError::Mismatch {
+            path: path.display().to_string(),
+            message: format!("expected 1000 class names, found {}", labels.len()),
+        });
+    }
+    Ok(labels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_through_the_network() {
+        let device = Device::flex();
+        let net = MobileNetV2::new(5, &device);
+        let x = Tensor::<4>::zeros([2, 1, 32, 32], &device);
+        assert_eq!(net.forward(x.clone()).dims(), [2, 5]);
+        let f = net.features_at(x, &[18, 0, 3]);
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[0].dims(), [2, 1280, 1, 1]);
+        assert_eq!(f[1].dims(), [2, 32, 16, 16]);
+        assert_eq!(f[2].dims(), [2, 24, 8, 8]);
+        assert_eq!(net.classes(), 5);
+    }
+
+    #[test]
+    fn key_map_covers_every_stage_once() {
+        let map = torchvision_key_map();
+        // stem 2 + last 2 + classifier 1 + block 1: 4 + 16 blocks × 6.
+        assert_eq!(map.len(), 5 + 4 + 16 * 6);
+        let re = |s: &str| regex_lite_match(&map, s);
+        assert_eq!(
+            re("features.1.conv.1.weight"),
+            "blocks.0.project.conv.weight"
+        );
+        assert_eq!(
+            re("features.17.conv.3.running_var"),
+            "blocks.16.project.bn.running_var"
+        );
+        assert_eq!(
+            re("features.10.conv.1.0.weight"),
+            "blocks.9.depthwise.conv.weight"
+        );
+    }
+
+    /// Applies the first matching pattern by hand (prefix patterns only).
+    fn regex_lite_match(map: &[(String, String)], key: &str) -> String {
+        for (from, to) in map {
+            let prefix = from.trim_start_matches('^').replace(r"\.", ".");
+            if let Some(rest) = key.strip_prefix(&prefix) {
+                return format!("{to}{rest}");
+            }
+        }
+        key.to_string()
+    }
+
+    #[test]
+    fn missing_weights_are_a_clear_error() {
+        let err = MobileNetV2::pretrained(Path::new("/no/such.pth"), &Device::flex())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/no/such.pth"), "{err}");
+    }
+
+    #[test]
+    fn too_small_input_is_an_error() {
+        let input = InputShape {
+            channels: 3,
+            height: 24,
+            width: 24,
+        };
+        let err = MobileNetV2::check_input(input).unwrap_err().to_string();
+        assert!(err.contains("32×32"), "{err}");
+    }
+}

@@ -1,0 +1,132 @@
+//! UI test of the confusion view: after a short run, click a confusion-matrix cell and see
+//! the gallery show exactly that cell's validation images; click one of them and see its
+//! saliency map and Grad-CAM.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use visionlab::train::protocol::{DataSpec, DeviceChoice, ModelKind, TrainConfig};
+use visionlab::ui::VisionApp;
+use visionlab::ui::confusion_panel::{cell_label, image_label};
+use visionlab::ui::insight::InsightView;
+
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+fn harness() -> Harness<'static, VisionApp> {
+    let app = VisionApp::with_config(TrainConfig {
+        data: DataSpec::Shapes {
+            count: 300,
+            seed: 7,
+        },
+        model: ModelKind::ConvNet,
+        epochs: 1,
+        batch_size: 32,
+        device: DeviceChoice::Cpu,
+        ..TrainConfig::default()
+    });
+    Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 900.0))
+        .build_eframe(|_| app)
+}
+
+fn wait_until(
+    harness: &mut Harness<'_, VisionApp>,
+    what: &str,
+    mut done: impl FnMut(&Harness<'_, VisionApp>) -> bool,
+) {
+    let start = Instant::now();
+    loop {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "timed out waiting for {what}; status: {:?}",
+            harness.state().status()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Scrolls a widget into view, lets the layout settle, and clicks it.
+fn click(harness: &mut Harness<'_, VisionApp>, label: &str) {
+    harness.step();
+    harness.step();
+    harness.get_by_label(label).scroll_to_me();
+    for _ in 0..10 {
+        harness.step();
+    }
+    harness.get_by_label(label).click();
+    harness.step();
+    harness.step();
+}
+
+/// The validation images the gallery shows, by index.
+fn gallery(harness: &Harness<'_, VisionApp>) -> BTreeSet<usize> {
+    let prefix = image_label(0).trim_end_matches('0').to_string();
+    harness
+        .query_all_by_label_contains(&prefix)
+        .filter_map(|node| {
+            let label = node.accesskit_node().label()?;
+            label.strip_prefix(&prefix)?.parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn clicking_a_confusion_cell_filters_the_gallery() {
+    let mut harness = harness();
+    click(&mut harness, "Start");
+    wait_until(&mut harness, "the run to finish", |h| {
+        h.query_by_label("Finished").is_some() && h.state().classify().insight.matrix.is_some()
+    });
+    click(&mut harness, InsightView::Confusion.label());
+    assert!(
+        harness.query_by_label("precision").is_some(),
+        "the per-class table shows"
+    );
+
+    // The busiest mistake cell (or the first diagonal cell when there is no mistake).
+    let state = harness.state().classify();
+    let matrix = state.insight.matrix.clone().unwrap();
+    let outcome = state.insight.outcome.clone().unwrap();
+    let classes = state.run_classes.clone();
+    let k = matrix.classes();
+    let (t, p) = (0..k)
+        .flat_map(|t| (0..k).map(move |p| (t, p)))
+        .filter(|&(t, p)| t != p)
+        .max_by_key(|&(t, p)| matrix.get(t, p))
+        .filter(|&(t, p)| matrix.get(t, p) > 0)
+        .unwrap_or((0, 0));
+    let expected: BTreeSet<usize> = (0..outcome.truth.len())
+        .filter(|&i| outcome.truth[i] == t && outcome.predicted[i] == p)
+        .collect();
+    assert_eq!(expected.len() as u64, matrix.get(t, p));
+    assert!(!expected.is_empty());
+
+    // Before a click the gallery holds the mistakes; after it, exactly the cell's images.
+    let mistakes: BTreeSet<usize> = (0..outcome.truth.len())
+        .filter(|&i| outcome.truth[i] != outcome.predicted[i])
+        .collect();
+    assert_eq!(gallery(&harness), mistakes);
+    click(&mut harness, &cell_label(&classes[t], &classes[p]));
+    assert_eq!(harness.state().classify().insight.selected, Some((t, p)));
+    assert_eq!(gallery(&harness), expected, "cell {t}→{p}");
+
+    // Clicking an image there explains it.
+    let first = *expected.iter().next().unwrap();
+    click(&mut harness, &image_label(first));
+    wait_until(&mut harness, "the explanation", |h| {
+        h.state()
+            .classify()
+            .insight
+            .explanation
+            .as_ref()
+            .is_some_and(|e| e.index == first)
+    });
+    assert!(harness.query_by_label("Grad-CAM").is_some());
+    assert!(harness.state().status().error.is_none());
+}
