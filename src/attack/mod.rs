@@ -348,22 +348,28 @@ mod tests {
     fn setup(kind: ModelKind, channels: usize) -> (Attacker, Pixels) {
         let device = Device::flex();
         device.seed(3);
+        // MobileNetV2 needs at least 32 pixels a side.
+        let side = if kind == ModelKind::MobileNetV2 {
+            32
+        } else {
+            16
+        };
         let input = InputShape {
             channels,
-            height: 16,
-            width: 16,
+            height: side,
+            width: side,
         };
         let model = Classifier::new(kind, input, 4, &device).unwrap();
         let norm = Normalization {
             mean: vec![0.4; channels],
             std: vec![0.2; channels],
         };
-        let values: Vec<f32> = (0..3 * channels * 256)
+        let values: Vec<f32> = (0..3 * channels * side * side)
             .map(|i| ((i * 37) % 255) as f32 / 255.0)
             .collect();
         let pixels = Pixels {
             values,
-            shape: [3, channels, 16, 16],
+            shape: [3, channels, side, side],
         };
         (Attacker::new(&model, &norm, input, 4, &device), pixels)
     }
