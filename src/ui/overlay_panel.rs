@@ -32,7 +32,9 @@ pub fn show(
     }
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| main_view(ui, state, textures, gpu, &classes));
-        ui.separator();
+        // Space, not a separator: a vertical separator would take the whole height and
+        // push the gallery out of view.
+        ui.add_space(16.0);
         ui.vertical(|ui| legend(ui, state, &classes));
     });
     ui.separator();
