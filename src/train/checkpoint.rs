@@ -56,6 +56,14 @@ pub enum CheckpointError {
         /// What failed.
         message: String,
     },
+    /// The checkpoint is sound but does not fit the data it should continue on.
+    #[error("checkpoint {path} does not fit this data: {message}")]
+    DoesNotFit {
+        /// The file.
+        path: PathBuf,
+        /// What differs.
+        message: String,
+    },
     /// The file is not a visionlab checkpoint or is damaged.
     #[error("{path} is not a visionlab checkpoint or is damaged: {message}")]
     Format {
@@ -116,6 +124,34 @@ impl Checkpoint {
         OptimizerRecord::from_bytes(Bytes::from_bytes_vec(self.optimizer.clone()))
             .map(Some)
             .map_err(|e| self.format_error(format!("optimizer state: {e}")))
+    }
+
+    /// Checks that the checkpoint's model fits data with these classes and this input, for
+    /// continuing a run on that data; the error names the file and what differs.
+    pub fn check_fits(&self, classes: &[String], input: InputShape) -> Result<(), CheckpointError> {
+        let meta = &self.meta;
+        let misfit = |message: String| CheckpointError::DoesNotFit {
+            path: self.path.clone(),
+            message,
+        };
+        if meta.classes != classes {
+            return Err(misfit(format!(
+                "it was trained on classes {:?}, but the data has {:?}",
+                meta.classes, classes
+            )));
+        }
+        if meta.input != input {
+            return Err(misfit(format!(
+                "it takes {}×{}×{} images, but the data gives {}×{}×{}",
+                meta.input.channels,
+                meta.input.height,
+                meta.input.width,
+                input.channels,
+                input.height,
+                input.width
+            )));
+        }
+        Ok(())
     }
 
     /// An error naming this checkpoint's file.

@@ -196,24 +196,7 @@ impl SegTrainer {
         };
         if let Some(ck) = resumed {
             let path = ck.path.display().to_string();
-            if ck.meta.classes != trainer.classes {
-                bail!(
-                    "checkpoint {path} was trained on classes {:?}, but the data has {:?}",
-                    ck.meta.classes,
-                    trainer.classes
-                );
-            }
-            if ck.meta.input != trainer.input {
-                bail!(
-                    "checkpoint {path} takes {}×{}×{} images, but the data gives {}×{}×{}",
-                    ck.meta.input.channels,
-                    ck.meta.input.height,
-                    ck.meta.input.width,
-                    trainer.input.channels,
-                    trainer.input.height,
-                    trainer.input.width
-                );
-            }
+            ck.check_fits(&trainer.classes, trainer.input)?;
             trainer.model = segment::unet_from(&ck, &trainer.autodiff)?;
             if let Some(record) = ck.optimizer_record()? {
                 trainer.optim = optimizer(ck.meta.config.optimizer).load_record(record);
