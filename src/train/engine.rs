@@ -181,14 +181,20 @@ pub fn load_dataset(config: &TrainConfig, out: &Outbox) -> anyhow::Result<Classi
                 seed: config.seed,
                 ..FolderOptions::default()
             };
-            let mut last = Instant::now();
-            let mut progress = |done: usize, total: usize| {
-                if done == total || last.elapsed() > Duration::from_millis(100) {
-                    last = Instant::now();
-                    out.send(Event::Loading { done, total });
-                }
-            };
+            let mut progress = loading_progress(out);
             Ok(image_folder::load(dir, &options, &mut progress)?)
+        }
+    }
+}
+
+/// A progress callback for dataset readers: sends [`Event::Loading`] at most every 100 ms,
+/// and always for the last image.
+pub fn loading_progress(out: &Outbox) -> impl FnMut(usize, usize) + '_ {
+    let mut last = Instant::now();
+    move |done, total| {
+        if done == total || last.elapsed() > Duration::from_millis(100) {
+            last = Instant::now();
+            out.send(Event::Loading { done, total });
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::sync::mpsc::Receiver;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::bail;
 use burn::optim::{GradientsParams, ModuleOptimizer};
@@ -25,7 +25,9 @@ use crate::tasks::segment::{
 };
 use crate::train::checkpoint::{self, CheckpointMeta};
 use crate::train::control::{self, Control, Controlled};
-use crate::train::engine::{Outbox, SHAPES_SIZE, cosine_learning_rate, optimizer, spread};
+use crate::train::engine::{
+    Outbox, SHAPES_SIZE, cosine_learning_rate, loading_progress, optimizer, spread,
+};
 use crate::train::metrics::Confusion;
 use crate::train::protocol::{
     Command, DataSpec, DatasetSummary, EpochSummary, Event, FinishReason, MaskPrediction,
@@ -55,13 +57,7 @@ pub fn load_dataset(config: &TrainConfig, out: &Outbox) -> anyhow::Result<Segmen
                 seed: config.seed,
                 ..MaskFolderOptions::default()
             };
-            let mut last = Instant::now();
-            let mut progress = |done: usize, total: usize| {
-                if done == total || last.elapsed() > Duration::from_millis(100) {
-                    last = Instant::now();
-                    out.send(Event::Loading { done, total });
-                }
-            };
+            let mut progress = loading_progress(out);
             Ok(masks::load(dir, &options, &mut progress)?)
         }
     }
