@@ -41,6 +41,9 @@ pub struct BenchArgs {
     /// Threads for the reference.
     #[arg(long, default_value_t = 2)]
     threads: usize,
+    /// Time style transfer instead (shared/bench/style_ref.py next to the reference script).
+    #[arg(long)]
+    style: bool,
 }
 
 /// Images per second of SGD+momentum training steps of `kind` on a fixed 3×32×32 batch.
@@ -107,6 +110,12 @@ fn reference(args: &BenchArgs) -> anyhow::Result<Option<f64>> {
 
 /// Runs the benchmark and prints a table.
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    // --- neural style transfer (issue 5) ---
+    if args.style {
+        let script = args.reference_script.with_file_name("style_ref.py");
+        let python = args.reference_python.as_deref();
+        return crate::style_cli::bench(args.device, python, &script, args.threads);
+    }
     let selected = device::select(args.device)?;
     println!("device: {}", selected.description);
     let convnet = train_throughput(ModelKind::ConvNet, args.steps, args.batch, &selected.device)?;

@@ -83,6 +83,9 @@ enum Cmd {
     Attack(crate::lab_cli::AttackArgs),
     /// Shrink a classifier (int8 quantization or magnitude pruning) and compare it.
     Compress(crate::lab_cli::CompressArgs),
+    // --- neural style transfer (issue 5) ---
+    /// Stylize an image: optimisation (Gatys), 26 built-in styles, or any style image.
+    Stylize(crate::style_cli::StylizeArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -325,6 +328,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Cmd::Bench(args)) => crate::bench::run(args),
         Some(Cmd::Attack(args)) => crate::lab_cli::attack(args),
         Some(Cmd::Compress(args)) => crate::lab_cli::compress(args),
+        Some(Cmd::Stylize(args)) => crate::style_cli::stylize(args),
         Some(Cmd::Devices) => {
             let adapters = device::adapters();
             if adapters.is_empty() {

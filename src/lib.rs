@@ -8,6 +8,7 @@ pub mod compress;
 pub mod data;
 pub mod device;
 pub mod models;
+pub mod style;
 pub mod tasks;
 pub mod train;
 pub mod ui;

@@ -3,6 +3,7 @@
 mod bench;
 mod cli;
 mod lab_cli;
+mod style_cli;
 
 use clap::Parser;
 

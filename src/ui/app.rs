@@ -14,6 +14,9 @@ use crate::ui::{confusion_panel, data_panel, overlay_panel, plot_panel, train_pa
 use crate::ui::attack_tab::{self, AttackState};
 use crate::ui::compress_tab::{self, CompressState};
 use crate::ui::lab_common::ModelFields;
+// --- neural style transfer (issue 5) ---
+use crate::ui::style_panel;
+use crate::ui::style_tab::StyleState;
 
 /// The workbench's tabs. Only tasks that exist get a tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,11 +30,20 @@ pub enum Tab {
     Attack,
     /// Shrink a trained classifier (int8, pruning) and compare.
     Compress,
+    // --- neural style transfer (issue 5) ---
+    /// Stylize a photo with a painting (or a built-in style) and export it.
+    Style,
 }
 
 impl Tab {
     /// All tabs, in the order shown.
-    pub const ALL: [Tab; 4] = [Tab::Classify, Tab::Segment, Tab::Attack, Tab::Compress];
+    pub const ALL: [Tab; 5] = [
+        Tab::Classify,
+        Tab::Segment,
+        Tab::Attack,
+        Tab::Compress,
+        Tab::Style,
+    ];
 
     /// Name on the tab bar.
     pub fn label(self) -> &'static str {
@@ -40,6 +52,7 @@ impl Tab {
             Tab::Segment => "Segment",
             Tab::Attack => "Attack",
             Tab::Compress => "Compress",
+            Tab::Style => "Style",
         }
     }
 }
@@ -53,6 +66,7 @@ pub struct VisionApp {
     overlay_gpu: Option<UploadCounter>,
     attack: AttackState,
     compress: CompressState,
+    style: StyleState,
     status: Status,
     textures: TextureCache,
     /// Read the configured dataset on the first frame.
@@ -96,6 +110,7 @@ impl VisionApp {
             tab: Tab::Classify,
             attack: AttackState::new(fields.clone()),
             compress: CompressState::new(fields),
+            style: StyleState::new(),
             classify: ClassifyState::new(classify),
             segment: ClassifyState::new(segment),
             overlay_gpu: None,
@@ -181,6 +196,16 @@ impl VisionApp {
         &mut self.compress
     }
 
+    /// The Style tab's state.
+    pub fn style(&self) -> &StyleState {
+        &self.style
+    }
+
+    /// The Style tab's state, to change it.
+    pub fn style_mut(&mut self) -> &mut StyleState {
+        &mut self.style
+    }
+
     /// Shows another tab.
     pub fn set_tab(&mut self, tab: Tab) {
         self.tab = tab;
@@ -211,7 +236,8 @@ impl VisionApp {
         // a job that ended without one.
         let lab_busy =
             self.attack.poll(&wake, &mut self.status) | self.compress.poll(&mut self.status);
-        if lab_busy {
+        let style_busy = self.style.poll(&wake, &mut self.status);
+        if lab_busy || style_busy {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
     }
@@ -281,6 +307,7 @@ impl eframe::App for VisionApp {
             Tab::Segment => self.segment.phase_text(),
             Tab::Attack => self.attack.phase_text(),
             Tab::Compress => self.compress.phase_text(),
+            Tab::Style => self.style.phase_text(),
         };
         egui::Panel::bottom("status-bar").show(ui, |ui| {
             status_bar::show(ui, &mut self.status, &job_state);
@@ -300,6 +327,16 @@ impl eframe::App for VisionApp {
             Tab::Compress => {
                 let wake = waker(ui.ctx());
                 compress_tab::show(ui, &mut self.compress, &mut self.status, &wake);
+            }
+            Tab::Style => {
+                let wake = waker(ui.ctx());
+                style_panel::show(
+                    ui,
+                    &mut self.style,
+                    &mut self.textures,
+                    &mut self.status,
+                    &wake,
+                );
             }
         }
         self.textures.end_frame();

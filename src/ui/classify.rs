@@ -665,8 +665,8 @@ impl ClassifyState {
                 self.curves.push_segmentation(summary);
             }
             Event::Masks(masks) => self.overlay.set_masks(masks),
-            // The Attack and Compress tabs' jobs; a training job never sends them.
-            Event::Lab(_) => {}
+            // The Attack, Compress and Style tabs' jobs; a training job never sends them.
+            Event::Lab(_) | Event::Style(_) => {}
             Event::ValidationImages(images) => self.insight.set_images(images),
             Event::Validation(outcome) => {
                 self.insight.set_outcome(outcome, self.run_classes.len());

@@ -24,6 +24,11 @@ pub enum DialogKind {
     SaveCheckpoint(Option<PathBuf>),
     /// Choose a checkpoint to resume from.
     OpenCheckpoint(Option<PathBuf>),
+    // --- neural style transfer (issue 5) ---
+    /// Choose an image file (a style transfer input).
+    OpenImage(Option<PathBuf>),
+    /// Choose where to export an image (PNG or JPEG), suggesting this file name.
+    SaveImage(Option<PathBuf>, String),
 }
 
 /// What a pending dialog has to say this frame.
@@ -107,6 +112,23 @@ fn show(kind: DialogKind) -> Option<PathBuf> {
             .set_title("Load checkpoint")
             .add_filter("visionlab checkpoint", &[CHECKPOINT_EXTENSION])
             .pick_file(),
+        DialogKind::OpenImage(start) => with_dir(rfd::FileDialog::new(), start)
+            .set_title("Open an image")
+            .add_filter("Images", &["png", "jpg", "jpeg", "bmp", "gif", "webp"])
+            .pick_file(),
+        DialogKind::SaveImage(start, name) => with_dir(rfd::FileDialog::new(), start)
+            .set_title("Export the stylized image")
+            .add_filter("PNG", &["png"])
+            .add_filter("JPEG", &["jpg", "jpeg"])
+            .set_file_name(name)
+            .save_file()
+            .map(|p| {
+                if p.extension().is_some() {
+                    p
+                } else {
+                    p.with_extension("png")
+                }
+            }),
     }
 }
 

@@ -26,6 +26,9 @@ pub mod train_panel;
 pub mod attack_tab;
 pub mod compress_tab;
 pub mod lab_common;
+// --- neural style transfer (issue 5) ---
+pub mod style_panel;
+pub mod style_tab;
 
 pub use app::VisionApp;
 

@@ -1,0 +1,196 @@
+//! The feed-forward network with 26 built-in styles (Magenta's conditional-instance-norm
+//! network, `multistyle26.onnx`, brought into Burn by burn-onnx). One pass: image and a
+//! 26-way style-weight vector in, stylized image out; several styles blend.
+
+use burn::prelude::*;
+use burn::store::{BurnpackStore, ModuleSnapshot};
+use burn::tensor::TensorData;
+use image::RgbImage;
+
+use super::generated::multistyle26::Model;
+use super::{StyleError, picture};
+use crate::assets;
+use crate::train::protocol::RgbaImage;
+
+/// Number of built-in styles.
+pub const STYLES: usize = 26;
+
+/// The network's weights, relative to the assets folder.
+pub const WEIGHTS_ASSET: &str = "weights/multistyle26.bpk";
+
+/// The network downsamples by 4: inputs are padded (reflected) to a multiple of it.
+const MULTIPLE: u32 = 4;
+
+/// The normalised 26-way weight vector of `(style, weight)` pairs (weights of a style
+/// given twice add up).
+///
+/// # Errors
+/// [`StyleError::Builtin`] for an index out of range, a negative or non-finite weight,
+/// or weights that are all zero.
+pub fn style_weights(builtin: &[(usize, f32)]) -> Result<[f32; STYLES], StyleError> {
+    let mut weights = [0f32; STYLES];
+    for &(index, weight) in builtin {
+        if index >= STYLES {
+            return Err(StyleError::Builtin(format!(
+                "there is no built-in style {index}: they are numbered 0 to {}",
+                STYLES - 1
+            )));
+        }
+        if !weight.is_finite() || weight < 0.0 {
+            return Err(StyleError::Builtin(format!(
+                "the weight of style {index} must be a number ≥ 0, not {weight}"
+            )));
+        }
+        weights[index] += weight;
+    }
+    let sum: f32 = weights.iter().sum();
+    if sum <= 0.0 {
+        return Err(StyleError::Builtin(
+            "choose at least one built-in style with a weight above 0".into(),
+        ));
+    }
+    Ok(weights.map(|w| w / sum))
+}
+
+/// Parses `N[:w][,M:w…]` (the CLI's `--builtin`).
+pub fn parse_builtin(text: &str) -> Result<Vec<(usize, f32)>, StyleError> {
+    let bad = |part: &str| {
+        StyleError::Builtin(format!(
+            "cannot read the built-in style `{part}`: write N, or N:weight, separated by commas (e.g. 3 or 3:0.5,12:0.5)"
+        ))
+    };
+    let list = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            let (index, weight) = match part.split_once(':') {
+                Some((i, w)) => (i.trim(), w.trim().parse::<f32>().map_err(|_| bad(part))?),
+                None => (part, 1.0),
+            };
+            Ok((index.parse::<usize>().map_err(|_| bad(part))?, weight))
+        })
+        .collect::<Result<Vec<_>, StyleError>>()?;
+    if list.is_empty() {
+        return Err(bad(text));
+    }
+    style_weights(&list)?;
+    Ok(list)
+}
+
+/// The loaded network.
+pub struct FastStyle {
+    model: Model,
+    device: Device,
+}
+
+impl FastStyle {
+    /// Loads the bundled weights onto `device`.
+    pub fn load(device: &Device) -> Result<Self, StyleError> {
+        let path = assets::find(WEIGHTS_ASSET).map_err(|e| StyleError::Weights(e.to_string()))?;
+        let device = device.clone().inner();
+        let mut model = Model::new(&device);
+        let mut store = BurnpackStore::from_file(&path);
+        model
+            .load_from(&mut store)
+            .map_err(|e| StyleError::Weights(format!("{}: {e}", path.display())))?;
+        Ok(FastStyle { model, device })
+    }
+
+    /// Stylizes `[1, 3, h, w]` (0..1, `h` and `w` multiples of 4) with a 26-way weight
+    /// vector; returns `[1, 3, h, w]`.
+    pub fn forward(&self, x: Tensor<4>, weights: &[f32; STYLES]) -> Tensor<4> {
+        let w = Tensor::<1>::from_data(TensorData::new(weights.to_vec(), [STYLES]), &self.device);
+        self.model.forward(x, w)
+    }
+
+    /// Stylizes an image at its size (padded by reflection to a multiple of 4, cropped
+    /// back).
+    pub fn stylize(
+        &self,
+        content: &RgbImage,
+        weights: &[f32; STYLES],
+    ) -> Result<RgbaImage, StyleError> {
+        let (w, h) = content.dimensions();
+        let padded = reflect_pad(
+            content,
+            w.next_multiple_of(MULTIPLE),
+            h.next_multiple_of(MULTIPLE),
+        );
+        let y = self.forward(picture::to_tensor(&padded, &self.device), weights);
+        let [_, _, yh, yw] = y.dims();
+        if yh < h as usize || yw < w as usize {
+            return Err(StyleError::Internal(format!(
+                "the network returned {yw}×{yh} for {w}×{h}"
+            )));
+        }
+        picture::from_tensor(y.narrow(2, 0, h as usize).narrow(3, 0, w as usize))
+    }
+}
+
+/// Mirrors `i` into `0..n` (reflection without repeating the edge, like numpy's
+/// `reflect`), for any `i`.
+fn mirror(i: u32, n: u32) -> u32 {
+    if n <= 1 {
+        return 0;
+    }
+    let period = 2 * (n - 1);
+    let r = i % period;
+    if r < n { r } else { period - r }
+}
+
+/// The image extended to `width × height` by reflecting it at its right and bottom edges.
+pub fn reflect_pad(image: &RgbImage, width: u32, height: u32) -> RgbImage {
+    let (w, h) = image.dimensions();
+    if (w, h) == (width, height) {
+        return image.clone();
+    }
+    RgbImage::from_fn(width, height, |x, y| {
+        *image.get_pixel(mirror(x, w), mirror(y, h))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_are_checked_and_normalised() {
+        let w = style_weights(&[(3, 1.0), (12, 3.0)]).unwrap();
+        assert_eq!(w[3], 0.25);
+        assert_eq!(w[12], 0.75);
+        assert!(
+            style_weights(&[(26, 1.0)])
+                .unwrap_err()
+                .to_string()
+                .contains("0 to 25")
+        );
+        assert!(style_weights(&[(1, -1.0)]).is_err());
+        assert!(style_weights(&[(1, 0.0)]).is_err());
+        assert!(style_weights(&[]).is_err());
+    }
+
+    #[test]
+    fn builtin_list_parses() {
+        assert_eq!(parse_builtin("7").unwrap(), vec![(7, 1.0)]);
+        assert_eq!(
+            parse_builtin("3:0.5, 12:0.5").unwrap(),
+            vec![(3, 0.5), (12, 0.5)]
+        );
+        assert!(parse_builtin("x").is_err());
+        assert!(parse_builtin("99").unwrap_err().to_string().contains("99"));
+        assert!(parse_builtin("").is_err());
+    }
+
+    #[test]
+    fn reflection_padding_mirrors_without_repeating_the_edge() {
+        assert_eq!(
+            (0..7).map(|i| mirror(i, 3)).collect::<Vec<_>>(),
+            [0, 1, 2, 1, 0, 1, 2]
+        );
+        let image = RgbImage::from_fn(3, 1, |x, _| image::Rgb([x as u8, 0, 0]));
+        let padded = reflect_pad(&image, 4, 2);
+        assert_eq!(padded.get_pixel(3, 0).0[0], 1);
+        assert_eq!(padded.get_pixel(0, 1).0[0], 0);
+    }
+}
