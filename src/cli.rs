@@ -15,8 +15,8 @@ use visionlab::tasks::imagenet::ImageNetClassifier;
 use visionlab::tasks::segment;
 use visionlab::train::engine::{self, Outbox};
 use visionlab::train::protocol::{
-    Command, DataSpec, DeviceChoice, EpochSummary, Event, FinishReason, ModelKind, OptimizerKind,
-    SegmentationSummary, Task, TrainConfig, TransferOptions,
+    Command, DataSpec, DetectionSummary, DeviceChoice, EpochSummary, Event, FinishReason,
+    ModelKind, OptimizerKind, SegmentationSummary, Task, TrainConfig, TransferOptions,
 };
 
 /// A workbench for computer-vision experiments. Without a subcommand it opens the window.
@@ -47,7 +47,8 @@ enum Cmd {
         json: bool,
     },
     /// Classify image files with a checkpoint, or with `--model imagenet` (the bundled
-    /// pretrained MobileNetV2 and its 1000 classes); with `--task segment`, write their masks.
+    /// pretrained MobileNetV2 and its 1000 classes); with `--task segment`, write their masks;
+    /// with `--task detect`, print boxes `[x0, y0, x1, y1, score, class]` (and draw them).
     Predict {
         /// What the checkpoint does.
         #[arg(long, value_enum, default_value = "classify")]
@@ -55,12 +56,15 @@ enum Cmd {
         /// The checkpoint (.vlck), or `imagenet`.
         #[arg(long)]
         model: PathBuf,
-        /// Where masks and overlays are written (segment).
+        /// Where masks and overlays (segment) or pictures with boxes (detect) are written.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Image files.
         #[arg(required = true)]
         images: Vec<PathBuf>,
+        /// Detection: lowest score of a box that is printed and drawn.
+        #[arg(long, default_value_t = 0.3)]
+        min_score: f32,
         /// How many classes to show per image (default 5 for imagenet, else 3).
         #[arg(long)]
         top: Option<usize>,
@@ -135,13 +139,13 @@ struct TrainArgs {
     /// The network.
     #[arg(long, value_enum, default_value = "convnet")]
     model: ModelKind,
-    /// Epoch budget.
-    #[arg(long, default_value_t = 12)]
-    epochs: usize,
-    /// Images per step.
-    #[arg(long, default_value_t = 16)]
-    batch: usize,
-    /// Learning rate (default: 0.002 for Adam, 0.01 for SGD).
+    /// Epoch budget (default 12; detection 12).
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Images per step (default 16; detection 32).
+    #[arg(long)]
+    batch: Option<usize>,
+    /// Learning rate (default: 0.002 for Adam, 0.01 for SGD; detection with Adam 0.003).
     #[arg(long)]
     lr: Option<f64>,
     /// The optimizer.
@@ -156,9 +160,9 @@ struct TrainArgs {
     /// Fraction held out for validation (single-folder datasets).
     #[arg(long, default_value_t = 0.2)]
     val_fraction: f32,
-    /// Images in the built-in shapes dataset.
-    #[arg(long, default_value_t = 3000)]
-    count: usize,
+    /// Images in the built-in shapes dataset (default 3000; detection 2500).
+    #[arg(long)]
+    count: Option<usize>,
     /// Seed for split, shuffling and initialisation.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -268,6 +272,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Cmd::Predict {
+            task: Task::Detect,
+            model,
+            out,
+            images,
+            device,
+            json,
+            min_score,
+            ..
+        }) => crate::detect_cli::predict(&model, &images, out.as_deref(), min_score, device, json),
+        Some(Cmd::Predict {
             model,
             images,
             top,
@@ -310,6 +324,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let n = match task {
                 Task::Classify => shapes::write_image_folder(&out, count, size, seed)?,
                 Task::Segment => masks::write_shapes(&out, count, size, seed)?,
+                Task::Detect => bail!("detection shapes are written by `dataset shapes-detect`"),
             };
             println!("wrote {n} images to {}", out.display());
             Ok(())
@@ -349,17 +364,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn train(args: TrainArgs) -> anyhow::Result<()> {
     let learning_rate = args.lr.unwrap_or(match args.optimizer {
+        OptimizerKind::Adam if args.task == Task::Detect => {
+            crate::detect_cli::default_learning_rate()
+        }
         OptimizerKind::Adam => 2e-3,
         OptimizerKind::Sgd => 1e-2,
     });
+    let (default_epochs, default_batch, default_count) = crate::detect_cli::defaults(args.task);
+    let epochs = args.epochs.unwrap_or(default_epochs);
     let config = TrainConfig {
         task: args.task,
-        data: data_spec(&args.data, args.count),
+        data: data_spec(&args.data, args.count.unwrap_or(default_count)),
         model: args.model,
         optimizer: args.optimizer,
         learning_rate,
-        batch_size: args.batch,
-        epochs: args.epochs,
+        batch_size: args.batch.unwrap_or(default_batch),
+        epochs,
         image_size: args.image_size,
         val_fraction: args.val_fraction,
         seed: args.seed,
@@ -425,16 +445,21 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
                 loss,
                 steps_per_epoch,
             } => {
-                bar.set_length(steps_per_epoch * args.epochs as u64);
+                bar.set_length(steps_per_epoch * epochs as u64);
                 bar.set_position(step);
-                bar.set_prefix(format!("epoch {epoch}/{}", args.epochs));
+                bar.set_prefix(format!("epoch {epoch}/{epochs}"));
                 bar.set_message(format!("loss {loss:.4}"));
             }
-            Event::Epoch(e) if args.task == Task::Segment => pending = Some(e),
-            Event::Epoch(e) => print_epoch(&bar, args.json, &e, None),
+            Event::Epoch(e) if args.task != Task::Classify => pending = Some(e),
+            Event::Epoch(e) => print_epoch(&bar, args.json, &e, None, None),
             Event::Segmentation(m) => {
                 if let Some(e) = pending.take() {
-                    print_epoch(&bar, args.json, &e, Some(&m));
+                    print_epoch(&bar, args.json, &e, Some(&m), None);
+                }
+            }
+            Event::Detection(m) => {
+                if let Some(e) = pending.take() {
+                    print_epoch(&bar, args.json, &e, None, Some(&m));
                 }
             }
             Event::Finished(r) => {
@@ -475,6 +500,7 @@ fn print_epoch(
     json: bool,
     e: &EpochSummary,
     segmentation: Option<&SegmentationSummary>,
+    detection: Option<&DetectionSummary>,
 ) {
     if json {
         let mut line = json!({
@@ -490,6 +516,9 @@ fn print_epoch(
             object.insert("val_pixel_accuracy".into(), json!(m.pixel_accuracy));
             object.insert("val_class_iou".into(), json!(m.class_iou));
         }
+        if let Some(m) = detection {
+            crate::detect_cli::add_json(&mut line, m);
+        }
         println!("{line}");
         return;
     }
@@ -503,6 +532,9 @@ fn print_epoch(
     );
     if let Some(m) = segmentation {
         text.push_str(&format!(" | val mIoU {:.3}", m.mean_iou));
+    }
+    if let Some(m) = detection {
+        text.push_str(&crate::detect_cli::text(m));
     }
     text.push_str(&format!(" | {:.1} s", e.seconds));
     bar.println(text);

@@ -2,6 +2,7 @@
 
 mod bench;
 mod cli;
+mod detect_cli;
 mod lab_cli;
 mod style_cli;
 

@@ -5,6 +5,7 @@
 
 pub mod augment;
 pub mod batch;
+pub mod detection;
 pub mod image_folder;
 pub mod masks;
 pub mod mnist;

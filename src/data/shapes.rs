@@ -45,18 +45,8 @@ pub fn sample(index: usize, size: u32, seed: u64) -> ShapeSample {
     let mut rng = StdRng::seed_from_u64(mix(seed, index as u64));
     let class = index % CLASSES.len();
     let s = size as f32;
-    let n = size as usize;
-
-    // Background: base colour, a linear gradient and per-pixel noise (added last).
-    let bg: [f32; 3] = [
-        rng.random_range(0.0..=255.0),
-        rng.random_range(0.0..=255.0),
-        rng.random_range(0.0..=255.0),
-    ];
-    let grad_angle: f32 = rng.random_range(0.0..TAU);
-    let grad_amp: f32 = rng.random_range(0.0..=40.0);
-    let noise_amp: f32 = rng.random_range(3.0..=14.0);
-    let fg = contrasting_colour(&mut rng, bg);
+    let mut canvas = Canvas::background(&mut rng, size);
+    let fg = contrasting_colour(&mut rng, canvas.base);
 
     // Shape: diameter 30–80 % of the image, fully inside, random rotation.
     let radius = rng.random_range(0.30..=0.80) * s / 2.0;
@@ -67,34 +57,119 @@ pub fn sample(index: usize, size: u32, seed: u64) -> ShapeSample {
     } else {
         rng.random_range(0.0..TAU)
     };
-    let (sin, cos) = angle.sin_cos();
-    let inside = |px: f32, py: f32| -> bool {
-        if radius <= 0.0 {
-            return false;
-        }
-        let dx = px - cx;
-        let dy = py - cy;
-        let u = (dx * cos + dy * sin) / radius;
-        let v = (-dx * sin + dy * cos) / radius;
-        inside_unit_shape(class, u, v)
-    };
+    let mut mask = vec![0u8; (size as usize).pow(2)];
+    canvas.paint(
+        &Placement {
+            class,
+            cx,
+            cy,
+            radius,
+            angle,
+            colour: fg,
+        },
+        &mut mask,
+        class as u8 + 1,
+    );
+    let image = canvas.finish(&mut rng);
+    let bbox = mask_bbox(&mask, size);
+    ShapeSample {
+        image,
+        class,
+        mask,
+        bbox,
+    }
+}
 
-    const SUB: usize = 3;
-    let mut pixels = Vec::with_capacity(n * n * 3);
-    let mut mask = vec![0u8; n * n];
-    let (gx, gy) = (grad_angle.cos(), grad_angle.sin());
-    for y in 0..n {
-        for x in 0..n {
-            let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
-            let centre_in = inside(px, py);
-            if centre_in {
-                mask[y * n + x] = class as u8 + 1;
+/// Where and how one shape is drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Placement {
+    /// Index into [`CLASSES`].
+    pub class: usize,
+    /// Centre, in pixels.
+    pub cx: f32,
+    /// Centre, in pixels.
+    pub cy: f32,
+    /// Radius of the circle the shape fits in, in pixels.
+    pub radius: f32,
+    /// Rotation in radians (ignored for circles).
+    pub angle: f32,
+    /// Fill colour (RGB, 0–255).
+    pub colour: [f32; 3],
+}
+
+/// A `size × size` RGB picture being drawn, in floating point, before noise.
+pub(crate) struct Canvas {
+    size: u32,
+    /// The background's base colour (before gradient and noise).
+    pub base: [f32; 3],
+    noise_amp: f32,
+    /// `size * size * 3` values.
+    rgb: Vec<f32>,
+}
+
+impl Canvas {
+    /// A random background: base colour, a linear gradient, and the amplitude of the
+    /// per-pixel noise that [`Canvas::finish`] adds.
+    pub fn background(rng: &mut StdRng, size: u32) -> Canvas {
+        let base: [f32; 3] = [
+            rng.random_range(0.0..=255.0),
+            rng.random_range(0.0..=255.0),
+            rng.random_range(0.0..=255.0),
+        ];
+        let grad_angle: f32 = rng.random_range(0.0..TAU);
+        let grad_amp: f32 = rng.random_range(0.0..=40.0);
+        let noise_amp: f32 = rng.random_range(3.0..=14.0);
+        let n = size as usize;
+        let s = size as f32;
+        let (gx, gy) = (grad_angle.cos(), grad_angle.sin());
+        let mut rgb = Vec::with_capacity(n * n * 3);
+        for y in 0..n {
+            for x in 0..n {
+                let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+                let g = if s > 0.0 {
+                    grad_amp * ((px * gx + py * gy) / s - 0.5)
+                } else {
+                    0.0
+                };
+                rgb.extend(base.iter().map(|b| b + g));
             }
-            // Coverage by 3×3 supersampling, only near the outline.
-            let dist = ((px - cx).powi(2) + (py - cy).powi(2)).sqrt();
-            let coverage = if dist > radius + 1.0 {
-                0.0
-            } else {
+        }
+        Canvas {
+            size,
+            base,
+            noise_amp,
+            rgb,
+        }
+    }
+
+    /// Paints one shape (anti-aliased by 3×3 supersampling near its outline) and sets
+    /// `mask` to `value` on the pixels whose centre is inside it.
+    pub fn paint(&mut self, p: &Placement, mask: &mut [u8], value: u8) {
+        const SUB: usize = 3;
+        let n = self.size as usize;
+        let (sin, cos) = p.angle.sin_cos();
+        let inside = |px: f32, py: f32| -> bool {
+            if p.radius <= 0.0 {
+                return false;
+            }
+            let dx = px - p.cx;
+            let dy = py - p.cy;
+            let u = (dx * cos + dy * sin) / p.radius;
+            let v = (-dx * sin + dy * cos) / p.radius;
+            inside_unit_shape(p.class, u, v)
+        };
+        for y in 0..n {
+            for x in 0..n {
+                let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+                let dist = ((px - p.cx).powi(2) + (py - p.cy).powi(2)).sqrt();
+                if dist > p.radius + 1.0 {
+                    continue;
+                }
+                if inside(px, py) {
+                    if let Some(m) = mask.get_mut(y * n + x) {
+                        *m = value;
+                    }
+                }
                 let mut hits = 0;
                 for sy in 0..SUB {
                     for sx in 0..SUB {
@@ -105,33 +180,32 @@ pub fn sample(index: usize, size: u32, seed: u64) -> ShapeSample {
                         }
                     }
                 }
-                hits as f32 / (SUB * SUB) as f32
-            };
-            let g = if s > 0.0 {
-                grad_amp * ((px * gx + py * gy) / s - 0.5)
-            } else {
-                0.0
-            };
-            for c in 0..3 {
-                let back = bg[c] + g;
-                let value = back + (fg[c] - back) * coverage;
-                let noise = rng.random_range(-1.0f32..=1.0) * noise_amp;
-                pixels.push((value + noise).round().clamp(0.0, 255.0) as u8);
+                let coverage = hits as f32 / (SUB * SUB) as f32;
+                let i = (y * n + x) * 3;
+                for c in 0..3 {
+                    let back = self.rgb[i + c];
+                    self.rgb[i + c] = back + (p.colour[c] - back) * coverage;
+                }
             }
         }
     }
 
-    let bbox = mask_bbox(&mask, size);
-    ShapeSample {
-        image: Image {
-            width: size,
-            height: size,
+    /// Adds the per-pixel noise and rounds to an RGB [`Image`].
+    pub fn finish(self, rng: &mut StdRng) -> Image {
+        let pixels = self
+            .rgb
+            .iter()
+            .map(|&value| {
+                let noise = rng.random_range(-1.0f32..=1.0) * self.noise_amp;
+                (value + noise).round().clamp(0.0, 255.0) as u8
+            })
+            .collect();
+        Image {
+            width: self.size,
+            height: self.size,
             channels: 3,
             pixels,
-        },
-        class,
-        mask,
-        bbox,
+        }
     }
 }
 
@@ -236,14 +310,14 @@ pub fn mask_bbox(mask: &[u8], size: u32) -> [u32; 4] {
 }
 
 /// SplitMix64-style mixing of the seed and the sample index.
-fn mix(seed: u64, index: u64) -> u64 {
+pub(crate) fn mix(seed: u64, index: u64) -> u64 {
     let mut z = seed ^ index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
 }
 
-fn uniform(rng: &mut StdRng, lo: f32, hi: f32) -> f32 {
+pub(crate) fn uniform(rng: &mut StdRng, lo: f32, hi: f32) -> f32 {
     if hi > lo {
         rng.random_range(lo..=hi)
     } else {
@@ -256,7 +330,7 @@ fn luminance(c: [f32; 3]) -> f32 {
 }
 
 /// A random colour whose luminance differs from `bg`'s by at least 70.
-fn contrasting_colour(rng: &mut StdRng, bg: [f32; 3]) -> [f32; 3] {
+pub(crate) fn contrasting_colour(rng: &mut StdRng, bg: [f32; 3]) -> [f32; 3] {
     let bg_lum = luminance(bg);
     for _ in 0..64 {
         let c = [

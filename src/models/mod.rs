@@ -2,6 +2,7 @@
 //! [`Classifier`] that wraps whichever one a run uses.
 
 pub mod convnet;
+pub mod detector;
 pub mod mobilenet_v2;
 pub mod resnet;
 pub mod unet;
@@ -11,6 +12,7 @@ use burn::prelude::*;
 use crate::train::protocol::{ModelKind, TransferOptions};
 
 pub use convnet::ConvNet;
+pub use detector::Detector;
 pub use mobilenet_v2::MobileNetV2;
 pub use resnet::ResNet;
 pub use unet::UNet;

@@ -30,7 +30,7 @@ use crate::train::protocol::{
     Command, DataSpec, DatasetSummary, EpochSummary, Event, FinishReason, ModelKind, OptimizerKind,
     Prediction, RgbaImage, Task, TrainConfig, ValidationOutcome,
 };
-use crate::train::segmentation;
+use crate::train::{detection, segmentation};
 
 /// Called after every event is sent, so a UI can repaint (egui's `request_repaint`).
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
@@ -126,6 +126,7 @@ pub fn spawn_training(config: TrainConfig, wake: Waker) -> JobHandle {
     spawn_job("train", wake, move |inbox, out| match config.task {
         Task::Classify => Trainer::prepare(config, out)?.run(inbox, out),
         Task::Segment => segmentation::run(config, inbox, out),
+        Task::Detect => detection::run(config, inbox, out),
     })
 }
 
@@ -148,6 +149,9 @@ pub fn spawn_inspect(
             Task::Classify => summarize(&config.data, &load_dataset(&config, out)?),
             Task::Segment => {
                 segmentation::summarize(&config.data, &segmentation::load_dataset(&config, out)?)
+            }
+            Task::Detect => {
+                detection::summarize(&config.data, &detection::load_dataset(&config, out)?)
             }
         };
         out.send(Event::Dataset(summary));

@@ -46,6 +46,9 @@ pub enum Task {
     Classify,
     /// One class per pixel (semantic segmentation).
     Segment,
+    // --- object detection (issue 4) ---
+    /// Boxes with classes and scores, and a mask per instance.
+    Detect,
 }
 
 impl Task {
@@ -54,6 +57,7 @@ impl Task {
         match self {
             Task::Classify => "Classification",
             Task::Segment => "Segmentation",
+            Task::Detect => "Detection",
         }
     }
 }
@@ -425,10 +429,57 @@ pub enum Event {
     Validation(ValidationOutcome),
     /// A saliency map and Grad-CAM, answering [`Command::Explain`].
     Explanation(Explanation),
+    // --- object detection (issue 4) ---
+    /// Detection: mAP on the validation split after an epoch.
+    Detection(DetectionSummary),
+    /// Detection: validation images with true and predicted boxes after an epoch.
+    Boxes(Vec<BoxPrediction>),
     // --- neural style transfer (issue 5) ---
     /// Something from the Style tab's job.
     Style(StyleEvent),
 }
+
+// --- object detection (issue 4) ---
+
+/// Detection metrics on the validation split after an epoch (COCO-style average
+/// precision).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DetectionSummary {
+    /// 1-based epoch number.
+    pub epoch: usize,
+    /// Mean average precision at IoU 0.5, 0..1.
+    pub map50: f32,
+    /// Mean average precision averaged over IoU 0.5:0.05:0.95, 0..1.
+    pub map: f32,
+    /// AP at IoU 0.5 of each class; `None` for a class absent from the truth.
+    pub class_ap50: Vec<Option<f32>>,
+}
+
+/// A predicted box with its score and, when the model predicts masks, its instance mask.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoredBox {
+    /// Class and corners, in the image's pixels.
+    pub bbox: crate::data::detection::LabeledBox,
+    /// Confidence, 0..1.
+    pub score: f32,
+    /// The instance's pixels (image-sized).
+    pub mask: Option<crate::data::detection::InstanceMask>,
+}
+
+/// One validation image with its true and predicted boxes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoxPrediction {
+    /// The file stem (or sample number).
+    pub name: String,
+    /// The image as the network saw it.
+    pub image: RgbaImage,
+    /// True boxes.
+    pub truth: Vec<crate::data::detection::LabeledBox>,
+    /// Predicted boxes, best first (down to a low score; the view filters them).
+    pub predicted: Vec<ScoredBox>,
+}
+
+// --- end object detection ---
 
 // --- adversarial / compression ---
 // Types of the Attack and Compress tabs (issue 7). Their jobs reuse `Command::Stop` to

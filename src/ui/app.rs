@@ -10,6 +10,8 @@ use crate::ui::settings::Settings;
 use crate::ui::status_bar::{self, Status};
 use crate::ui::textures::TextureCache;
 use crate::ui::{confusion_panel, data_panel, overlay_panel, plot_panel, train_panel};
+// --- object detection (issue 4) ---
+use crate::ui::boxes_panel;
 // --- adversarial / compression ---
 use crate::ui::attack_tab::{self, AttackState};
 use crate::ui::compress_tab::{self, CompressState};
@@ -30,6 +32,9 @@ pub enum Tab {
     Attack,
     /// Shrink a trained classifier (int8, pruning) and compare.
     Compress,
+    // --- object detection (issue 4) ---
+    /// Train a detector and watch its boxes and instance masks over the images.
+    Detect,
     // --- neural style transfer (issue 5) ---
     /// Stylize a photo with a painting (or a built-in style) and export it.
     Style,
@@ -37,9 +42,10 @@ pub enum Tab {
 
 impl Tab {
     /// All tabs, in the order shown.
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Classify,
         Tab::Segment,
+        Tab::Detect,
         Tab::Attack,
         Tab::Compress,
         Tab::Style,
@@ -52,6 +58,7 @@ impl Tab {
             Tab::Segment => "Segment",
             Tab::Attack => "Attack",
             Tab::Compress => "Compress",
+            Tab::Detect => "Detect",
             Tab::Style => "Style",
         }
     }
@@ -62,6 +69,7 @@ pub struct VisionApp {
     tab: Tab,
     classify: ClassifyState,
     segment: ClassifyState,
+    detect: ClassifyState,
     /// Set when the segmentation overlay is drawn by the WGSL shader.
     overlay_gpu: Option<UploadCounter>,
     attack: AttackState,
@@ -100,6 +108,12 @@ impl VisionApp {
                 app.tab = Tab::Segment;
                 app
             }
+            Task::Detect => {
+                let mut app = Self::from_settings(Settings::default(), Settings::segment_default())
+                    .with_detect_settings(settings);
+                app.tab = Tab::Detect;
+                app
+            }
         }
     }
 
@@ -113,11 +127,18 @@ impl VisionApp {
             style: StyleState::new(),
             classify: ClassifyState::new(classify),
             segment: ClassifyState::new(segment),
+            detect: ClassifyState::new(Settings::detect_default()),
             overlay_gpu: None,
             status: Status::default(),
             textures: TextureCache::default(),
             inspect_on_start: false,
         }
+    }
+
+    /// Uses remembered settings for the Detect tab.
+    pub fn with_detect_settings(mut self, detect: Settings) -> Self {
+        self.detect = ClassifyState::new(detect);
+        self
     }
 
     /// Makes the app read its configured dataset on the first frame, so the data panel
@@ -154,6 +175,7 @@ impl VisionApp {
     pub fn config(&self) -> &TrainConfig {
         match self.tab {
             Tab::Segment => &self.segment.config,
+            Tab::Detect => &self.detect.config,
             _ => &self.classify.config,
         }
     }
@@ -162,6 +184,7 @@ impl VisionApp {
     pub fn config_mut(&mut self) -> &mut TrainConfig {
         match self.tab {
             Tab::Segment => &mut self.segment.config,
+            Tab::Detect => &mut self.detect.config,
             _ => &mut self.classify.config,
         }
     }
@@ -174,6 +197,16 @@ impl VisionApp {
     /// The Segment tab's state.
     pub fn segment(&self) -> &ClassifyState {
         &self.segment
+    }
+
+    /// The Detect tab's state.
+    pub fn detect(&self) -> &ClassifyState {
+        &self.detect
+    }
+
+    /// The Detect tab's state, to change it (tests feed it events).
+    pub fn detect_mut(&mut self) -> &mut ClassifyState {
+        &mut self.detect
     }
 
     /// The Attack tab's state.
@@ -221,7 +254,7 @@ impl VisionApp {
         let wake = waker(ctx);
         if std::mem::take(&mut self.inspect_on_start) {
             let status = &mut self.status;
-            for state in [&mut self.classify, &mut self.segment] {
+            for state in [&mut self.classify, &mut self.segment, &mut self.detect] {
                 let data = state.config.data.clone();
                 state.choose_data(data, wake.clone(), status);
             }
@@ -229,7 +262,8 @@ impl VisionApp {
         // Both tabs' jobs keep running (and reporting) whichever tab is shown.
         let more_classify = self.classify.poll(&wake, &mut self.status);
         let more_segment = self.segment.poll(&wake, &mut self.status);
-        if more_classify || more_segment {
+        let more_detect = self.detect.poll(&wake, &mut self.status);
+        if more_classify || more_segment || more_detect {
             ctx.request_repaint();
         }
         // The lab tabs' jobs wake the UI on each event; polling again soon also catches
@@ -258,6 +292,7 @@ impl VisionApp {
         let tab = self.tab;
         let state = match tab {
             Tab::Segment => &mut self.segment,
+            Tab::Detect => &mut self.detect,
             _ => &mut self.classify,
         };
         egui::Panel::left(format!("{tab:?}-controls"))
@@ -279,6 +314,12 @@ impl VisionApp {
                 plot_panel::show(ui, state, plot_height);
                 ui.separator();
                 overlay_panel::show(ui, state, &mut self.textures, self.overlay_gpu.as_ref());
+            }
+            Tab::Detect => {
+                let plot_height = (ui.available_height() * 0.25).clamp(130.0, 260.0);
+                plot_panel::show(ui, state, plot_height);
+                ui.separator();
+                boxes_panel::show(ui, state, &mut self.textures);
             }
             _ => {
                 // The confusion and explanation views need more room than the sample grid.
@@ -307,13 +348,14 @@ impl eframe::App for VisionApp {
             Tab::Segment => self.segment.phase_text(),
             Tab::Attack => self.attack.phase_text(),
             Tab::Compress => self.compress.phase_text(),
+            Tab::Detect => self.detect.phase_text(),
             Tab::Style => self.style.phase_text(),
         };
         egui::Panel::bottom("status-bar").show(ui, |ui| {
             status_bar::show(ui, &mut self.status, &job_state);
         });
         match self.tab {
-            Tab::Classify | Tab::Segment => self.task_ui(ui),
+            Tab::Classify | Tab::Segment | Tab::Detect => self.task_ui(ui),
             Tab::Attack => {
                 let wake = waker(ui.ctx());
                 attack_tab::show(
@@ -345,5 +387,6 @@ impl eframe::App for VisionApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.classify.settings().store(storage);
         self.segment.settings().store(storage);
+        self.detect.settings().store(storage);
     }
 }

@@ -14,6 +14,8 @@ use crate::ui::curves::Curves;
 use crate::ui::dialogs::{DialogKind, DialogPoll, PendingDialog};
 use crate::ui::insight::{InsightState, InsightView};
 use crate::ui::overlay::OverlayState;
+// --- object detection (issue 4) ---
+use crate::ui::boxes_panel::BoxesState;
 use crate::ui::settings::Settings;
 use crate::ui::status_bar::Status;
 use crate::ui::textures::Picture;
@@ -194,6 +196,8 @@ pub struct ClassifyState {
     pub runs_started: usize,
     /// Segmentation masks and the overlay's controls.
     pub overlay: OverlayState,
+    /// Detection boxes, instance masks and the boxes view's controls.
+    pub boxes: BoxesState,
     /// Confusion matrix, mistakes and explanations of the run's validation images.
     pub insight: InsightState,
     inspect: Option<JobHandle>,
@@ -222,6 +226,7 @@ impl ClassifyState {
             saved: Vec::new(),
             runs_started: 0,
             overlay: OverlayState::default(),
+            boxes: BoxesState::default(),
             insight: InsightState::default(),
             inspect: None,
             job: None,
@@ -331,6 +336,7 @@ impl ClassifyState {
         self.curves = Curves::default();
         self.predictions.clear();
         self.overlay.clear();
+        self.boxes.clear();
         self.insight.clear();
         self.launch(config, wake, status);
     }
@@ -352,6 +358,7 @@ impl ClassifyState {
                 self.curves = Curves::default();
                 self.predictions.clear();
                 self.overlay.clear();
+                self.boxes.clear();
             }
         }
         let mut config = self.config.clone();
@@ -672,6 +679,15 @@ impl ClassifyState {
                 self.insight.set_outcome(outcome, self.run_classes.len());
             }
             Event::Explanation(explanation) => self.insight.set_explanation(explanation),
+            // --- object detection (issue 4) ---
+            Event::Detection(summary) => {
+                status.log(format!(
+                    "Epoch {}: mAP@0.5 {:.3}, mAP@0.5:0.95 {:.3}",
+                    summary.epoch, summary.map50, summary.map
+                ));
+                self.boxes.history.push(summary);
+            }
+            Event::Boxes(boxes) => self.boxes.set_boxes(boxes),
         }
     }
 }

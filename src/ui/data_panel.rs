@@ -88,6 +88,7 @@ fn choose(ui: &mut Ui, state: &mut ClassifyState, status: &mut Status) {
                     .hint_text(match state.config.task {
                         Task::Classify => "/path/to/images (one sub-folder per class)",
                         Task::Segment => "/path/to/data (images/ + masks/, classes.txt)",
+                        Task::Detect => "/path/to/data (YOLO, COCO or VOC annotations)",
                     })
                     .desired_width(ui.available_width() - 60.0),
             )

@@ -6,6 +6,7 @@
 //! [`overlay`], [`overlay_panel`] and [`overlay_gpu`] draw segmentation masks.
 
 pub mod app;
+pub mod boxes_panel;
 pub mod classify;
 pub mod confusion_panel;
 pub mod curves;
@@ -48,8 +49,10 @@ pub fn run() -> eframe::Result<()> {
         Box::new(|cc| {
             let classify = settings::Settings::load(cc.storage);
             let segment = settings::Settings::load_segment(cc.storage);
+            let detect = settings::Settings::load_detect(cc.storage);
             Ok(Box::new(
                 VisionApp::from_settings(classify, segment)
+                    .with_detect_settings(detect)
                     .with_gpu_overlay(cc.wgpu_render_state.as_ref())
                     .inspect_on_start(),
             ))

@@ -31,7 +31,12 @@ fn header(ui: &mut Ui, state: &mut ClassifyState) {
         if let Some([_, loss]) = state.curves.steps().last() {
             ui.label(format!("loss {loss:.4}"));
         }
-        if let Some((_, last)) = state.curves.segmentation().last() {
+        if let Some(last) = state.boxes.history.last() {
+            ui.label(format!(
+                "· epoch {}: mAP@0.5 {:.3}, mAP@0.5:0.95 {:.3}",
+                last.epoch, last.map50, last.map
+            ));
+        } else if let Some((_, last)) = state.curves.segmentation().last() {
             ui.label(format!(
                 "· epoch {}: mean IoU {:.3}, pixel accuracy {:.1}%",
                 last.epoch,
@@ -106,6 +111,10 @@ fn loss_plot(ui: &mut Ui, state: &mut ClassifyState, height: f32) {
 }
 
 fn accuracy_plot(ui: &mut Ui, state: &ClassifyState, height: f32) {
+    if state.config.task == Task::Detect {
+        map_plot(ui, state, height);
+        return;
+    }
     let segment = state.config.task == Task::Segment;
     let miou: Vec<[f64; 2]> = state
         .curves
@@ -167,6 +176,56 @@ fn accuracy_plot(ui: &mut Ui, state: &ClassifyState, height: f32) {
                     Points::new("validation mean IoU", PlotPoints::from(miou))
                         .id("validation-miou-points")
                         .color(MIOU_COLOR)
+                        .radius(3.5),
+                );
+            }
+        });
+}
+
+// --- object detection (issue 4) ---
+
+/// Detection: validation mAP@0.5 and mAP@0.5:0.95 after each epoch.
+fn map_plot(ui: &mut Ui, state: &ClassifyState, height: f32) {
+    let epochs = state.curves.epochs();
+    let at = |epoch: usize| {
+        epochs
+            .iter()
+            .find(|e| e.summary.epoch == epoch)
+            .map_or(epoch as f64, |e| e.step as f64)
+    };
+    let map50: Vec<[f64; 2]> = state
+        .boxes
+        .history
+        .iter()
+        .map(|s| [at(s.epoch), f64::from(s.map50)])
+        .collect();
+    let map: Vec<[f64; 2]> = state
+        .boxes
+        .history
+        .iter()
+        .map(|s| [at(s.epoch), f64::from(s.map)])
+        .collect();
+    ui.label("Validation mAP");
+    Plot::new("map-plot")
+        .height(height)
+        .legend(Legend::default().position(Corner::RightBottom))
+        .x_axis_label("step")
+        .include_y(0.0)
+        .include_y(1.0)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            for (name, points, colour) in [
+                ("mAP@0.5", map50, VAL_COLOR),
+                ("mAP@0.5:0.95", map, MIOU_COLOR),
+            ] {
+                plot.line(
+                    Line::new(name, PlotPoints::from(points.clone()))
+                        .color(colour)
+                        .width(2.0),
+                );
+                plot.points(
+                    Points::new(name, PlotPoints::from(points))
+                        .color(colour)
                         .radius(3.5),
                 );
             }

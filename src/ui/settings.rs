@@ -10,6 +10,9 @@ pub const STORAGE_KEY: &str = "visionlab.settings";
 /// Storage key of the Segment tab's [`Settings`].
 pub const SEGMENT_STORAGE_KEY: &str = "visionlab.settings.segment";
 
+/// Storage key of the Detect tab's [`Settings`].
+pub const DETECT_STORAGE_KEY: &str = "visionlab.settings.detect";
+
 /// Remembered choices: the training configuration and a few view options.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -62,6 +65,34 @@ impl Settings {
         }
     }
 
+    /// Defaults of the Detect tab: the CenterNet-style detector on the built-in shapes
+    /// (the same defaults as `visionlab train --task detect`).
+    pub fn detect_default() -> Self {
+        Settings {
+            config: TrainConfig {
+                task: Task::Detect,
+                data: DataSpec::Shapes {
+                    count: crate::train::detection::DEFAULT_SHAPES_COUNT,
+                    seed: 7,
+                },
+                epochs: crate::train::detection::DEFAULT_EPOCHS,
+                learning_rate: crate::train::detection::DEFAULT_LEARNING_RATE,
+                batch_size: crate::train::detection::DEFAULT_BATCH,
+                augment: true,
+                flip: true,
+                ..TrainConfig::default()
+            },
+            ..Settings::default()
+        }
+    }
+
+    /// Reads the Detect tab's settings; defaults when absent or unreadable.
+    pub fn load_detect(storage: Option<&dyn eframe::Storage>) -> Self {
+        let mut settings = Self::load_key(storage, DETECT_STORAGE_KEY, Settings::detect_default);
+        settings.config.task = Task::Detect;
+        settings
+    }
+
     /// Reads the Classify tab's settings; defaults when absent or unreadable.
     pub fn load(storage: Option<&dyn eframe::Storage>) -> Self {
         Self::load_key(storage, STORAGE_KEY, Settings::default)
@@ -94,6 +125,7 @@ impl Settings {
         let key = match settings.config.task {
             Task::Classify => STORAGE_KEY,
             Task::Segment => SEGMENT_STORAGE_KEY,
+            Task::Detect => DETECT_STORAGE_KEY,
         };
         eframe::set_value(storage, key, &settings);
     }

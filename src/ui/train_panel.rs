@@ -44,6 +44,13 @@ fn settings(ui: &mut Ui, state: &mut ClassifyState, status: &mut Status) {
                             .labelled_by(label.id);
                     });
                 }
+                Task::Detect => {
+                    ui.label("CenterNet-style detector + mask head")
+                        .labelled_by(label.id)
+                        .on_hover_text(
+                            "Heat-map, box and foreground-mask heads on a small CNN (stride 4)",
+                        );
+                }
                 Task::Segment => {
                     ui.horizontal(|ui| {
                         ui.label("U-Net, width");
