@@ -11,18 +11,7 @@ use anyhow::Context;
 use visionlab::data::{LabeledImage, image_folder, mnist};
 
 /// Fashion-MNIST's class names, index = label.
-const CLASSES: [&str; 10] = [
-    "t-shirt",
-    "trouser",
-    "pullover",
-    "dress",
-    "coat",
-    "sandal",
-    "shirt",
-    "sneaker",
-    "bag",
-    "ankle-boot",
-];
+const CLASSES: [&str; 10] = mnist::FASHION_CLASSES;
 
 fn write(dir: &std::path::Path, items: &[LabeledImage]) -> anyhow::Result<()> {
     for (i, item) in items.iter().enumerate() {

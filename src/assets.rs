@@ -1,12 +1,21 @@
 //! Finds the bundled `assets/` folder (weights, labels, sample images) at run time.
 //!
 //! Looked for, in order: the folder `VISIONLAB_ASSETS` names, `assets/` next to the
-//! executable (an installed copy), and the source checkout's `assets/` (`cargo run`, tests).
+//! executable (an unpacked copy), `../share/visionlab/assets` relative to the executable (an
+//! installed copy under any prefix, e.g. the .deb's `/usr/bin/visionlab` →
+//! `/usr/share/visionlab/assets`), [`SYSTEM_DIR`], and the source checkout's `assets/`
+//! (`cargo run`, tests).
 
 use std::path::{Path, PathBuf};
 
 /// Environment variable that points at an assets folder.
 pub const ENV: &str = "VISIONLAB_ASSETS";
+
+/// Where the .deb installs the assets.
+pub const SYSTEM_DIR: &str = "/usr/share/visionlab/assets";
+
+/// The assets folder of an installation, relative to the executable's folder.
+pub const INSTALLED_RELATIVE: &str = "../share/visionlab/assets";
 
 /// A bundled file could not be found.
 #[derive(Debug, thiserror::Error)]
@@ -30,10 +39,21 @@ pub fn search_dirs() -> Vec<PathBuf> {
         && let Some(parent) = exe.parent()
     {
         dirs.push(parent.join("assets"));
+        dirs.push(parent.join(INSTALLED_RELATIVE));
     }
+    dirs.push(PathBuf::from(SYSTEM_DIR));
     dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"));
     dirs
 }
+
+/// The first candidate folder that holds `file` (e.g. [`ASSETS_MARKER`]): the folder assets
+/// are read from. `None` when none does.
+pub fn dir_holding(file: &str) -> Option<PathBuf> {
+    search_dirs().into_iter().find(|d| d.join(file).is_file())
+}
+
+/// A file every assets folder has: marks the folder the app uses.
+pub const ASSETS_MARKER: &str = "ASSETS.md";
 
 /// The path of the bundled file `name` (for example `weights/imagenet_labels.txt`).
 pub fn find(name: &str) -> Result<PathBuf, MissingAsset> {

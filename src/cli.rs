@@ -82,6 +82,8 @@ enum Cmd {
     Bench(crate::bench::BenchArgs),
     /// List the compute devices this machine offers.
     Devices,
+    /// Show where the bundled assets (weights, labels, sample images) are read from.
+    Assets,
     // --- adversarial / compression ---
     /// Accuracy under FGSM/PGD attacks for each ε (a robustness curve).
     Attack(crate::lab_cli::AttackArgs),
@@ -344,6 +346,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Cmd::Attack(args)) => crate::lab_cli::attack(args),
         Some(Cmd::Compress(args)) => crate::lab_cli::compress(args),
         Some(Cmd::Stylize(args)) => crate::style_cli::stylize(args),
+        Some(Cmd::Assets) => {
+            show_assets();
+            Ok(())
+        }
         Some(Cmd::Devices) => {
             let adapters = device::adapters();
             if adapters.is_empty() {
@@ -358,6 +364,32 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 device::select(DeviceChoice::Auto)?.description
             );
             Ok(())
+        }
+    }
+}
+
+/// Prints the assets folders searched, the one used, and where each bundled file is found.
+fn show_assets() {
+    use visionlab::assets;
+    for dir in assets::search_dirs() {
+        let mark = if dir.join(assets::ASSETS_MARKER).is_file() {
+            "found"
+        } else {
+            "-"
+        };
+        println!("searched {} ({mark})", dir.display());
+    }
+    match assets::dir_holding(assets::ASSETS_MARKER) {
+        Some(dir) => println!("assets: {}", dir.display()),
+        None => println!("assets: not found (set {})", assets::ENV),
+    }
+    for name in [
+        visionlab::models::mobilenet_v2::WEIGHTS_ASSET,
+        visionlab::models::mobilenet_v2::LABELS_ASSET,
+    ] {
+        match assets::find(name) {
+            Ok(path) => println!("{name}: {}", path.display()),
+            Err(_) => println!("{name}: missing"),
         }
     }
 }
@@ -414,7 +446,11 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
     let mut pending: Option<EpochSummary> = None;
     for event in job.events().iter() {
         match event {
+            // A hidden bar (--json, or output not on a terminal) prints nothing: say it
+            // on stderr then, so piped runs keep their log.
+            Event::Device(d) if bar.is_hidden() => eprintln!("device: {d}"),
             Event::Device(d) => bar.println(format!("device: {d}")),
+            Event::Log(line) if bar.is_hidden() => eprintln!("{line}"),
             Event::Log(line) => bar.println(line),
             Event::Dataset(s) => {
                 let msg = format!(

@@ -198,6 +198,42 @@ pub fn make_batch(
     }
 }
 
+/// Where a loader takes its images from: decoded images in memory, or files decoded batch
+/// by batch ([`super::stream::StreamedImages`]).
+pub trait ItemSource: Send + Sync {
+    /// Number of images.
+    fn len(&self) -> usize;
+
+    /// Whether there is none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The batch of images `indices`, as [`make_batch`] makes it (images that cannot be
+    /// had are left out).
+    fn batch(
+        &self,
+        indices: &[usize],
+        norm: &Normalization,
+        augment: Option<(&mut StdRng, Policy)>,
+    ) -> Batch;
+}
+
+impl ItemSource for Vec<LabeledImage> {
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn batch(
+        &self,
+        indices: &[usize],
+        norm: &Normalization,
+        augment: Option<(&mut StdRng, Policy)>,
+    ) -> Batch {
+        make_batch(self, indices, norm, augment)
+    }
+}
+
 /// One epoch of batches, made on a background thread (at most 4 ready ahead).
 ///
 /// Dropping the loader stops its thread after the batch it is making.
@@ -214,7 +250,7 @@ impl Loader {
     /// may be smaller). With `shuffle` the order is a permutation drawn from `seed`; with
     /// `augment` each image is flipped and shifted at random (also seeded).
     pub fn new(
-        items: Arc<Vec<LabeledImage>>,
+        items: Arc<dyn ItemSource>,
         batch_size: usize,
         norm: Normalization,
         shuffle: bool,
@@ -238,7 +274,7 @@ impl Loader {
                     if thread_stop.load(Ordering::Relaxed) {
                         return;
                     }
-                    let batch = make_batch(&items, chunk, &norm, Some((&mut aug_rng, augment)));
+                    let batch = items.batch(chunk, &norm, Some((&mut aug_rng, augment)));
                     if tx.send(batch).is_err() {
                         return;
                     }

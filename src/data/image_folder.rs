@@ -17,6 +17,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use super::stream::StreamedImages;
 use super::{ClassificationSet, DataError, Image, LabeledImage, Skipped};
 
 /// File extensions (lower case) that are read as images.
@@ -48,6 +49,11 @@ pub struct FolderOptions {
     /// Images with more pixels than this (read from the header, before decoding) are
     /// skipped.
     pub max_image_pixels: u64,
+    /// Most bytes of decoded training pixels held in memory. `None`: all images are
+    /// decoded up front. When the images at input size need more, the training split is
+    /// streamed from disk ([`ClassificationSet::streamed`]) and only the validation split
+    /// (at most half the budget of it) and a small sample are decoded.
+    pub decode_budget: Option<u64>,
 }
 
 impl Default for FolderOptions {
@@ -57,6 +63,7 @@ impl Default for FolderOptions {
             val_fraction: 0.2,
             seed: 42,
             max_image_pixels: 100_000_000,
+            decode_budget: None,
         }
     }
 }
@@ -137,6 +144,19 @@ pub fn load(
         3
     };
 
+    let image_bytes = u64::from(width * height * channels);
+    if let Some(budget) = opts.decode_budget
+        && usable.len() as u64 * image_bytes > budget
+    {
+        let streamed = Streaming {
+            width,
+            height,
+            channels,
+            budget,
+        };
+        return streamed.load(dir, &usable, entries.len(), skipped, opts, progress);
+    }
+
     // Pass 2: decode and resize, parallel, results in file order.
     let total = entries.len();
     let already = total - usable.len();
@@ -169,27 +189,11 @@ pub fn load(
     }
     // Classes: the sorted names of class folders that hold at least one usable image.
     check_classes(dir, kept.iter().map(|(e, _)| e.class.as_str()))?;
-    let class_index: BTreeMap<&str, usize> = {
-        let mut names: Vec<&str> = kept.iter().map(|(e, _)| e.class.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        names.into_iter().enumerate().map(|(i, n)| (n, i)).collect()
-    };
-    let classes: Vec<String> = class_index.keys().map(|s| s.to_string()).collect();
-
-    let labels: Vec<usize> = kept
-        .iter()
-        .map(|(e, _)| class_index.get(e.class.as_str()).copied().unwrap_or(0))
-        .collect();
-    let auto: Vec<usize> = (0..kept.len())
-        .filter(|&i| kept[i].0.split == Split::Auto)
-        .collect();
-    let auto_labels: Vec<usize> = auto.iter().map(|&i| labels[i]).collect();
-    let auto_val = stratified_split(&auto_labels, classes.len(), opts.val_fraction, opts.seed);
-    let mut is_val: Vec<bool> = kept.iter().map(|(e, _)| e.split == Split::Val).collect();
-    for (&i, v) in auto.iter().zip(auto_val) {
-        is_val[i] = v;
-    }
+    let Labelled {
+        classes,
+        labels,
+        is_val,
+    } = label_and_split(kept.iter().map(|(e, _)| *e), opts);
 
     let mut train = Vec::new();
     let mut val = Vec::new();
@@ -210,7 +214,148 @@ pub fn load(
         train,
         val,
         skipped,
+        streamed: None,
     })
+}
+
+/// Class names, each entry's label, and which entries are held out for validation.
+struct Labelled {
+    classes: Vec<String>,
+    labels: Vec<usize>,
+    is_val: Vec<bool>,
+}
+
+/// Labels entries by their class folder (classes are the sorted folder names) and splits
+/// them: `test/` entries are validation, `train/` entries training, and the others a
+/// seeded stratified `val_fraction` of each class.
+fn label_and_split<'a>(
+    entries: impl Iterator<Item = &'a Entry> + Clone,
+    opts: &FolderOptions,
+) -> Labelled {
+    let mut names: Vec<&str> = entries.clone().map(|e| e.class.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let class_index: BTreeMap<&str, usize> =
+        names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let entries: Vec<&Entry> = entries.collect();
+    let labels: Vec<usize> = entries
+        .iter()
+        .map(|e| class_index.get(e.class.as_str()).copied().unwrap_or(0))
+        .collect();
+    let auto: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].split == Split::Auto)
+        .collect();
+    let auto_labels: Vec<usize> = auto.iter().map(|&i| labels[i]).collect();
+    let auto_val = stratified_split(&auto_labels, names.len(), opts.val_fraction, opts.seed);
+    let mut is_val: Vec<bool> = entries.iter().map(|e| e.split == Split::Val).collect();
+    for (&i, v) in auto.iter().zip(auto_val) {
+        is_val[i] = v;
+    }
+    Labelled {
+        classes: names.iter().map(|n| n.to_string()).collect(),
+        labels,
+        is_val,
+    }
+}
+
+/// Reading a folder whose images do not fit the decode budget.
+struct Streaming {
+    width: u32,
+    height: u32,
+    channels: u32,
+    budget: u64,
+}
+
+impl Streaming {
+    /// Splits the usable files, decodes the validation split (at most half the budget of
+    /// it, spread over the split) and a sample of the training split, and leaves the rest
+    /// of the training split on disk.
+    fn load(
+        &self,
+        dir: &Path,
+        usable: &[(&Entry, Header)],
+        total: usize,
+        mut skipped: Vec<Skipped>,
+        opts: &FolderOptions,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ClassificationSet, DataError> {
+        check_classes(dir, usable.iter().map(|(e, _)| e.class.as_str()))?;
+        let Labelled {
+            classes,
+            labels,
+            is_val,
+        } = label_and_split(usable.iter().map(|(e, _)| *e), opts);
+
+        let (val_at, train_at): (Vec<usize>, Vec<usize>) =
+            (0..usable.len()).partition(|&i| is_val[i]);
+        let image_bytes = u64::from(self.width * self.height * self.channels).max(1);
+        let val_cap = ((self.budget / 2) / image_bytes).max(1) as usize;
+        let val_at: Vec<usize> = spread_pick(&val_at, val_cap);
+        let sample_at: Vec<usize> = spread_pick(&train_at, super::stream::SAMPLE_SIZE);
+        let to_decode: Vec<(usize, &Entry)> = val_at
+            .iter()
+            .chain(&sample_at)
+            .map(|&i| (i, usable[i].0))
+            .collect();
+        let already = total - to_decode.len();
+        progress(already, total);
+        let (w, h, c) = (self.width, self.height, self.channels);
+        let decoded = par_map(
+            &to_decode,
+            |(_, e)| guarded(|| decode(&e.path, w, h, c)),
+            &mut |done, _| progress(already + done, total),
+        );
+        progress(total, total);
+        let mut val = Vec::with_capacity(val_at.len());
+        let mut train = Vec::with_capacity(sample_at.len());
+        for (n, ((i, entry), image)) in to_decode.into_iter().zip(decoded).enumerate() {
+            match image {
+                Ok(image) => {
+                    let item = LabeledImage {
+                        image,
+                        label: labels[i],
+                    };
+                    if n < val_at.len() {
+                        val.push(item);
+                    } else {
+                        train.push(item);
+                    }
+                }
+                Err(reason) => skipped.push(Skipped {
+                    path: entry.path.clone(),
+                    reason,
+                }),
+            }
+        }
+        let files = train_at
+            .iter()
+            .map(|&i| (usable[i].0.path.clone(), labels[i]))
+            .collect();
+        Ok(ClassificationSet {
+            classes,
+            channels: self.channels,
+            height: self.height,
+            width: self.width,
+            train,
+            val,
+            skipped,
+            streamed: Some(std::sync::Arc::new(StreamedImages {
+                files,
+                width: self.width,
+                height: self.height,
+                channels: self.channels,
+                budget: self.budget,
+            })),
+        })
+    }
+}
+
+/// At most `k` of `items`, spread evenly over them (all when there are `k` or fewer).
+fn spread_pick(items: &[usize], k: usize) -> Vec<usize> {
+    if items.len() <= k {
+        return items.to_vec();
+    }
+    (0..k).map(|i| items[i * items.len() / k]).collect()
 }
 
 /// Runs a per-file step, turning a decoder panic into a skip reason.
@@ -459,6 +604,17 @@ fn read_header(path: &Path, max_pixels: u64) -> Result<Header, String> {
 }
 
 /// Decodes one image and converts it to the input size and channel count.
+/// Decodes an image file and converts it to `channels` at `width`×`height` (the reason as
+/// text when it cannot be).
+pub(crate) fn decode_file(
+    path: &Path,
+    width: u32,
+    height: u32,
+    channels: u32,
+) -> Result<Image, String> {
+    guarded(|| decode(path, width, height, channels))
+}
+
 fn decode(path: &Path, width: u32, height: u32, channels: u32) -> Result<Image, String> {
     let reader = open_reader(path)?;
     let decoded = reader

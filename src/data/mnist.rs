@@ -10,6 +10,20 @@ use flate2::read::GzDecoder;
 use super::image_folder::{save_png, stratified_split};
 use super::{DataError, Image, LabeledImage};
 
+/// Fashion-MNIST's class names, index = label.
+pub const FASHION_CLASSES: [&str; 10] = [
+    "t-shirt",
+    "trouser",
+    "pullover",
+    "dress",
+    "coat",
+    "sandal",
+    "shirt",
+    "sneaker",
+    "bag",
+    "ankle-boot",
+];
+
 /// Largest class label accepted from a file.
 const MAX_LABEL: usize = 65_535;
 

@@ -10,8 +10,10 @@ pub mod image_folder;
 pub mod masks;
 pub mod mnist;
 pub mod shapes;
+pub mod stream;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A decoded image at network input size: `height * width * channels` bytes, row-major,
 /// channels interleaved (HWC). `channels` is 1 (grey) or 3 (RGB).
@@ -90,9 +92,26 @@ pub struct ClassificationSet {
     pub val: Vec<LabeledImage>,
     /// Files left out.
     pub skipped: Vec<Skipped>,
+    /// Set when the training images did not fit the decode budget: the training split is
+    /// read from these files batch by batch, and `train` holds only a decoded sample of it
+    /// (for thumbnails and normalisation statistics).
+    pub streamed: Option<Arc<stream::StreamedImages>>,
 }
 
 impl ClassificationSet {
+    /// Number of training images (all of them, also when streamed).
+    pub fn train_len(&self) -> usize {
+        self.streamed.as_ref().map_or(self.train.len(), |s| s.len())
+    }
+
+    /// Training images per class (all of them, also when streamed).
+    pub fn train_counts(&self) -> Vec<usize> {
+        match &self.streamed {
+            Some(s) => s.counts(self.classes.len()),
+            None => self.counts(&self.train),
+        }
+    }
+
     /// Images per class in `items`.
     pub fn counts(&self, items: &[LabeledImage]) -> Vec<usize> {
         let mut counts = vec![0; self.classes.len()];

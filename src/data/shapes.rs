@@ -246,6 +246,7 @@ pub fn classification_set(
         train,
         val,
         skipped: Vec::new(),
+        streamed: None,
     }
 }
 

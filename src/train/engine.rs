@@ -17,8 +17,9 @@ use burn::prelude::*;
 use burn::tensor::TensorData;
 
 use crate::data::augment::Policy;
-use crate::data::batch::{Batch, Loader, Normalization};
+use crate::data::batch::{Batch, ItemSource, Loader, Normalization};
 use crate::data::image_folder::{self, FolderOptions};
+use crate::data::stream;
 use crate::data::{ClassificationSet, Image, LabeledImage, shapes};
 use crate::device;
 use crate::models::{Classifier, InputShape, ModelError};
@@ -146,7 +147,7 @@ pub fn spawn_inspect(
             ..TrainConfig::default()
         };
         let summary = match task {
-            Task::Classify => summarize(&config.data, &load_dataset(&config, out)?),
+            Task::Classify => summarize(&config.data, &load_training_set(&config, out)?),
             Task::Segment => {
                 segmentation::summarize(&config.data, &segmentation::load_dataset(&config, out)?)
             }
@@ -163,8 +164,24 @@ pub fn spawn_inspect(
 /// Side of the built-in shapes images.
 pub const SHAPES_SIZE: u32 = 32;
 
-/// Reads the dataset a config names, sending [`Event::Loading`] progress.
+/// Reads the dataset a config names, sending [`Event::Loading`] progress. Every image is
+/// decoded into memory (see [`load_training_set`] for the bounded-memory reading).
 pub fn load_dataset(config: &TrainConfig, out: &Outbox) -> anyhow::Result<ClassificationSet> {
+    read_dataset(config, out, None)
+}
+
+/// Reads the dataset a config names for training or inspection: a folder whose images at
+/// input size exceed the decode budget ([`stream::budget_bytes`]) has its training split
+/// streamed from disk (see [`crate::data::stream`]). Sends [`Event::Loading`] progress.
+pub fn load_training_set(config: &TrainConfig, out: &Outbox) -> anyhow::Result<ClassificationSet> {
+    read_dataset(config, out, Some(stream::budget_bytes()))
+}
+
+fn read_dataset(
+    config: &TrainConfig,
+    out: &Outbox,
+    decode_budget: Option<u64>,
+) -> anyhow::Result<ClassificationSet> {
     match &config.data {
         DataSpec::Shapes { count, seed } => {
             if *count < 10 {
@@ -183,11 +200,37 @@ pub fn load_dataset(config: &TrainConfig, out: &Outbox) -> anyhow::Result<Classi
                 image_size: config.image_size,
                 val_fraction: config.val_fraction,
                 seed: config.seed,
+                decode_budget,
                 ..FolderOptions::default()
             };
             let mut progress = loading_progress(out);
             Ok(image_folder::load(dir, &options, &mut progress)?)
         }
+    }
+}
+
+/// How a set holds its images, for the log: decoded in memory or streamed, with the
+/// sizes against the decode budget. Starts with [`stream::MODE_LINE_PREFIX`].
+pub fn holding_line(set: &ClassificationSet) -> String {
+    let mb = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    let image_bytes = u64::from(set.width * set.height * set.channels);
+    let prefix = stream::MODE_LINE_PREFIX;
+    match &set.streamed {
+        Some(s) => format!(
+            "{prefix}streamed from disk batch by batch: {} training images would take {:.0} MB decoded, over the {:.0} MB decode budget ({}); {} validation images ({:.1} MB) decoded",
+            s.len(),
+            mb(s.decoded_bytes()),
+            mb(s.budget),
+            stream::BUDGET_ENV,
+            set.val.len(),
+            mb(set.val.len() as u64 * image_bytes)
+        ),
+        None => format!(
+            "{prefix}decoded in memory: {} images, {:.1} MB (decode budget {:.0} MB)",
+            set.train.len() + set.val.len(),
+            mb((set.train.len() + set.val.len()) as u64 * image_bytes),
+            mb(stream::budget_bytes())
+        ),
     }
 }
 
@@ -220,9 +263,9 @@ pub fn summarize(spec: &DataSpec, set: &ClassificationSet) -> DatasetSummary {
     DatasetSummary {
         source: spec.describe(),
         classes: set.classes.clone(),
-        train_counts: set.counts(&set.train),
+        train_counts: set.train_counts(),
         val_counts: set.counts(&set.val),
-        train_images: set.train.len(),
+        train_images: set.train_len(),
         val_images: set.val.len(),
         input_shape: [
             set.channels as usize,
@@ -297,7 +340,8 @@ struct Trainer {
     autodiff: Device,
     classes: Vec<String>,
     input: InputShape,
-    train: Arc<Vec<LabeledImage>>,
+    /// Training images: in memory, or streamed from disk.
+    train: Arc<dyn ItemSource>,
     val: Arc<Vec<LabeledImage>>,
     norm: Normalization,
     model: Classifier,
@@ -328,10 +372,11 @@ impl Trainer {
             None => None,
         };
         out.send(Event::Log(format!("Reading {}…", config.data.describe())));
-        let set = load_dataset(&config, out)?;
-        if set.train.is_empty() {
+        let mut set = load_training_set(&config, out)?;
+        if set.train_len() == 0 {
             bail!("{}: no training images", config.data.describe());
         }
+        out.send(Event::Log(holding_line(&set)));
         out.send(Event::Dataset(summarize(&config.data, &set)));
         for skipped in &set.skipped {
             out.send(Event::Log(format!("skipped {skipped}")));
@@ -355,7 +400,10 @@ impl Trainer {
             optim: optimizer(config.optimizer),
             autodiff,
             showcase: spread(set.val.len(), 32),
-            train: Arc::new(set.train),
+            train: match set.streamed.take() {
+                Some(streamed) => streamed as Arc<dyn ItemSource>,
+                None => Arc::new(std::mem::take(&mut set.train)) as Arc<dyn ItemSource>,
+            },
             val: Arc::new(set.val),
             epochs_done: 0,
             batches_into_epoch: 0,

@@ -6,7 +6,7 @@ use crate::train::protocol::{Task, TrainConfig};
 use crate::ui::classify::{ClassifyState, waker};
 use crate::ui::insight::InsightView;
 use crate::ui::overlay_gpu::{OverlayRenderer, UploadCounter};
-use crate::ui::settings::Settings;
+use crate::ui::settings::{self, LabSettings, Layout, Settings};
 use crate::ui::status_bar::{self, Status};
 use crate::ui::textures::TextureCache;
 use crate::ui::{confusion_panel, data_panel, overlay_panel, plot_panel, train_panel};
@@ -62,6 +62,11 @@ impl Tab {
             Tab::Style => "Style",
         }
     }
+
+    /// The tab with this label (as stored in [`Layout::tab`]).
+    pub fn from_label(label: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|tab| tab.label() == label)
+    }
 }
 
 /// The visionlab GUI: owns plain data only; jobs run on their own threads.
@@ -79,6 +84,8 @@ pub struct VisionApp {
     textures: TextureCache,
     /// Read the configured dataset on the first frame.
     inspect_on_start: bool,
+    /// Widths of the Classify and Segment tabs' controls panels, as last drawn.
+    controls_width: [f32; 3],
 }
 
 impl Default for VisionApp {
@@ -132,6 +139,7 @@ impl VisionApp {
             status: Status::default(),
             textures: TextureCache::default(),
             inspect_on_start: false,
+            controls_width: [settings::DEFAULT_CONTROLS_WIDTH; 3],
         }
     }
 
@@ -139,6 +147,89 @@ impl VisionApp {
     pub fn with_detect_settings(mut self, detect: Settings) -> Self {
         self.detect = ClassifyState::new(detect);
         self
+    }
+
+    /// Restores the window layout: the tab shown and the controls panels' widths.
+    pub fn with_layout(mut self, layout: &Layout) -> Self {
+        self.tab = Tab::from_label(&layout.tab).unwrap_or(self.tab);
+        self.controls_width = [
+            settings::sane_width(layout.classify_controls_width),
+            settings::sane_width(layout.segment_controls_width),
+            settings::sane_width(layout.detect_controls_width),
+        ];
+        self
+    }
+
+    /// The window layout, as [`eframe::App::save`] stores it.
+    pub fn layout(&self) -> Layout {
+        Layout {
+            tab: self.tab.label().to_string(),
+            classify_controls_width: self.controls_width[0],
+            segment_controls_width: self.controls_width[1],
+            detect_controls_width: self.controls_width[2],
+        }
+    }
+
+    /// Restores the Attack and Compress tabs' fields and hyper-parameters.
+    pub fn with_lab_settings(mut self, lab: &LabSettings) -> Self {
+        let attack = &mut self.attack;
+        attack.fields.model = lab.attack_model.clone();
+        attack.fields.data = lab.attack_data.clone();
+        attack.settings = lab.attack;
+        attack.curve_eps_text = lab.curve_eps_text.clone();
+        attack.curve_images = lab.curve_images;
+        let compress = &mut self.compress;
+        compress.fields.model = lab.compress_model.clone();
+        compress.fields.data = lab.compress_data.clone();
+        [compress.int8_tensor, compress.int8_block, compress.prune] = lab.compress_choices;
+        compress.sparsity = lab.sparsity;
+        compress.finetune_epochs = lab.finetune_epochs;
+        compress.out_dir_text = lab.out_dir_text.clone();
+        self
+    }
+
+    /// The Attack and Compress tabs' fields and hyper-parameters, as stored.
+    pub fn lab_settings(&self) -> LabSettings {
+        let (attack, compress) = (&self.attack, &self.compress);
+        LabSettings {
+            attack_model: attack.fields.model.clone(),
+            attack_data: attack.fields.data.clone(),
+            attack: attack.settings,
+            curve_eps_text: attack.curve_eps_text.clone(),
+            curve_images: attack.curve_images,
+            compress_model: compress.fields.model.clone(),
+            compress_data: compress.fields.data.clone(),
+            compress_choices: [compress.int8_tensor, compress.int8_block, compress.prune],
+            sparsity: compress.sparsity,
+            finetune_epochs: compress.finetune_epochs,
+            out_dir_text: compress.out_dir_text.clone(),
+        }
+    }
+
+    /// Starts training on the Classify or Segment tab (whichever is shown; Classify for
+    /// the others), as the Start button does (scripted use and benchmarks).
+    pub fn start_training(&mut self, ctx: &egui::Context) {
+        let state = match self.tab {
+            Tab::Segment => &mut self.segment,
+            Tab::Detect => &mut self.detect,
+            _ => &mut self.classify,
+        };
+        state.start(waker(ctx), &mut self.status);
+    }
+
+    /// Stops the Classify or Segment tab's run, as the Stop button does.
+    pub fn stop_training(&mut self) {
+        let state = match self.tab {
+            Tab::Segment => &mut self.segment,
+            Tab::Detect => &mut self.detect,
+            _ => &mut self.classify,
+        };
+        state.stop(&mut self.status);
+    }
+
+    /// The status bar's messages, to add one.
+    pub fn status_mut(&mut self) -> &mut Status {
+        &mut self.status
     }
 
     /// Makes the app read its configured dataset on the first frame, so the data panel
@@ -290,14 +381,14 @@ impl VisionApp {
     /// masks overlay.
     fn task_ui(&mut self, ui: &mut Ui) {
         let tab = self.tab;
-        let state = match tab {
-            Tab::Segment => &mut self.segment,
-            Tab::Detect => &mut self.detect,
-            _ => &mut self.classify,
+        let (state, width) = match tab {
+            Tab::Segment => (&mut self.segment, &mut self.controls_width[1]),
+            Tab::Detect => (&mut self.detect, &mut self.controls_width[2]),
+            _ => (&mut self.classify, &mut self.controls_width[0]),
         };
-        egui::Panel::left(format!("{tab:?}-controls"))
+        let controls = egui::Panel::left(format!("{tab:?}-controls"))
             .resizable(true)
-            .default_size(380.0)
+            .default_size(*width)
             .min_size(300.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
@@ -308,6 +399,7 @@ impl VisionApp {
                         train_panel::show(ui, state, &mut self.status);
                     });
             });
+        *width = controls.response.rect.width();
         egui::CentralPanel::default().show(ui, |ui| match tab {
             Tab::Segment => {
                 let plot_height = (ui.available_height() * 0.3).clamp(140.0, 300.0);
@@ -388,5 +480,7 @@ impl eframe::App for VisionApp {
         self.classify.settings().store(storage);
         self.segment.settings().store(storage);
         self.detect.settings().store(storage);
+        self.layout().store(storage);
+        self.lab_settings().store(storage);
     }
 }

@@ -40,22 +40,45 @@ pub fn run() -> eframe::Result<()> {
             .with_title("visionlab")
             .with_app_id("visionlab")
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([800.0, 500.0]),
+            .with_min_inner_size([800.0, 500.0])
+            .with_icon(icon()),
         ..Default::default()
     };
     eframe::run_native(
         "visionlab",
         options,
         Box::new(|cc| {
-            let classify = settings::Settings::load(cc.storage);
-            let segment = settings::Settings::load_segment(cc.storage);
-            let detect = settings::Settings::load_detect(cc.storage);
-            Ok(Box::new(
-                VisionApp::from_settings(classify, segment)
-                    .with_detect_settings(detect)
-                    .with_gpu_overlay(cc.wgpu_render_state.as_ref())
-                    .inspect_on_start(),
-            ))
+            let mut app = restore(cc.storage)
+                .with_gpu_overlay(cc.wgpu_render_state.as_ref())
+                .inspect_on_start();
+            app.status_mut().log(
+                match crate::assets::dir_holding(crate::assets::ASSETS_MARKER) {
+                    Some(dir) => format!("Assets from {}", dir.display()),
+                    None => format!("Bundled assets not found: set {}", crate::assets::ENV),
+                },
+            );
+            Ok(Box::new(app))
         }),
     )
+}
+
+/// The window icon: the packaged 128-px PNG, built in (a broken one leaves the default).
+fn icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../packaging/icons/visionlab-128.png"))
+        .unwrap_or_default()
+}
+
+/// The app as the user left it: each tab's settings, the lab tabs' fields and the window
+/// layout, read from eframe's storage (defaults for whatever is absent or unreadable).
+pub fn restore(storage: Option<&dyn eframe::Storage>) -> VisionApp {
+    let classify = settings::Settings::load(storage);
+    let segment = settings::Settings::load_segment(storage);
+    let detect = settings::Settings::load_detect(storage);
+    let mut app = VisionApp::from_settings(classify, segment)
+        .with_detect_settings(detect)
+        .with_layout(&settings::Layout::load(storage));
+    if let Some(lab) = settings::LabSettings::load(storage) {
+        app = app.with_lab_settings(&lab);
+    }
+    app
 }

@@ -130,3 +130,137 @@ impl Settings {
         eframe::set_value(storage, key, &settings);
     }
 }
+
+// --- window layout and lab tabs (issue 8) ---
+
+/// Storage key of the [`Layout`].
+pub const LAYOUT_STORAGE_KEY: &str = "visionlab.layout";
+
+/// Storage key of the [`LabSettings`].
+pub const LAB_STORAGE_KEY: &str = "visionlab.settings.lab";
+
+/// The window layout: the tab shown and the width of each training tab's controls panel.
+/// (eframe itself remembers the window's size and position.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Layout {
+    /// Label of the tab shown (see `Tab::label`).
+    pub tab: String,
+    /// Width of the Classify tab's controls panel, in points.
+    pub classify_controls_width: f32,
+    /// Width of the Segment tab's controls panel, in points.
+    pub segment_controls_width: f32,
+    /// Width of the Detect tab's controls panel, in points.
+    pub detect_controls_width: f32,
+}
+
+/// Width of a controls panel before the user resizes it.
+pub const DEFAULT_CONTROLS_WIDTH: f32 = 380.0;
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            tab: "Classify".into(),
+            classify_controls_width: DEFAULT_CONTROLS_WIDTH,
+            segment_controls_width: DEFAULT_CONTROLS_WIDTH,
+            detect_controls_width: DEFAULT_CONTROLS_WIDTH,
+        }
+    }
+}
+
+/// A width restored from storage, kept in a sane range (a corrupt value cannot hide a
+/// panel or fill the window).
+pub fn sane_width(width: f32) -> f32 {
+    if width.is_finite() {
+        width.clamp(300.0, 1200.0)
+    } else {
+        DEFAULT_CONTROLS_WIDTH
+    }
+}
+
+impl Layout {
+    /// Reads the layout; defaults when absent or unreadable.
+    pub fn load(storage: Option<&dyn eframe::Storage>) -> Self {
+        let mut layout: Layout = storage
+            .and_then(|storage| eframe::get_value(storage, LAYOUT_STORAGE_KEY))
+            .unwrap_or_default();
+        layout.classify_controls_width = sane_width(layout.classify_controls_width);
+        layout.segment_controls_width = sane_width(layout.segment_controls_width);
+        layout.detect_controls_width = sane_width(layout.detect_controls_width);
+        layout
+    }
+
+    /// Writes the layout.
+    pub fn store(&self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, LAYOUT_STORAGE_KEY, self);
+    }
+}
+
+/// The Attack and Compress tabs' fields and hyper-parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LabSettings {
+    /// Attack tab: checkpoint path.
+    pub attack_model: String,
+    /// Attack tab: data (`shapes` or a folder).
+    pub attack_data: String,
+    /// Attack tab: the explorer's attack.
+    pub attack: crate::train::protocol::AttackSettings,
+    /// Attack tab: ε values of the robustness curve.
+    pub curve_eps_text: String,
+    /// Attack tab: validation images per curve point.
+    pub curve_images: usize,
+    /// Compress tab: checkpoint path.
+    pub compress_model: String,
+    /// Compress tab: data.
+    pub compress_data: String,
+    /// Compress tab: try int8 per tensor, int8 per block, pruning.
+    pub compress_choices: [bool; 3],
+    /// Compress tab: fraction pruned.
+    pub sparsity: f32,
+    /// Compress tab: fine-tuning epochs after pruning.
+    pub finetune_epochs: usize,
+    /// Compress tab: output folder.
+    pub out_dir_text: String,
+}
+
+impl Default for LabSettings {
+    fn default() -> Self {
+        LabSettings {
+            attack_model: String::new(),
+            attack_data: String::new(),
+            attack: crate::train::protocol::AttackSettings {
+                eps: 0.05,
+                ..Default::default()
+            },
+            curve_eps_text: "0, 0.01, 0.02, 0.03, 0.05, 0.1".into(),
+            curve_images: 200,
+            compress_model: String::new(),
+            compress_data: String::new(),
+            compress_choices: [true; 3],
+            sparsity: 0.5,
+            finetune_epochs: 0,
+            out_dir_text: String::new(),
+        }
+    }
+}
+
+impl LabSettings {
+    /// Reads the lab settings; `None` when absent or unreadable (the tabs then take
+    /// their fields from the Classify tab).
+    pub fn load(storage: Option<&dyn eframe::Storage>) -> Option<Self> {
+        let mut lab: LabSettings =
+            storage.and_then(|storage| eframe::get_value(storage, LAB_STORAGE_KEY))?;
+        lab.sparsity = if lab.sparsity.is_finite() {
+            lab.sparsity.clamp(0.0, 0.99)
+        } else {
+            0.5
+        };
+        Some(lab)
+    }
+
+    /// Writes the lab settings.
+    pub fn store(&self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, LAB_STORAGE_KEY, self);
+    }
+}
