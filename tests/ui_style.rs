@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use visionlab::assets;
 use visionlab::train::protocol::{DeviceChoice, StyleMethod};
 use visionlab::ui::VisionApp;
@@ -115,7 +115,7 @@ fn dropping_two_files_fills_the_wells_and_a_run_shows_its_result() {
             .is_some()
     );
 
-    click(&mut harness, "▶ Stylize");
+    click(&mut harness, "Stylize");
     assert!(
         harness.state().style().running() || harness.state().style().result().is_some(),
         "a run started; status: {:?}",

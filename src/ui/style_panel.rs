@@ -115,11 +115,11 @@ fn controls(
     device_line(ui, state);
     ui.horizontal(|ui| {
         if busy {
-            if ui.button("⏹ Cancel").clicked() {
+            if ui.button("Cancel").clicked() {
                 state.cancel();
             }
         } else if ui
-            .add_enabled(state.ready(), egui::Button::new("▶ Stylize"))
+            .add_enabled(state.ready(), egui::Button::new("Stylize"))
             .on_disabled_hover_text("Needs a content image (and a style image for this method)")
             .clicked()
         {
@@ -394,7 +394,10 @@ fn output(ui: &mut Ui, state: &mut StyleState, textures: &mut TextureCache) {
     ui.horizontal(|ui| {
         ui.heading("Result");
         if let Some((done, total)) = state.progress {
-            progress_bar(ui, done, total, " iterations");
+            ui.scope(|ui| {
+                ui.set_max_width(220.0);
+                progress_bar(ui, done, total, " iterations");
+            });
         }
         if let Some(l) = state.losses.last() {
             ui.label(format!(

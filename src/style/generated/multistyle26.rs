@@ -300,9 +300,7 @@ impl Submodule1 {
         let reducemean1_out1 = { conv2d1_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub1_out1 = conv2d1_out1.sub(reducemean1_out1);
         let constant67_out1 = self.constant67.val();
-        let pow1_out1 = sub1_out1
-            .clone()
-            .powf((constant67_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow1_out1 = sub1_out1.clone().square();
         let reducemean2_out1 = { pow1_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant68_out1 = self.constant68.val();
         let add1_out1 =
@@ -446,9 +444,7 @@ impl Submodule1 {
         let reducemean3_out1 = { conv2d2_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub2_out1 = conv2d2_out1.sub(reducemean3_out1);
         let constant80_out1 = self.constant80.val();
-        let pow2_out1 = sub2_out1
-            .clone()
-            .powf((constant80_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow2_out1 = sub2_out1.clone().square();
         let reducemean4_out1 = { pow2_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant81_out1 = self.constant81.val();
         let add3_out1 =
@@ -828,9 +824,7 @@ impl Submodule2 {
         let reducemean5_out1 = { conv2d3_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub3_out1 = conv2d3_out1.sub(reducemean5_out1);
         let constant93_out1 = self.constant93.val();
-        let pow3_out1 = sub3_out1
-            .clone()
-            .powf((constant93_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow3_out1 = sub3_out1.clone().square();
         let reducemean6_out1 = { pow3_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant94_out1 = self.constant94.val();
         let add5_out1 =
@@ -974,9 +968,7 @@ impl Submodule2 {
         let reducemean7_out1 = { conv2d4_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub4_out1 = conv2d4_out1.sub(reducemean7_out1);
         let constant106_out1 = self.constant106.val();
-        let pow4_out1 = sub4_out1
-            .clone()
-            .powf((constant106_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow4_out1 = sub4_out1.clone().square();
         let reducemean8_out1 = { pow4_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant107_out1 = self.constant107.val();
         let add7_out1 =
@@ -1120,9 +1112,7 @@ impl Submodule2 {
         let reducemean9_out1 = { conv2d5_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub5_out1 = conv2d5_out1.sub(reducemean9_out1);
         let constant119_out1 = self.constant119.val();
-        let pow5_out1 = sub5_out1
-            .clone()
-            .powf((constant119_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow5_out1 = sub5_out1.clone().square();
         let reducemean10_out1 = { pow5_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant120_out1 = self.constant120.val();
         let add9_out1 =
@@ -1575,9 +1565,7 @@ impl Submodule3 {
         let reducemean11_out1 = { conv2d6_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub6_out1 = conv2d6_out1.sub(reducemean11_out1);
         let constant132_out1 = self.constant132.val();
-        let pow6_out1 = sub6_out1
-            .clone()
-            .powf((constant132_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow6_out1 = sub6_out1.clone().square();
         let reducemean12_out1 = { pow6_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant133_out1 = self.constant133.val();
         let add12_out1 =
@@ -1721,9 +1709,7 @@ impl Submodule3 {
         let reducemean13_out1 = { conv2d7_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub7_out1 = conv2d7_out1.sub(reducemean13_out1);
         let constant145_out1 = self.constant145.val();
-        let pow7_out1 = sub7_out1
-            .clone()
-            .powf((constant145_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow7_out1 = sub7_out1.clone().square();
         let reducemean14_out1 = { pow7_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant146_out1 = self.constant146.val();
         let add14_out1 =
@@ -1867,9 +1853,7 @@ impl Submodule3 {
         let reducemean15_out1 = { conv2d8_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub8_out1 = conv2d8_out1.sub(reducemean15_out1);
         let constant158_out1 = self.constant158.val();
-        let pow8_out1 = sub8_out1
-            .clone()
-            .powf((constant158_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow8_out1 = sub8_out1.clone().square();
         let reducemean16_out1 = { pow8_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant159_out1 = self.constant159.val();
         let add17_out1 =
@@ -2013,9 +1997,7 @@ impl Submodule3 {
         let reducemean17_out1 = { conv2d9_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub9_out1 = conv2d9_out1.sub(reducemean17_out1);
         let constant171_out1 = self.constant171.val();
-        let pow9_out1 = sub9_out1
-            .clone()
-            .powf((constant171_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow9_out1 = sub9_out1.clone().square();
         let reducemean18_out1 = { pow9_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant172_out1 = self.constant172.val();
         let add19_out1 =
@@ -2468,9 +2450,7 @@ impl Submodule4 {
         let reducemean19_out1 = { conv2d10_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub10_out1 = conv2d10_out1.sub(reducemean19_out1);
         let constant184_out1 = self.constant184.val();
-        let pow10_out1 = sub10_out1
-            .clone()
-            .powf((constant184_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow10_out1 = sub10_out1.clone().square();
         let reducemean20_out1 = { pow10_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant185_out1 = self.constant185.val();
         let add22_out1 =
@@ -2614,9 +2594,7 @@ impl Submodule4 {
         let reducemean21_out1 = { conv2d11_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub11_out1 = conv2d11_out1.sub(reducemean21_out1);
         let constant197_out1 = self.constant197.val();
-        let pow11_out1 = sub11_out1
-            .clone()
-            .powf((constant197_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow11_out1 = sub11_out1.clone().square();
         let reducemean22_out1 = { pow11_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant198_out1 = self.constant198.val();
         let add24_out1 =
@@ -2760,9 +2738,7 @@ impl Submodule4 {
         let reducemean23_out1 = { conv2d12_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub12_out1 = conv2d12_out1.sub(reducemean23_out1);
         let constant210_out1 = self.constant210.val();
-        let pow12_out1 = sub12_out1
-            .clone()
-            .powf((constant210_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow12_out1 = sub12_out1.clone().square();
         let reducemean24_out1 = { pow12_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant211_out1 = self.constant211.val();
         let add27_out1 =
@@ -2906,9 +2882,7 @@ impl Submodule4 {
         let reducemean25_out1 = { conv2d13_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub13_out1 = conv2d13_out1.sub(reducemean25_out1);
         let constant223_out1 = self.constant223.val();
-        let pow13_out1 = sub13_out1
-            .clone()
-            .powf((constant223_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow13_out1 = sub13_out1.clone().square();
         let reducemean26_out1 = { pow13_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant224_out1 = self.constant224.val();
         let add29_out1 =
@@ -3223,9 +3197,7 @@ impl Submodule5 {
         let reducemean27_out1 = { conv2d14_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub14_out1 = conv2d14_out1.sub(reducemean27_out1);
         let constant236_out1 = self.constant236.val();
-        let pow14_out1 = sub14_out1
-            .clone()
-            .powf((constant236_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow14_out1 = sub14_out1.clone().square();
         let reducemean28_out1 = { pow14_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant237_out1 = self.constant237.val();
         let add32_out1 =
@@ -3369,9 +3341,7 @@ impl Submodule5 {
         let reducemean29_out1 = { conv2d15_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub15_out1 = conv2d15_out1.sub(reducemean29_out1);
         let constant249_out1 = self.constant249.val();
-        let pow15_out1 = sub15_out1
-            .clone()
-            .powf((constant249_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow15_out1 = sub15_out1.clone().square();
         let reducemean30_out1 = { pow15_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant250_out1 = self.constant250.val();
         let add34_out1 =
@@ -3760,9 +3730,7 @@ impl Submodule6 {
         let reducemean31_out1 = { conv2d16_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub16_out1 = conv2d16_out1.sub(reducemean31_out1);
         let constant263_out1 = self.constant263.val();
-        let pow16_out1 = sub16_out1
-            .clone()
-            .powf((constant263_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow16_out1 = sub16_out1.clone().square();
         let reducemean32_out1 = { pow16_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant264_out1 = self.constant264.val();
         let add37_out1 =
@@ -3907,9 +3875,7 @@ impl Submodule6 {
         let reducemean33_out1 = { conv2d17_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub17_out1 = conv2d17_out1.sub(reducemean33_out1);
         let constant277_out1 = self.constant277.val();
-        let pow17_out1 = sub17_out1
-            .clone()
-            .powf((constant277_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow17_out1 = sub17_out1.clone().square();
         let reducemean34_out1 = { pow17_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant278_out1 = self.constant278.val();
         let add39_out1 =
@@ -4053,9 +4019,7 @@ impl Submodule6 {
         let reducemean35_out1 = { conv2d18_out1.clone().mean_dim(2usize).mean_dim(3usize) };
         let sub18_out1 = conv2d18_out1.sub(reducemean35_out1);
         let constant290_out1 = self.constant290.val();
-        let pow18_out1 = sub18_out1
-            .clone()
-            .powf((constant290_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
+        let pow18_out1 = sub18_out1.clone().square();
         let reducemean36_out1 = { pow18_out1.mean_dim(2usize).mean_dim(3usize) };
         let constant291_out1 = self.constant291.val();
         let add41_out1 =
