@@ -136,13 +136,13 @@ struct TrainArgs {
     /// The network.
     #[arg(long, value_enum, default_value = "convnet")]
     model: ModelKind,
-    /// Epoch budget (default 12; detection 12).
+    /// Epoch budget (default 12; detection 8).
     #[arg(long)]
     epochs: Option<usize>,
     /// Images per step (default 16; detection 32).
     #[arg(long)]
     batch: Option<usize>,
-    /// Learning rate (default: 0.002 for Adam, 0.01 for SGD; detection with Adam 0.003).
+    /// Learning rate (default: 0.002 for Adam, 0.01 for SGD; detection with Adam 0.006).
     #[arg(long)]
     lr: Option<f64>,
     /// The optimizer.

@@ -35,10 +35,12 @@ pub const DETECT_SHAPES_SIZE: u32 = 64;
 pub const DETECT_FOLDER_SIZE: u32 = 128;
 /// Default size of the built-in shapes set for detection (train + validation).
 pub const DEFAULT_SHAPES_COUNT: usize = 2500;
-/// Default epoch budget for detection.
-pub const DEFAULT_EPOCHS: usize = 12;
-/// Default Adam learning rate for detection.
-pub const DEFAULT_LEARNING_RATE: f64 = 3e-3;
+/// Default epoch budget for detection (on the default shapes: val mAP@0.5 ≈ 0.97 after 7
+/// epochs, in about a minute each on 2 CPU cores).
+pub const DEFAULT_EPOCHS: usize = 8;
+/// Default Adam learning rate for detection (measured: 6e-3 converges about twice as fast as
+/// 3e-3 on the shapes).
+pub const DEFAULT_LEARNING_RATE: f64 = 6e-3;
 /// Default batch size for detection.
 pub const DEFAULT_BATCH: usize = 32;
 /// Validation images sent with their boxes after each epoch.
