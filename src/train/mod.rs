@@ -2,6 +2,7 @@
 
 pub mod checkpoint;
 pub mod control;
+pub mod detection_metrics;
 pub mod engine;
 pub mod explain;
 pub mod metrics;
