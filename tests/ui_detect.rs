@@ -119,8 +119,9 @@ fn drawn_count(harness: &Harness<'_, VisionApp>) -> usize {
     let node = harness
         .query_all_by_label_contains("boxes drawn")
         .next()
-        .expect("the boxes-drawn read-out");
-    let text = node.label().or(node.value()).unwrap_or_default();
+        .expect("the boxes-drawn read-out")
+        .accesskit_node();
+    let text = node.label().or_else(|| node.value()).unwrap_or_default();
     text.split_whitespace()
         .next()
         .and_then(|n| n.parse().ok())

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::BufReader;
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use image::imageops::FilterType;
@@ -152,17 +152,36 @@ pub fn read_mask(path: &Path, max_pixels: u64) -> Result<RawMask, String> {
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+    let bytes = fs::read(path).map_err(|e| format!("cannot read mask: {e}"))?;
     if is_png {
-        read_png_mask(path, max_pixels)
+        read_png_mask(&bytes, max_pixels)
     } else {
-        read_other_mask(path, max_pixels)
+        read_other_mask(&bytes, max_pixels)
     }
 }
 
-fn read_png_mask(path: &Path, max_pixels: u64) -> Result<RawMask, String> {
+/// The PNG file signature.
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// Reads a mask from the bytes of a file, like [`read_mask`]: a PNG (told by its
+/// signature) keeps its raw indices, other formats are decoded by the image crate.
+///
+/// # Errors
+/// A message when the bytes are not a mask.
+pub fn read_mask_bytes(bytes: &[u8], max_pixels: u64) -> Result<RawMask, String> {
+    if bytes.is_empty() {
+        return Err("mask file is empty (0 bytes)".into());
+    }
+    if bytes.starts_with(PNG_SIGNATURE) {
+        read_png_mask(bytes, max_pixels)
+    } else {
+        read_other_mask(bytes, max_pixels)
+    }
+}
+
+fn read_png_mask(bytes: &[u8], max_pixels: u64) -> Result<RawMask, String> {
     use png::{BitDepth, ColorType, Transformations};
-    let file = fs::File::open(path).map_err(|e| format!("cannot read mask: {e}"))?;
-    let mut decoder = png::Decoder::new(BufReader::new(file));
+    let mut decoder = png::Decoder::new(Cursor::new(bytes));
     // Keep palette indices and grey values as they are; only unpack 1/2/4-bit rows.
     decoder.set_transformations(Transformations::IDENTITY);
     let mut reader = decoder
@@ -239,16 +258,16 @@ fn read_png_mask(path: &Path, max_pixels: u64) -> Result<RawMask, String> {
     })
 }
 
-fn read_other_mask(path: &Path, max_pixels: u64) -> Result<RawMask, String> {
-    let reader = ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
+fn read_other_mask(bytes: &[u8], max_pixels: u64) -> Result<RawMask, String> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
         .map_err(|e| format!("cannot read mask: {e}"))?;
     let (width, height) = reader
         .into_dimensions()
         .map_err(|e| format!("not a readable mask image: {e}"))?;
     check_size(width, height, max_pixels)?;
-    let decoded = ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
+    let decoded = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
         .map_err(|e| format!("cannot read mask: {e}"))?
         .decode()
         .map_err(|e| format!("cannot decode mask: {e}"))?;

@@ -15,6 +15,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use crate::data::batch::Normalization;
+use crate::data::detection::augment::{Policy, augment};
 use crate::data::detection::{self, DetectionSample, DetectionSet};
 use crate::device;
 use crate::models::{Detector, InputShape};
@@ -35,10 +36,12 @@ pub const DETECT_SHAPES_SIZE: u32 = 64;
 pub const DETECT_FOLDER_SIZE: u32 = 128;
 /// Default size of the built-in shapes set for detection (train + validation).
 pub const DEFAULT_SHAPES_COUNT: usize = 2500;
-/// Default epoch budget for detection.
-pub const DEFAULT_EPOCHS: usize = 12;
-/// Default Adam learning rate for detection.
-pub const DEFAULT_LEARNING_RATE: f64 = 3e-3;
+/// Default epoch budget for detection (on the default shapes: val mAP@0.5 ≈ 0.97 after 7
+/// epochs, in about a minute each on 2 CPU cores).
+pub const DEFAULT_EPOCHS: usize = 8;
+/// Default Adam learning rate for detection (measured: 6e-3 converges about twice as fast as
+/// 3e-3 on the shapes).
+pub const DEFAULT_LEARNING_RATE: f64 = 6e-3;
 /// Default batch size for detection.
 pub const DEFAULT_BATCH: usize = 32;
 /// Validation images sent with their boxes after each epoch.
@@ -361,8 +364,9 @@ impl DetTrainer {
                     (loss_sum / seen as f64) as f32
                 },
                 // Detection has no per-image accuracy: the validation "accuracy" is
-                // mAP@0.5, and the training one is not measured.
-                train_accuracy: f32::NAN,
+                // mAP@0.5; the training one is not measured (0, so that checkpoints, which
+                // store the summaries as JSON, stay readable).
+                train_accuracy: 0.0,
                 val_loss: val.loss,
                 val_accuracy: val.report.map50,
                 seconds: started.elapsed().as_secs_f32(),
@@ -384,33 +388,13 @@ impl DetTrainer {
 
     /// A training sample with random augmentation (when the config asks for it).
     fn augmented(&self, sample: &DetectionSample, rng: &mut StdRng) -> DetectionSample {
-        // TEMPORARY: left-right flips only, until the data helper's augmentation lands.
-        use rand::RngExt;
-        if !self.config.flip || !rng.random_bool(0.5) {
-            return sample.clone();
-        }
-        let w = sample.image.width as usize;
-        let mut out = sample.clone();
-        for row in out.image.pixels.chunks_exact_mut(w * 3) {
-            for x in 0..w / 2 {
-                for c in 0..3 {
-                    row.swap(x * 3 + c, (w - 1 - x) * 3 + c);
-                }
-            }
-        }
-        for b in &mut out.boxes {
-            let (x0, x1) = (w as f32 - b.x1, w as f32 - b.x0);
-            b.x0 = x0;
-            b.x1 = x1;
-        }
-        if let Some(masks) = &mut out.masks {
-            for m in masks {
-                for row in m.pixels.chunks_exact_mut(w) {
-                    row.reverse();
-                }
-            }
-        }
-        out
+        // Left-right flips move the boxes and masks with the image. The zoom crops of
+        // `augment` are left off: the training-time budget was measured without them.
+        let policy = Policy {
+            flip: self.config.flip,
+            zoom: false,
+        };
+        augment(sample, policy, rng)
     }
 
     fn meta(&self) -> CheckpointMeta {

@@ -10,11 +10,16 @@
 //!
 //! Bad labels never stop a load: each is left out and recorded in
 //! [`DetectionSet::skipped`] naming its file (and line, where there is one). The
-//! synthetic [`shapes_set`] is the zero-set-up default.
+//! synthetic [`shapes_set`] is the zero-set-up default, and [`write`] puts a set on disk in
+//! each format.
 
+pub mod augment;
 pub mod coco;
 pub mod detect;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod voc;
+pub mod write;
 pub mod yolo;
 
 use std::path::{Path, PathBuf};
@@ -167,7 +172,9 @@ fn resize_image(image: &Image, size: u32) -> Image {
 }
 
 /// Which on-disk format a folder was read from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
 pub enum AnnotationFormat {
     /// `images/` + `labels/*.txt`.
     Yolo,
@@ -175,7 +182,8 @@ pub enum AnnotationFormat {
     Coco,
     /// `Annotations/*.xml` + `JPEGImages/`.
     Voc,
-    /// The built-in synthetic scenes.
+    /// The built-in synthetic scenes (not a file format).
+    #[value(skip)]
     Shapes,
 }
 

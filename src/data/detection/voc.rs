@@ -386,7 +386,7 @@ mod tests {
   <object><name>cat</name><difficult>0</difficult>
     <bndbox><xmin>1</xmin><ymin>2</ymin><xmax>5</xmax><ymax>6</ymax></bndbox></object>
   <object><name>dog</name>
-    <bndbox><xmin>4</xmin><ymin>2</ymin><xmax>4</xmax><ymax>6</ymax></bndbox></object>
+    <bndbox><xmin>5</xmin><ymin>2</ymin><xmax>4</xmax><ymax>6</ymax></bndbox></object>
   <object><name>dog</name>
     <bndbox><xmin>4</xmin><ymin>2</ymin><xmax>40</xmax><ymax>6</ymax></bndbox></object>
   <object><name>dog</name>
@@ -401,6 +401,11 @@ mod tests {
         assert_eq!(a.objects.len(), 4);
         let b = object_box(&a.objects[0], 0, Some((20, 10))).unwrap();
         assert_eq!((b.x0, b.y0, b.x1, b.y1), (0.0, 1.0, 5.0, 6.0));
+        // xmin = xmax is one pixel column wide (corners are inclusive).
+        let mut one = a.objects[1].clone();
+        one.bndbox.as_mut().unwrap().xmin = "4".into();
+        let b = object_box(&one, 1, Some((20, 10))).unwrap();
+        assert_eq!((b.x0, b.x1), (3.0, 4.0));
         let e: Vec<String> = a.objects[1..]
             .iter()
             .map(|o| object_box(o, 1, Some((20, 10))).unwrap_err())
