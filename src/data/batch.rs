@@ -249,8 +249,8 @@ impl Loader {
     /// Starts a loader over `items` in batches of `batch_size` (at least 1; the last batch
     /// may be smaller). With `shuffle` the order is a permutation drawn from `seed`; with
     /// `augment` each image is flipped and shifted at random (also seeded).
-    pub fn new(
-        items: Arc<dyn ItemSource>,
+    pub fn new<S: ItemSource + ?Sized + 'static>(
+        items: Arc<S>,
         batch_size: usize,
         norm: Normalization,
         shuffle: bool,
