@@ -96,21 +96,25 @@ enum Cmd {
 
 #[derive(Subcommand, Debug)]
 enum DatasetCmd {
-    /// The built-in synthetic shapes: an ImageFolder with train/ and test/ (classify), or
-    /// images/ + masks/ + classes.txt (segment).
+    /// The built-in synthetic shapes: an ImageFolder with train/ and test/ (classify),
+    /// images/ + masks/ + classes.txt (segment), or scenes of 1–4 shapes with boxes and
+    /// instance masks in YOLO, COCO or Pascal VOC layout, 20 % as validation (detect).
     Shapes {
         /// Which task's format to write.
         #[arg(long, value_enum, default_value = "classify")]
         task: Task,
+        /// Annotation format of a detection set (`--task detect`).
+        #[arg(long, value_enum, default_value = "yolo")]
+        format: visionlab::data::detection::AnnotationFormat,
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
-        /// Number of images.
-        #[arg(long, default_value_t = 2000)]
-        count: usize,
-        /// Image side in pixels.
-        #[arg(long, default_value_t = 32)]
-        size: u32,
+        /// Number of images (default 2000; 500 for detection).
+        #[arg(long)]
+        count: Option<usize>,
+        /// Image side in pixels (default 32; 128 for detection).
+        #[arg(long)]
+        size: Option<u32>,
         /// Generator seed.
         #[arg(long, default_value_t = 7)]
         seed: u64,
@@ -127,25 +131,6 @@ enum DatasetCmd {
         /// Fraction written to test/.
         #[arg(long, default_value_t = 0.2)]
         test_fraction: f32,
-    },
-    /// The synthetic shapes as an object-detection set (1–4 shapes an image, boxes and
-    /// instance masks) in YOLO, COCO or Pascal VOC layout, 20 % of it as validation.
-    ShapesDetect {
-        /// On-disk format.
-        #[arg(long, value_enum, default_value = "yolo")]
-        format: visionlab::data::detection::AnnotationFormat,
-        /// Output folder.
-        #[arg(long)]
-        out: PathBuf,
-        /// Number of images.
-        #[arg(long, default_value_t = 500)]
-        count: usize,
-        /// Image side in pixels.
-        #[arg(long, default_value_t = 128)]
-        size: u32,
-        /// Generator seed.
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
     },
 }
 
@@ -334,18 +319,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Cmd::Dataset(DatasetCmd::Shapes {
             task,
+            format,
             out,
             count,
             size,
             seed,
         })) => {
+            let detect = task == Task::Detect;
+            let count = count.unwrap_or(if detect { 500 } else { 2000 });
+            let size = size.unwrap_or(if detect { 128 } else { 32 });
             if size < 8 {
                 bail!("--size must be at least 8");
             }
             let n = match task {
                 Task::Classify => shapes::write_image_folder(&out, count, size, seed)?,
                 Task::Segment => masks::write_shapes(&out, count, size, seed)?,
-                Task::Detect => bail!("detection shapes are written by `dataset shapes-detect`"),
+                Task::Detect => {
+                    visionlab::data::detection::write::write_shapes(&out, format, count, size, seed)?
+                }
             };
             println!("wrote {n} images to {}", out.display());
             Ok(())
@@ -359,18 +350,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let names: Vec<String> = (0..10).map(|d| d.to_string()).collect();
             let n = mnist::write_image_folder(&items, &names, &out, test_fraction, 7)?;
             println!("wrote {n} images to {}", out.display());
-            Ok(())
-        }
-        Some(Cmd::Dataset(DatasetCmd::ShapesDetect {
-            format,
-            out,
-            count,
-            size,
-            seed,
-        })) => {
-            let n =
-                visionlab::data::detection::write::write_shapes(&out, format, count, size, seed)?;
-            println!("wrote {n} images ({format}) to {}", out.display());
             Ok(())
         }
         Some(Cmd::Bench(args)) => crate::bench::run(args),

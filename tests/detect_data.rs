@@ -1,6 +1,6 @@
 //! Detection datasets: the three on-disk formats read from fixtures (with one of every
 //! bad input), format detection, the shapes set written in each format and read back to
-//! the same boxes, and the `dataset shapes-detect` command.
+//! the same boxes, and the `dataset shapes --task detect` command.
 
 use std::path::{Path, PathBuf};
 
@@ -310,7 +310,9 @@ fn cli_writes_each_format() {
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_visionlab"))
             .args([
                 "dataset",
-                "shapes-detect",
+                "shapes",
+                "--task",
+                "detect",
                 "--format",
                 format,
                 "--count",
@@ -328,7 +330,7 @@ fn cli_writes_each_format() {
         assert!(set.train.iter().all(|s| !s.boxes.is_empty()));
     }
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_visionlab"))
-        .args(["dataset", "shapes-detect", "--format", "shapes", "--out"])
+        .args(["dataset", "shapes", "--task", "detect", "--format", "shapes", "--out"])
         .arg(tmp.path().join("x"))
         .output()
         .unwrap();
