@@ -82,7 +82,7 @@ fn controls(
                 ui.vertical(|ui| {
                     ui.add_space(WELL_SIDE / 2.0);
                     if ui
-                        .button("⇄")
+                        .button("Swap")
                         .on_hover_text("Swap content and style")
                         .clicked()
                     {
