@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use visionlab::data::detection::{InstanceMask, LabeledBox};
 use visionlab::train::protocol::{
     BoxPrediction, DataSpec, DetectionSummary, DeviceChoice, Event, RgbaImage, ScoredBox, Task,
