@@ -334,9 +334,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let n = match task {
                 Task::Classify => shapes::write_image_folder(&out, count, size, seed)?,
                 Task::Segment => masks::write_shapes(&out, count, size, seed)?,
-                Task::Detect => {
-                    visionlab::data::detection::write::write_shapes(&out, format, count, size, seed)?
-                }
+                Task::Detect => visionlab::data::detection::write::write_shapes(
+                    &out, format, count, size, seed,
+                )?,
             };
             println!("wrote {n} images to {}", out.display());
             Ok(())

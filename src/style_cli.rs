@@ -1,16 +1,11 @@
-//! `visionlab stylize` (neural style transfer from the command line, the same job as the
-//! Style tab) and `visionlab bench --style` (timings next to `shared/bench/style_ref.py`).
+//! `visionlab stylize`: neural style transfer from the command line, the same job as the
+//! Style tab. (`visionlab bench --only style` times it next to `shared/bench/style_ref.py`.)
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use visionlab::assets;
-use visionlab::device;
-use visionlab::models::mobilenet_v2::WEIGHTS_ASSET;
-use visionlab::style::{bench, fast, job, picture};
+use visionlab::style::{fast, job, picture};
 use visionlab::train::protocol::{
     DeviceChoice, Event, PixelOptimizer, StyleEvent, StyleInit, StyleMethod, StyleRequest,
 };
@@ -152,59 +147,5 @@ pub fn stylize(args: StylizeArgs) -> anyhow::Result<()> {
         image.width,
         image.height
     );
-    Ok(())
-}
-
-/// Runs `visionlab bench --style`: the fast network at 512² and optimisation at 256² on
-/// `choice`, and the references in the same go when `python` is given.
-pub fn bench(
-    choice: DeviceChoice,
-    python: Option<&Path>,
-    script: &Path,
-    threads: usize,
-) -> anyhow::Result<()> {
-    let selected = device::select(choice)?;
-    println!("device: {}", selected.description);
-    let fast_ms = bench::fast_ms(512, 5, &selected.device)?;
-    println!("visionlab multistyle26 512x512: {fast_ms:.0} ms/image");
-    let weights = assets::find(WEIGHTS_ASSET)?;
-    let iter_ms = bench::optimize_ms_per_iter(&weights, 256, 20, &selected.device)?;
-    println!("visionlab gatys mobilenet_v2 256x256: {iter_ms:.0} ms/iteration");
-    let Some(python) = python else {
-        return Ok(());
-    };
-    let output = Command::new(python)
-        .arg(script)
-        .arg(threads.to_string())
-        .output()
-        .with_context(|| format!("running {}", python.display()))?;
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    if !output.status.success() {
-        anyhow::bail!(
-            "the reference failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    print!("{text}");
-    // "onnxruntime multistyle26 512x512: 123 ms/image", "pytorch gatys …: 45 ms/iteration"
-    let figure = |prefix: &str| {
-        text.lines()
-            .find(|l| l.starts_with(prefix))
-            .and_then(|l| l.rsplit(':').next())
-            .and_then(|s| s.split_whitespace().next())
-            .and_then(|s| s.parse::<f64>().ok())
-    };
-    if let Some(ort) = figure("onnxruntime") {
-        println!(
-            "ratio fast visionlab / onnxruntime: {:.2}x (target <= 1.0)",
-            fast_ms / ort
-        );
-    }
-    if let Some(torch) = figure("pytorch") {
-        println!(
-            "ratio optimize visionlab / pytorch: {:.2}x (target <= 1.0)",
-            iter_ms / torch
-        );
-    }
     Ok(())
 }

@@ -309,16 +309,8 @@ fn cli_writes_each_format() {
         let out = tmp.path().join(format);
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_visionlab"))
             .args([
-                "dataset",
-                "shapes",
-                "--task",
-                "detect",
-                "--format",
-                format,
-                "--count",
-                "5",
-                "--size",
-                "32",
+                "dataset", "shapes", "--task", "detect", "--format", format, "--count", "5",
+                "--size", "32",
             ])
             .arg("--out")
             .arg(&out)
@@ -330,7 +322,9 @@ fn cli_writes_each_format() {
         assert!(set.train.iter().all(|s| !s.boxes.is_empty()));
     }
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_visionlab"))
-        .args(["dataset", "shapes", "--task", "detect", "--format", "shapes", "--out"])
+        .args([
+            "dataset", "shapes", "--task", "detect", "--format", "shapes", "--out",
+        ])
         .arg(tmp.path().join("x"))
         .output()
         .unwrap();
