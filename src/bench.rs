@@ -39,6 +39,8 @@ pub enum Measure {
     Convnet,
     /// U-Net training img/s.
     Unet,
+    /// Detector training img/s (64×64 shapes scenes, batch 16).
+    Detector,
     /// UI frame time while a training job runs (headless).
     Ui,
     /// Peak memory of training on the full Fashion-MNIST.
@@ -472,6 +474,21 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             )
             .against(reference),
         );
+    }
+
+    if wanted(Measure::Detector) {
+        let steps = (args.steps / 8).max(5);
+        let images_per_second = visionlab::train::detection::detector_train_images_per_second(
+            steps,
+            16,
+            &selected.device,
+        );
+        table.push(Row::new(
+            "detector training (batch 16, 3×64×64 scenes, Adam)",
+            "img/s",
+            images_per_second,
+            Goal::Info,
+        ));
     }
 
     if wanted(Measure::Ui) {

@@ -12,6 +12,16 @@ use visionlab::train::protocol::{
 
 const TIMEOUT: Duration = Duration::from_secs(300);
 
+/// The tests of this file, one at a time: every job seeds and draws from the same CPU
+/// device's random generator, so jobs running side by side would draw each other's
+/// numbers and a seeded run would not start from the same weights twice.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn shapes(count: usize) -> TrainConfig {
     TrainConfig {
         data: DataSpec::Shapes { count, seed: 3 },
@@ -39,9 +49,10 @@ fn wait_for<T>(job: &JobHandle, mut pick: impl FnMut(&Event) -> Option<T>) -> T 
 
 #[test]
 fn convnet_learns_shapes_to_90_percent() {
+    let _serial = serial();
     let config = TrainConfig {
-        epochs: 12,
-        batch_size: 32,
+        epochs: 14,
+        batch_size: 16,
         ..shapes(4000)
     };
     let epochs = engine::train_blocking(config).expect("training runs");
@@ -57,6 +68,7 @@ fn convnet_learns_shapes_to_90_percent() {
 
 #[test]
 fn resnet_with_sgd_trains() {
+    let _serial = serial();
     let config = TrainConfig {
         model: ModelKind::ResNet,
         optimizer: OptimizerKind::Sgd,
@@ -71,6 +83,7 @@ fn resnet_with_sgd_trains() {
 
 #[test]
 fn pause_stops_steps_and_resume_continues_from_the_same_step() {
+    let _serial = serial();
     let job = engine::spawn_training(
         TrainConfig {
             epochs: 50,
@@ -118,6 +131,7 @@ fn pause_stops_steps_and_resume_continues_from_the_same_step() {
 
 #[test]
 fn stop_save_load_resume_continues_the_loss_curve() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let path: PathBuf = dir.path().join("run.vlck");
     let config = TrainConfig {
@@ -197,6 +211,7 @@ fn stop_save_load_resume_continues_the_loss_curve() {
 
 #[test]
 fn a_panicking_job_is_reported_as_failed() {
+    let _serial = serial();
     let job = engine::spawn_job("boom", engine::no_waker(), |_, _| {
         panic!("deliberate test panic")
     });
@@ -209,6 +224,7 @@ fn a_panicking_job_is_reported_as_failed() {
 
 #[test]
 fn a_missing_folder_fails_with_its_name() {
+    let _serial = serial();
     let job = engine::spawn_training(
         TrainConfig {
             data: DataSpec::Folder("/no/such/visionlab-folder".into()),
@@ -232,6 +248,7 @@ fn a_missing_folder_fails_with_its_name() {
 
 #[test]
 fn a_checkpoint_for_other_classes_is_refused() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("five.vlck");
     let job = engine::spawn_training(

@@ -326,7 +326,7 @@ fn paint_box(painter: &egui::Painter, origin: Pos2, scale: f32, d: &Drawn, class
     let (colour, label) = match d.kind {
         DrawnKind::Predicted(score) => (colour_of(b.class), format!("{name} {score:.2}")),
         DrawnKind::Truth => (colour_of(b.class), name),
-        DrawnKind::False(score) => (ERROR_COLOUR, format!("✗ {name} {score:.2}")),
+        DrawnKind::False(score) => (ERROR_COLOUR, format!("false: {name} {score:.2}")),
         DrawnKind::Missed => (ERROR_COLOUR, format!("missed {name}")),
     };
     let stroke = Stroke::new(2.0, colour);
@@ -385,7 +385,7 @@ fn legend(ui: &mut Ui, boxes: &BoxesState, classes: &[String]) {
             }
             if boxes.mode == BoxMode::Errors {
                 swatch(ui, ERROR_COLOUR);
-                ui.label("missed (dashed) / false (✗)");
+                ui.label("missed (dashed) / false (crossed out)");
                 ui.label("");
                 ui.end_row();
             }

@@ -118,7 +118,11 @@ fn main_view(
             "pixel ({x}, {y}): predicted {} · true {}{}",
             name(p),
             name(t),
-            if p != t && t != IGNORE { " ✗" } else { "" }
+            if p != t && t != IGNORE {
+                " (wrong)"
+            } else {
+                ""
+            }
         ),
         None => "Point at the image to read a pixel's class.".to_string(),
     };
