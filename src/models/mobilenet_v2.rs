@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use burn::module::Module;
+use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::*;
@@ -72,6 +72,10 @@ pub struct ConvBn {
     bn: BatchNorm,
     #[module(skip)]
     relu: bool,
+    /// The batch norm's inference statistics are folded into the convolution
+    /// ([`MobileNetV2::fold_batch_norms`]): the norm is skipped.
+    #[module(skip)]
+    folded: bool,
 }
 
 impl ConvBn {
@@ -94,12 +98,36 @@ impl ConvBn {
                 .init(device),
             bn: BatchNormConfig::new(cout).init(device),
             relu,
+            folded: false,
         }
     }
 
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let y = self.bn.forward(self.conv.forward(x));
+        let y = self.conv.forward(x);
+        let y = if self.folded { y } else { self.bn.forward(y) };
         if self.relu { relu6(y) } else { y }
+    }
+
+    /// `bn(conv(x)) = conv'(x)` with the running statistics: per output channel
+    /// `s = γ / √(var + ε)`, weights `W·s` and bias `β − mean·s`.
+    fn fold(mut self) -> Self {
+        if self.folded {
+            return self;
+        }
+        let bn = &self.bn;
+        let scale = bn.gamma.val() / (bn.running_var.value() + bn.epsilon).sqrt(); // [cout]
+        // A conv bias b would be normalised too: (b − mean)·s + β.
+        let mean = match &self.conv.bias {
+            Some(bias) => bn.running_mean.value() - bias.val(),
+            None => bn.running_mean.value(),
+        };
+        let shift = bn.beta.val() - mean * scale.clone(); // [cout]
+        let [cout, _, _, _] = self.conv.weight.dims();
+        let weight = self.conv.weight.val() * scale.reshape([cout, 1, 1, 1]);
+        self.conv.weight = Param::from_tensor(weight).set_require_grad(false);
+        self.conv.bias = Some(Param::from_tensor(shift).set_require_grad(false));
+        self.folded = true;
+        self
     }
 }
 
@@ -202,6 +230,26 @@ impl MobileNetV2 {
             });
         }
         Ok(model)
+    }
+
+    /// For inference only (the style-transfer feature extractor): folds every batch norm's
+    /// running statistics into the convolution before it, so a forward (and backward to
+    /// the input) pass skips the norms' element-wise work. Same outputs up to rounding; not
+    /// for training (the norms no longer see batch statistics) nor for saving.
+    pub fn fold_batch_norms(mut self) -> Self {
+        self.stem = self.stem.fold();
+        self.blocks = self
+            .blocks
+            .into_iter()
+            .map(|b| InvertedResidual {
+                expand: b.expand.map(ConvBn::fold),
+                depthwise: b.depthwise.fold(),
+                project: b.project.fold(),
+                residual: b.residual,
+            })
+            .collect();
+        self.last = self.last.fold();
+        self
     }
 
     /// Replaces the classifier with a fresh one of `classes` outputs (for fine-tuning).
@@ -370,6 +418,51 @@ pub fn read_labels(path: &Path) -> Result<Vec<String>, PretrainedError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Folding the norms into the convolutions keeps the outputs, feature stages included.
+    #[test]
+    fn folded_batch_norms_give_the_same_outputs() {
+        let device = Device::flex();
+        // Norms with statistics far from the identity, so a wrong fold shows.
+        let net = MobileNetV2::new(4, &device).map(&mut RandomiseNorms);
+        let net = net.valid();
+        let x = Tensor::<4>::random([2, 3, 40, 40], burn::tensor::Distribution::Default, &device);
+        let before = net.features_at(x.clone(), &[2, 7, 18]);
+        let logits = net.forward(x.clone());
+        let folded = net.fold_batch_norms();
+        let after = folded.features_at(x.clone(), &[2, 7, 18]);
+        for (b, a) in before
+            .into_iter()
+            .zip(after)
+            .chain([(logits.unsqueeze::<4>(), folded.forward(x).unsqueeze::<4>())])
+        {
+            let scale: f32 = b.clone().abs().max().into_scalar();
+            let worst: f32 = (b - a).abs().max().into_scalar();
+            assert!(
+                worst <= 1e-4 * scale.max(1.0),
+                "largest difference {worst} (scale {scale})"
+            );
+        }
+    }
+
+    /// Sets every batch norm's γ, β, mean and variance to random values.
+    struct RandomiseNorms;
+
+    impl burn::module::ModuleMapper for RandomiseNorms {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let (id, tensor, mapper) = param.consume();
+            let tensor = if D == 1 {
+                Tensor::random(
+                    tensor.shape(),
+                    burn::tensor::Distribution::Uniform(0.5, 1.5),
+                    &tensor.device(),
+                )
+            } else {
+                tensor
+            };
+            Param::from_mapped_value(id, tensor, mapper)
+        }
+    }
 
     #[test]
     fn shapes_through_the_network() {

@@ -8,7 +8,8 @@
 //!
 //! The two feed-forward methods run Burn code generated from the ONNX graphs by burn-onnx
 //! ([`generated`], written by `tools/onnx-convert`); their weights are `.bpk` files in the
-//! assets folder, read at run time. [`job`] runs a [`StyleRequest`] on its own thread and
+//! assets folder, read at run time; the 26-style network's instance norms run as one fused
+//! loop on the CPU ([`instance_norm`]). [`job`] runs a [`StyleRequest`] on its own thread and
 //! reports through the protocol; [`picture`] reads and exports images; [`colors`] keeps
 //! the content's colours; [`memory`] refuses sizes that would not fit.
 //!
@@ -19,6 +20,7 @@ pub mod bench;
 pub mod colors;
 pub mod fast;
 pub mod generated;
+pub mod instance_norm;
 pub mod job;
 pub mod losses;
 pub mod memory;

@@ -85,9 +85,10 @@ impl FeatureNet {
     /// Uses an already loaded network.
     pub fn from_net(net: MobileNetV2, device: &Device) -> Self {
         let autodiff = device.clone().inner().autodiff();
-        // Inference mode survives the move: batch norm uses its running statistics and no
-        // weight requires a gradient, but the graph back to the pixels is recorded.
-        let net = net.valid().to_device(&autodiff);
+        // Inference mode survives the move: no weight requires a gradient, but the graph back
+        // to the pixels is recorded. The batch norms' running statistics are folded into the
+        // convolutions: each iteration's forward and backward skip the norms' passes.
+        let net = net.valid().fold_batch_norms().to_device(&autodiff);
         FeatureNet { net }
     }
 }

@@ -297,23 +297,14 @@ impl Submodule1 {
         let mul2_out1 = unsqueeze1_out1.clone().mul(constant3_out1);
         let reducesum2_out1 = { mul2_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape4_out1 = reducesum2_out1.reshape([1, -1, 1, 1]);
-        let reducemean1_out1 = { conv2d1_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub1_out1 = conv2d1_out1.sub(reducemean1_out1);
-        let constant67_out1 = self.constant67.val();
-        let pow1_out1 = sub1_out1.clone().square();
-        let reducemean2_out1 = { pow1_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant68_out1 = self.constant68.val();
-        let add1_out1 =
-            reducemean2_out1.add((constant68_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt1_out1 = add1_out1.sqrt();
-        let constant69_out1 = self.constant69.val();
-        let div1_out1 = (constant69_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt1_out1);
-        let mul3_out1 = sub1_out1.mul(div1_out1);
-        let mul4_out1 = mul3_out1.mul(reshape3_out1);
-        let add2_out1 = mul4_out1.add(reshape4_out1);
-        let relu1_out1 = burn::tensor::activation::relu(add2_out1);
+        let relu1_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d1_out1,
+            self.constant68.val(),
+            self.constant69.val(),
+            reshape3_out1,
+            reshape4_out1,
+            true,
+        );
         let constantofshape2_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant71_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
         let concat2_out1: [i64; 8usize] = [&constant71_out1[..], &constantofshape2_out1[..]]
@@ -441,23 +432,14 @@ impl Submodule1 {
         let mul6_out1 = unsqueeze1_out1.clone().mul(constant6_out1);
         let reducesum4_out1 = { mul6_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape8_out1 = reducesum4_out1.reshape([1, -1, 1, 1]);
-        let reducemean3_out1 = { conv2d2_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub2_out1 = conv2d2_out1.sub(reducemean3_out1);
-        let constant80_out1 = self.constant80.val();
-        let pow2_out1 = sub2_out1.clone().square();
-        let reducemean4_out1 = { pow2_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant81_out1 = self.constant81.val();
-        let add3_out1 =
-            reducemean4_out1.add((constant81_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt2_out1 = add3_out1.sqrt();
-        let constant82_out1 = self.constant82.val();
-        let div2_out1 = (constant82_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt2_out1);
-        let mul7_out1 = sub2_out1.mul(div2_out1);
-        let mul8_out1 = mul7_out1.mul(reshape7_out1);
-        let add4_out1 = mul8_out1.add(reshape8_out1);
-        let relu2_out1 = burn::tensor::activation::relu(add4_out1);
+        let relu2_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d2_out1,
+            self.constant81.val(),
+            self.constant82.val(),
+            reshape7_out1,
+            reshape8_out1,
+            true,
+        );
         let constantofshape3_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant84_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
         let concat3_out1: [i64; 8usize] = [&constant84_out1[..], &constantofshape3_out1[..]]
@@ -821,23 +803,14 @@ impl Submodule2 {
         let mul10_out1 = unsqueeze1_out1.clone().mul(constant9_out1);
         let reducesum6_out1 = { mul10_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape12_out1 = reducesum6_out1.reshape([1, -1, 1, 1]);
-        let reducemean5_out1 = { conv2d3_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub3_out1 = conv2d3_out1.sub(reducemean5_out1);
-        let constant93_out1 = self.constant93.val();
-        let pow3_out1 = sub3_out1.clone().square();
-        let reducemean6_out1 = { pow3_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant94_out1 = self.constant94.val();
-        let add5_out1 =
-            reducemean6_out1.add((constant94_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt3_out1 = add5_out1.sqrt();
-        let constant95_out1 = self.constant95.val();
-        let div3_out1 = (constant95_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt3_out1);
-        let mul11_out1 = sub3_out1.mul(div3_out1);
-        let mul12_out1 = mul11_out1.mul(reshape11_out1);
-        let add6_out1 = mul12_out1.add(reshape12_out1);
-        let relu3_out1 = burn::tensor::activation::relu(add6_out1);
+        let relu3_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d3_out1,
+            self.constant94.val(),
+            self.constant95.val(),
+            reshape11_out1,
+            reshape12_out1,
+            true,
+        );
         let constantofshape4_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant97_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
         let concat4_out1: [i64; 8usize] = [&constant97_out1[..], &constantofshape4_out1[..]]
@@ -965,23 +938,14 @@ impl Submodule2 {
         let mul14_out1 = unsqueeze1_out1.clone().mul(constant12_out1);
         let reducesum8_out1 = { mul14_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape16_out1 = reducesum8_out1.reshape([1, -1, 1, 1]);
-        let reducemean7_out1 = { conv2d4_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub4_out1 = conv2d4_out1.sub(reducemean7_out1);
-        let constant106_out1 = self.constant106.val();
-        let pow4_out1 = sub4_out1.clone().square();
-        let reducemean8_out1 = { pow4_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant107_out1 = self.constant107.val();
-        let add7_out1 =
-            reducemean8_out1.add((constant107_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt4_out1 = add7_out1.sqrt();
-        let constant108_out1 = self.constant108.val();
-        let div4_out1 = (constant108_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt4_out1);
-        let mul15_out1 = sub4_out1.mul(div4_out1);
-        let mul16_out1 = mul15_out1.mul(reshape15_out1);
-        let add8_out1 = mul16_out1.add(reshape16_out1);
-        let relu4_out1 = burn::tensor::activation::relu(add8_out1);
+        let relu4_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d4_out1,
+            self.constant107.val(),
+            self.constant108.val(),
+            reshape15_out1,
+            reshape16_out1,
+            true,
+        );
         let constantofshape5_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant110_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
         let concat5_out1: [i64; 8usize] = [&constant110_out1[..], &constantofshape5_out1[..]]
@@ -1109,22 +1073,14 @@ impl Submodule2 {
         let mul18_out1 = unsqueeze1_out1.mul(constant15_out1);
         let reducesum10_out1 = { mul18_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape20_out1 = reducesum10_out1.reshape([1, -1, 1, 1]);
-        let reducemean9_out1 = { conv2d5_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub5_out1 = conv2d5_out1.sub(reducemean9_out1);
-        let constant119_out1 = self.constant119.val();
-        let pow5_out1 = sub5_out1.clone().square();
-        let reducemean10_out1 = { pow5_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant120_out1 = self.constant120.val();
-        let add9_out1 =
-            reducemean10_out1.add((constant120_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt5_out1 = add9_out1.sqrt();
-        let constant121_out1 = self.constant121.val();
-        let div5_out1 = (constant121_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt5_out1);
-        let mul19_out1 = sub5_out1.mul(div5_out1);
-        let mul20_out1 = mul19_out1.mul(reshape19_out1);
-        let add10_out1 = mul20_out1.add(reshape20_out1);
+        let add10_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d5_out1,
+            self.constant120.val(),
+            self.constant121.val(),
+            reshape19_out1,
+            reshape20_out1,
+            false,
+        );
         let add11_out1 = relu3_out1.add(add10_out1);
         add11_out1
     }
@@ -1562,23 +1518,14 @@ impl Submodule3 {
         let mul22_out1 = unsqueeze1_out1.clone().mul(constant18_out1);
         let reducesum12_out1 = { mul22_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape24_out1 = reducesum12_out1.reshape([1, -1, 1, 1]);
-        let reducemean11_out1 = { conv2d6_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub6_out1 = conv2d6_out1.sub(reducemean11_out1);
-        let constant132_out1 = self.constant132.val();
-        let pow6_out1 = sub6_out1.clone().square();
-        let reducemean12_out1 = { pow6_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant133_out1 = self.constant133.val();
-        let add12_out1 =
-            reducemean12_out1.add((constant133_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt6_out1 = add12_out1.sqrt();
-        let constant134_out1 = self.constant134.val();
-        let div6_out1 = (constant134_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt6_out1);
-        let mul23_out1 = sub6_out1.mul(div6_out1);
-        let mul24_out1 = mul23_out1.mul(reshape23_out1);
-        let add13_out1 = mul24_out1.add(reshape24_out1);
-        let relu5_out1 = burn::tensor::activation::relu(add13_out1);
+        let relu5_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d6_out1,
+            self.constant133.val(),
+            self.constant134.val(),
+            reshape23_out1,
+            reshape24_out1,
+            true,
+        );
         let constantofshape7_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant136_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
         let concat7_out1: [i64; 8usize] = [&constant136_out1[..], &constantofshape7_out1[..]]
@@ -1706,22 +1653,14 @@ impl Submodule3 {
         let mul26_out1 = unsqueeze1_out1.clone().mul(constant21_out1);
         let reducesum14_out1 = { mul26_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape28_out1 = reducesum14_out1.reshape([1, -1, 1, 1]);
-        let reducemean13_out1 = { conv2d7_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub7_out1 = conv2d7_out1.sub(reducemean13_out1);
-        let constant145_out1 = self.constant145.val();
-        let pow7_out1 = sub7_out1.clone().square();
-        let reducemean14_out1 = { pow7_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant146_out1 = self.constant146.val();
-        let add14_out1 =
-            reducemean14_out1.add((constant146_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt7_out1 = add14_out1.sqrt();
-        let constant147_out1 = self.constant147.val();
-        let div7_out1 = (constant147_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt7_out1);
-        let mul27_out1 = sub7_out1.mul(div7_out1);
-        let mul28_out1 = mul27_out1.mul(reshape27_out1);
-        let add15_out1 = mul28_out1.add(reshape28_out1);
+        let add15_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d7_out1,
+            self.constant146.val(),
+            self.constant147.val(),
+            reshape27_out1,
+            reshape28_out1,
+            false,
+        );
         let add16_out1 = add11_out1.add(add15_out1);
         let constantofshape8_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant149_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
@@ -1850,23 +1789,14 @@ impl Submodule3 {
         let mul30_out1 = unsqueeze1_out1.clone().mul(constant24_out1);
         let reducesum16_out1 = { mul30_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape32_out1 = reducesum16_out1.reshape([1, -1, 1, 1]);
-        let reducemean15_out1 = { conv2d8_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub8_out1 = conv2d8_out1.sub(reducemean15_out1);
-        let constant158_out1 = self.constant158.val();
-        let pow8_out1 = sub8_out1.clone().square();
-        let reducemean16_out1 = { pow8_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant159_out1 = self.constant159.val();
-        let add17_out1 =
-            reducemean16_out1.add((constant159_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt8_out1 = add17_out1.sqrt();
-        let constant160_out1 = self.constant160.val();
-        let div8_out1 = (constant160_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt8_out1);
-        let mul31_out1 = sub8_out1.mul(div8_out1);
-        let mul32_out1 = mul31_out1.mul(reshape31_out1);
-        let add18_out1 = mul32_out1.add(reshape32_out1);
-        let relu6_out1 = burn::tensor::activation::relu(add18_out1);
+        let relu6_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d8_out1,
+            self.constant159.val(),
+            self.constant160.val(),
+            reshape31_out1,
+            reshape32_out1,
+            true,
+        );
         let constantofshape9_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant162_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
         let concat9_out1: [i64; 8usize] = [&constant162_out1[..], &constantofshape9_out1[..]]
@@ -1994,22 +1924,14 @@ impl Submodule3 {
         let mul34_out1 = unsqueeze1_out1.mul(constant27_out1);
         let reducesum18_out1 = { mul34_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape36_out1 = reducesum18_out1.reshape([1, -1, 1, 1]);
-        let reducemean17_out1 = { conv2d9_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub9_out1 = conv2d9_out1.sub(reducemean17_out1);
-        let constant171_out1 = self.constant171.val();
-        let pow9_out1 = sub9_out1.clone().square();
-        let reducemean18_out1 = { pow9_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant172_out1 = self.constant172.val();
-        let add19_out1 =
-            reducemean18_out1.add((constant172_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt9_out1 = add19_out1.sqrt();
-        let constant173_out1 = self.constant173.val();
-        let div9_out1 = (constant173_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt9_out1);
-        let mul35_out1 = sub9_out1.mul(div9_out1);
-        let mul36_out1 = mul35_out1.mul(reshape35_out1);
-        let add20_out1 = mul36_out1.add(reshape36_out1);
+        let add20_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d9_out1,
+            self.constant172.val(),
+            self.constant173.val(),
+            reshape35_out1,
+            reshape36_out1,
+            false,
+        );
         let add21_out1 = add16_out1.add(add20_out1);
         add21_out1
     }
@@ -2447,23 +2369,14 @@ impl Submodule4 {
         let mul38_out1 = unsqueeze1_out1.clone().mul(constant30_out1);
         let reducesum20_out1 = { mul38_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape40_out1 = reducesum20_out1.reshape([1, -1, 1, 1]);
-        let reducemean19_out1 = { conv2d10_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub10_out1 = conv2d10_out1.sub(reducemean19_out1);
-        let constant184_out1 = self.constant184.val();
-        let pow10_out1 = sub10_out1.clone().square();
-        let reducemean20_out1 = { pow10_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant185_out1 = self.constant185.val();
-        let add22_out1 =
-            reducemean20_out1.add((constant185_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt10_out1 = add22_out1.sqrt();
-        let constant186_out1 = self.constant186.val();
-        let div10_out1 = (constant186_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt10_out1);
-        let mul39_out1 = sub10_out1.mul(div10_out1);
-        let mul40_out1 = mul39_out1.mul(reshape39_out1);
-        let add23_out1 = mul40_out1.add(reshape40_out1);
-        let relu7_out1 = burn::tensor::activation::relu(add23_out1);
+        let relu7_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d10_out1,
+            self.constant185.val(),
+            self.constant186.val(),
+            reshape39_out1,
+            reshape40_out1,
+            true,
+        );
         let constantofshape11_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant188_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
         let concat11_out1: [i64; 8usize] = [&constant188_out1[..], &constantofshape11_out1[..]]
@@ -2591,22 +2504,14 @@ impl Submodule4 {
         let mul42_out1 = unsqueeze1_out1.clone().mul(constant33_out1);
         let reducesum22_out1 = { mul42_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape44_out1 = reducesum22_out1.reshape([1, -1, 1, 1]);
-        let reducemean21_out1 = { conv2d11_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub11_out1 = conv2d11_out1.sub(reducemean21_out1);
-        let constant197_out1 = self.constant197.val();
-        let pow11_out1 = sub11_out1.clone().square();
-        let reducemean22_out1 = { pow11_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant198_out1 = self.constant198.val();
-        let add24_out1 =
-            reducemean22_out1.add((constant198_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt11_out1 = add24_out1.sqrt();
-        let constant199_out1 = self.constant199.val();
-        let div11_out1 = (constant199_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt11_out1);
-        let mul43_out1 = sub11_out1.mul(div11_out1);
-        let mul44_out1 = mul43_out1.mul(reshape43_out1);
-        let add25_out1 = mul44_out1.add(reshape44_out1);
+        let add25_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d11_out1,
+            self.constant198.val(),
+            self.constant199.val(),
+            reshape43_out1,
+            reshape44_out1,
+            false,
+        );
         let add26_out1 = add21_out1.add(add25_out1);
         let constantofshape12_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant201_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
@@ -2735,23 +2640,14 @@ impl Submodule4 {
         let mul46_out1 = unsqueeze1_out1.clone().mul(constant36_out1);
         let reducesum24_out1 = { mul46_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape48_out1 = reducesum24_out1.reshape([1, -1, 1, 1]);
-        let reducemean23_out1 = { conv2d12_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub12_out1 = conv2d12_out1.sub(reducemean23_out1);
-        let constant210_out1 = self.constant210.val();
-        let pow12_out1 = sub12_out1.clone().square();
-        let reducemean24_out1 = { pow12_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant211_out1 = self.constant211.val();
-        let add27_out1 =
-            reducemean24_out1.add((constant211_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt12_out1 = add27_out1.sqrt();
-        let constant212_out1 = self.constant212.val();
-        let div12_out1 = (constant212_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt12_out1);
-        let mul47_out1 = sub12_out1.mul(div12_out1);
-        let mul48_out1 = mul47_out1.mul(reshape47_out1);
-        let add28_out1 = mul48_out1.add(reshape48_out1);
-        let relu8_out1 = burn::tensor::activation::relu(add28_out1);
+        let relu8_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d12_out1,
+            self.constant211.val(),
+            self.constant212.val(),
+            reshape47_out1,
+            reshape48_out1,
+            true,
+        );
         let constantofshape13_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant214_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
         let concat13_out1: [i64; 8usize] = [&constant214_out1[..], &constantofshape13_out1[..]]
@@ -2879,22 +2775,14 @@ impl Submodule4 {
         let mul50_out1 = unsqueeze1_out1.mul(constant39_out1);
         let reducesum26_out1 = { mul50_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape52_out1 = reducesum26_out1.reshape([1, -1, 1, 1]);
-        let reducemean25_out1 = { conv2d13_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub13_out1 = conv2d13_out1.sub(reducemean25_out1);
-        let constant223_out1 = self.constant223.val();
-        let pow13_out1 = sub13_out1.clone().square();
-        let reducemean26_out1 = { pow13_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant224_out1 = self.constant224.val();
-        let add29_out1 =
-            reducemean26_out1.add((constant224_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt13_out1 = add29_out1.sqrt();
-        let constant225_out1 = self.constant225.val();
-        let div13_out1 = (constant225_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt13_out1);
-        let mul51_out1 = sub13_out1.mul(div13_out1);
-        let mul52_out1 = mul51_out1.mul(reshape51_out1);
-        let add30_out1 = mul52_out1.add(reshape52_out1);
+        let add30_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d13_out1,
+            self.constant224.val(),
+            self.constant225.val(),
+            reshape51_out1,
+            reshape52_out1,
+            false,
+        );
         let add31_out1 = add26_out1.add(add30_out1);
         add31_out1
     }
@@ -3194,23 +3082,14 @@ impl Submodule5 {
         let mul54_out1 = unsqueeze1_out1.clone().mul(constant42_out1);
         let reducesum28_out1 = { mul54_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape56_out1 = reducesum28_out1.reshape([1, -1, 1, 1]);
-        let reducemean27_out1 = { conv2d14_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub14_out1 = conv2d14_out1.sub(reducemean27_out1);
-        let constant236_out1 = self.constant236.val();
-        let pow14_out1 = sub14_out1.clone().square();
-        let reducemean28_out1 = { pow14_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant237_out1 = self.constant237.val();
-        let add32_out1 =
-            reducemean28_out1.add((constant237_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt14_out1 = add32_out1.sqrt();
-        let constant238_out1 = self.constant238.val();
-        let div14_out1 = (constant238_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt14_out1);
-        let mul55_out1 = sub14_out1.mul(div14_out1);
-        let mul56_out1 = mul55_out1.mul(reshape55_out1);
-        let add33_out1 = mul56_out1.add(reshape56_out1);
-        let relu9_out1 = burn::tensor::activation::relu(add33_out1);
+        let relu9_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d14_out1,
+            self.constant237.val(),
+            self.constant238.val(),
+            reshape55_out1,
+            reshape56_out1,
+            true,
+        );
         let constantofshape15_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant240_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
         let concat15_out1: [i64; 8usize] = [&constant240_out1[..], &constantofshape15_out1[..]]
@@ -3338,22 +3217,14 @@ impl Submodule5 {
         let mul58_out1 = unsqueeze1_out1.mul(constant45_out1);
         let reducesum30_out1 = { mul58_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape60_out1 = reducesum30_out1.reshape([1, -1, 1, 1]);
-        let reducemean29_out1 = { conv2d15_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub15_out1 = conv2d15_out1.sub(reducemean29_out1);
-        let constant249_out1 = self.constant249.val();
-        let pow15_out1 = sub15_out1.clone().square();
-        let reducemean30_out1 = { pow15_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant250_out1 = self.constant250.val();
-        let add34_out1 =
-            reducemean30_out1.add((constant250_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt15_out1 = add34_out1.sqrt();
-        let constant251_out1 = self.constant251.val();
-        let div15_out1 = (constant251_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt15_out1);
-        let mul59_out1 = sub15_out1.mul(div15_out1);
-        let mul60_out1 = mul59_out1.mul(reshape59_out1);
-        let add35_out1 = mul60_out1.add(reshape60_out1);
+        let add35_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d15_out1,
+            self.constant250.val(),
+            self.constant251.val(),
+            reshape59_out1,
+            reshape60_out1,
+            false,
+        );
         let add36_out1 = add31_out1.add(add35_out1);
         let resize1_out1 = self.resize1.forward(add36_out1);
         let constantofshape16_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
@@ -3727,23 +3598,14 @@ impl Submodule6 {
         let mul62_out1 = unsqueeze1_out1.clone().mul(constant48_out1);
         let reducesum32_out1 = { mul62_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape64_out1 = reducesum32_out1.reshape([1, -1, 1, 1]);
-        let reducemean31_out1 = { conv2d16_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub16_out1 = conv2d16_out1.sub(reducemean31_out1);
-        let constant263_out1 = self.constant263.val();
-        let pow16_out1 = sub16_out1.clone().square();
-        let reducemean32_out1 = { pow16_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant264_out1 = self.constant264.val();
-        let add37_out1 =
-            reducemean32_out1.add((constant264_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt16_out1 = add37_out1.sqrt();
-        let constant265_out1 = self.constant265.val();
-        let div16_out1 = (constant265_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt16_out1);
-        let mul63_out1 = sub16_out1.mul(div16_out1);
-        let mul64_out1 = mul63_out1.mul(reshape63_out1);
-        let add38_out1 = mul64_out1.add(reshape64_out1);
-        let relu10_out1 = burn::tensor::activation::relu(add38_out1);
+        let relu10_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d16_out1,
+            self.constant264.val(),
+            self.constant265.val(),
+            reshape63_out1,
+            reshape64_out1,
+            true,
+        );
         let resize2_out1 = self.resize2.forward(relu10_out1);
         let constantofshape17_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant268_out1: [i64; 4] = [1i64, 1i64, 1i64, 1i64];
@@ -3872,23 +3734,14 @@ impl Submodule6 {
         let mul66_out1 = unsqueeze1_out1.clone().mul(constant51_out1);
         let reducesum34_out1 = { mul66_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape68_out1 = reducesum34_out1.reshape([1, -1, 1, 1]);
-        let reducemean33_out1 = { conv2d17_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub17_out1 = conv2d17_out1.sub(reducemean33_out1);
-        let constant277_out1 = self.constant277.val();
-        let pow17_out1 = sub17_out1.clone().square();
-        let reducemean34_out1 = { pow17_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant278_out1 = self.constant278.val();
-        let add39_out1 =
-            reducemean34_out1.add((constant278_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt17_out1 = add39_out1.sqrt();
-        let constant279_out1 = self.constant279.val();
-        let div17_out1 = (constant279_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt17_out1);
-        let mul67_out1 = sub17_out1.mul(div17_out1);
-        let mul68_out1 = mul67_out1.mul(reshape67_out1);
-        let add40_out1 = mul68_out1.add(reshape68_out1);
-        let relu11_out1 = burn::tensor::activation::relu(add40_out1);
+        let relu11_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d17_out1,
+            self.constant278.val(),
+            self.constant279.val(),
+            reshape67_out1,
+            reshape68_out1,
+            true,
+        );
         let constantofshape18_out1: [i64; 4usize] = [0i64, 0i64, 0i64, 0i64];
         let constant281_out1: [i64; 4] = [4i64, 4i64, 4i64, 4i64];
         let concat18_out1: [i64; 8usize] = [&constant281_out1[..], &constantofshape18_out1[..]]
@@ -4016,22 +3869,14 @@ impl Submodule6 {
         let mul70_out1 = unsqueeze1_out1.mul(constant54_out1);
         let reducesum36_out1 = { mul70_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
         let reshape72_out1 = reducesum36_out1.reshape([1, -1, 1, 1]);
-        let reducemean35_out1 = { conv2d18_out1.clone().mean_dim(2usize).mean_dim(3usize) };
-        let sub18_out1 = conv2d18_out1.sub(reducemean35_out1);
-        let constant290_out1 = self.constant290.val();
-        let pow18_out1 = sub18_out1.clone().square();
-        let reducemean36_out1 = { pow18_out1.mean_dim(2usize).mean_dim(3usize) };
-        let constant291_out1 = self.constant291.val();
-        let add41_out1 =
-            reducemean36_out1.add((constant291_out1).unsqueeze_dims(&[0isize, 1isize, 2isize]));
-        let sqrt18_out1 = add41_out1.sqrt();
-        let constant292_out1 = self.constant292.val();
-        let div18_out1 = (constant292_out1)
-            .unsqueeze_dims(&[0isize, 1isize, 2isize])
-            .div(sqrt18_out1);
-        let mul71_out1 = sub18_out1.mul(div18_out1);
-        let mul72_out1 = mul71_out1.mul(reshape71_out1);
-        let add42_out1 = mul72_out1.add(reshape72_out1);
+        let add42_out1 = crate::style::instance_norm::conditional_instance_norm(
+            conv2d18_out1,
+            self.constant291.val(),
+            self.constant292.val(),
+            reshape71_out1,
+            reshape72_out1,
+            false,
+        );
         let sigmoid1_out1 = burn::tensor::activation::sigmoid(add42_out1);
         sigmoid1_out1
     }

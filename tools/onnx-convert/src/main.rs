@@ -60,7 +60,13 @@ fn install(scratch: &Path) {
                 let code = std::fs::read_to_string(&path).expect("read generated code");
                 let code = code.replace("burn_store::", "burn::store::");
                 let code = if file == "multistyle26.rs" {
-                    square_instead_of_pow(&code)
+                    let (code, fused) = fuse_instance_norms(&square_instead_of_pow(&code));
+                    println!("fused {fused} instance norms");
+                    if fused != INSTANCE_NORMS {
+                        eprintln!("expected {INSTANCE_NORMS} instance norms in multistyle26");
+                        std::process::exit(1);
+                    }
+                    code
                 } else {
                     code
                 };
@@ -107,4 +113,141 @@ fn square_instead_of_pow(code: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// multistyle26 has 18 conditional instance norms (one per Conv).
+const INSTANCE_NORMS: usize = 18;
+
+/// The statements burn-onnx generates for one of multistyle26's conditional instance norms
+/// (after [`square_instead_of_pow`]), whitespace removed; `$name` binds an identifier.
+const NORM_CHAIN: [&str; 13] = [
+    "let$m1={$x.clone().mean_dim(2usize).mean_dim(3usize)}",
+    "let$s=$x.sub($m1)",
+    "let$c2=self.$c2f.val()",
+    "let$p=$s.clone().square()",
+    "let$m2={$p.mean_dim(2usize).mean_dim(3usize)}",
+    "let$e=self.$ef.val()",
+    "let$a=$m2.add(($e).unsqueeze_dims(&[0isize,1isize,2isize]))",
+    "let$q=$a.sqrt()",
+    "let$n=self.$nf.val()",
+    "let$d=($n).unsqueeze_dims(&[0isize,1isize,2isize]).div($q)",
+    "let$u=$s.mul($d)",
+    "let$v=$u.mul($scale)",
+    "let$y=$v.add($shift)",
+];
+
+/// The ReLU that follows most norms.
+const RELU: &str = "let$r=burn::tensor::activation::relu($y)";
+
+/// Puts one call to `crate::style::instance_norm::conditional_instance_norm` (a fused loop on
+/// the CPU) in place of each instance-norm chain, taking the following ReLU in when the
+/// norm's output has no other use. Returns the code and the number of chains replaced.
+fn fuse_instance_norms(code: &str) -> (String, usize) {
+    // Statements end at `;`; a fragment may also hold the end of a block before it, which
+    // never matches a template.
+    let fragments: Vec<&str> = code.split_inclusive(';').collect();
+    let squashed: Vec<String> = fragments
+        .iter()
+        .map(|f| {
+            f.trim_end_matches(';')
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect()
+        })
+        .collect();
+    let mut out = String::with_capacity(code.len());
+    let mut fused = 0;
+    let mut i = 0;
+    while i < fragments.len() {
+        let mut names = std::collections::HashMap::new();
+        let chain_matches = i + NORM_CHAIN.len() <= fragments.len()
+            && NORM_CHAIN
+                .iter()
+                .zip(&squashed[i..])
+                .all(|(template, text)| bind(template, text, &mut names));
+        if !chain_matches {
+            out.push_str(fragments[i]);
+            i += 1;
+            continue;
+        }
+        let mut end = i + NORM_CHAIN.len();
+        let y = names["y"].clone();
+        let mut target = y.clone();
+        let mut relu = false;
+        if let Some(next) = squashed.get(end) {
+            let mut with_relu = names.clone();
+            // The ReLU can be fused when it is the norm output's only other mention.
+            if bind(RELU, next, &mut with_relu) && mentions(code, &y) == 2 {
+                target = with_relu["r"].clone();
+                relu = true;
+                end += 1;
+            }
+        }
+        // Keep the whitespace before the first statement so the layout stays.
+        let first = fragments[i];
+        let indent_len = first.len() - first.trim_start().len();
+        out.push_str(&first[..indent_len]);
+        out.push_str(&format!(
+            "let {target} = crate::style::instance_norm::conditional_instance_norm({x}, self.{ef}.val(), self.{nf}.val(), {scale}, {shift}, {relu});",
+            x = names["x"],
+            ef = names["ef"],
+            nf = names["nf"],
+            scale = names["scale"],
+            shift = names["shift"],
+        ));
+        fused += 1;
+        i = end;
+    }
+    (out, fused)
+}
+
+/// Matches `text` against `template`, binding each `$name` to an identifier; a name bound
+/// before must match the same identifier again.
+fn bind(
+    template: &str,
+    text: &str,
+    names: &mut std::collections::HashMap<String, String>,
+) -> bool {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let (mut t, mut s) = (template, text);
+    while !t.is_empty() {
+        if let Some(rest) = t.strip_prefix('$') {
+            let name_len = rest.find(|c: char| !is_ident(c)).unwrap_or(rest.len());
+            let name = &rest[..name_len];
+            let value_len = s.find(|c: char| !is_ident(c)).unwrap_or(s.len());
+            if value_len == 0 {
+                return false;
+            }
+            let value = &s[..value_len];
+            match names.get(name) {
+                Some(bound) if bound != value => return false,
+                Some(_) => {}
+                None => {
+                    names.insert(name.to_string(), value.to_string());
+                }
+            }
+            t = &rest[name_len..];
+            s = &s[value_len..];
+        } else {
+            let Some(c) = t.chars().next() else { break };
+            if !s.starts_with(c) {
+                return false;
+            }
+            t = &t[c.len_utf8()..];
+            s = &s[c.len_utf8()..];
+        }
+    }
+    s.is_empty()
+}
+
+/// How many times the identifier `name` occurs in `code` as a whole word.
+fn mentions(code: &str, name: &str) -> usize {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    code.match_indices(name)
+        .filter(|(at, _)| {
+            let before = code[..*at].chars().next_back();
+            let after = code[at + name.len()..].chars().next();
+            !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+        })
+        .count()
 }
