@@ -8,6 +8,9 @@
 //! training run over the full Fashion-MNIST (60 000 images, both decoded in memory and
 //! streamed from disk).
 //!
+//! Each measurement runs on its own compute pool, as the app's jobs do
+//! ([`visionlab::compute`]).
+//!
 //! Adding a row is a few lines in [`run`]: measure, then `table.push(Row::new(..))` with a
 //! [`Goal`] (and [`peer`] for a reference program that prints `label: number unit`).
 
@@ -25,6 +28,7 @@ use burn::prelude::*;
 use burn::tensor::{Distribution, TensorData};
 use serde::Serialize;
 
+use visionlab::compute::run_on_pool;
 use visionlab::device;
 use visionlab::models::unet::UNet;
 use visionlab::models::{Classifier, InputShape};
@@ -413,8 +417,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     let mut table = Table::default();
 
     if wanted(Measure::Convnet) {
-        let convnet =
-            train_throughput(ModelKind::ConvNet, args.steps, args.batch, &selected.device)?;
+        let convnet = run_on_pool("bench", || {
+            train_throughput(ModelKind::ConvNet, args.steps, args.batch, &selected.device)
+        })?;
         let reference = peer_best_throughput(
             &args,
             &args.reference_script,
@@ -448,7 +453,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
 
     if wanted(Measure::Unet) {
         let steps = (args.steps / 4).max(5);
-        let unet = unet_throughput(&UNET, steps, &selected.device)?;
+        let unet = run_on_pool("bench", || unet_throughput(&UNET, steps, &selected.device))?;
         let reference = peer_best_throughput(
             &args,
             &args.unet_reference_script,
@@ -478,11 +483,13 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
 
     if wanted(Measure::Detector) {
         let steps = (args.steps / 8).max(5);
-        let images_per_second = visionlab::train::detection::detector_train_images_per_second(
-            steps,
-            16,
-            &selected.device,
-        );
+        let images_per_second = run_on_pool("bench", || {
+            visionlab::train::detection::detector_train_images_per_second(
+                steps,
+                16,
+                &selected.device,
+            )
+        });
         table.push(Row::new(
             "detector training (batch 16, 3×64×64 scenes, Adam)",
             "img/s",
@@ -512,7 +519,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     }
 
     if wanted(Measure::Style) {
-        style_rows(&args, &selected.device, &mut table)?;
+        run_on_pool("bench", || style_rows(&args, &selected.device, &mut table))?;
     }
 
     if wanted(Measure::Memory) {

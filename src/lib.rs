@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod attack;
 pub mod compress;
+pub mod compute;
 pub mod data;
 pub mod device;
 pub mod models;

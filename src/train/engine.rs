@@ -95,22 +95,27 @@ where
         events: event_tx.clone(),
         wake: wake.clone(),
     };
+    let pool_name = name.to_string();
     let spawned = std::thread::Builder::new()
         .name(format!("visionlab-{name}"))
         .spawn(move || {
-            let result = std::panic::catch_unwind(AssertUnwindSafe(|| job(&command_rx, &outbox)));
-            match result {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => outbox.send(Event::Failed(format!("{error:#}"))),
-                Err(panic) => {
-                    let message = panic
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_else(|| "unknown panic".into());
-                    outbox.send(Event::Failed(format!("the job crashed: {message}")));
+            // The job's tensor work runs on its own pool's worker (see `compute`).
+            crate::compute::run_on_pool(&pool_name, move || {
+                let result =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| job(&command_rx, &outbox)));
+                match result {
+                    Ok(Ok(())) => {}
+                    Ok(Err(error)) => outbox.send(Event::Failed(format!("{error:#}"))),
+                    Err(panic) => {
+                        let message = panic
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_else(|| "unknown panic".into());
+                        outbox.send(Event::Failed(format!("the job crashed: {message}")));
+                    }
                 }
-            }
+            })
         });
     if let Err(error) = spawned {
         let _ = event_tx.send(Event::Failed(format!("could not start a thread: {error}")));
