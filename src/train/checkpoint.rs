@@ -45,6 +45,86 @@ pub struct CheckpointMeta {
     pub epochs: Vec<EpochSummary>,
 }
 
+impl CheckpointMeta {
+    /// The metadata of a checkpoint of a `task` run ("classify", "segment", "detect") that
+    /// has come to `progress`.
+    pub fn new(
+        task: &str,
+        classes: &[String],
+        input: InputShape,
+        normalization: &Normalization,
+        config: &TrainConfig,
+        progress: &Progress,
+    ) -> Self {
+        CheckpointMeta {
+            task: task.into(),
+            classes: classes.to_vec(),
+            input,
+            normalization: normalization.clone(),
+            config: config.clone(),
+            epochs_done: progress.epochs_done,
+            batches_into_epoch: progress.batches_into_epoch,
+            step: progress.step,
+            step_losses: progress.step_losses.clone(),
+            epochs: progress.history.clone(),
+        }
+    }
+}
+
+/// How far a training run has come. Each training job keeps one, saves it in its
+/// checkpoints ([`CheckpointMeta::new`]) and starts from a checkpoint's when it resumes
+/// ([`Progress::resumed`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Progress {
+    /// Whole epochs finished.
+    pub epochs_done: usize,
+    /// Batches finished in the epoch after `epochs_done` (a run stopped mid-epoch).
+    pub batches_into_epoch: u64,
+    /// Global step count.
+    pub step: u64,
+    /// Training loss per step so far.
+    pub step_losses: Vec<(u64, f32)>,
+    /// Epoch summaries so far.
+    pub history: Vec<EpochSummary>,
+}
+
+impl Progress {
+    /// Where the checkpointed run stopped.
+    pub fn resumed(meta: &CheckpointMeta) -> Self {
+        Progress {
+            epochs_done: meta.epochs_done,
+            batches_into_epoch: meta.batches_into_epoch,
+            step: meta.step,
+            step_losses: meta.step_losses.clone(),
+            history: meta.epochs.clone(),
+        }
+    }
+
+    /// Counts a finished step and its training loss.
+    pub fn step_done(&mut self, loss: f32) {
+        self.step += 1;
+        self.batches_into_epoch += 1;
+        self.step_losses.push((self.step, loss));
+    }
+
+    /// Counts a finished epoch.
+    pub fn epoch_done(&mut self, summary: EpochSummary) {
+        self.epochs_done += 1;
+        self.batches_into_epoch = 0;
+        self.history.push(summary);
+    }
+
+    /// The log line of a run resumed from `path`.
+    pub fn resumed_message(&self, path: &Path) -> String {
+        format!(
+            "Resumed from {} at step {} (epoch {})",
+            path.display(),
+            self.step,
+            self.epochs_done + 1
+        )
+    }
+}
+
 /// Why a checkpoint could not be written or read. Each names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckpointError {
@@ -303,5 +383,62 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(err.contains("missing.vlck"));
+    }
+
+    /// Steps and epochs counted by a run come back from its checkpoint's metadata, and
+    /// the next step continues the count.
+    #[test]
+    fn progress_survives_the_checkpoint_metadata() {
+        let mut progress = Progress::default();
+        for loss in [2.0, 1.5, 1.2] {
+            progress.step_done(loss);
+        }
+        let summary = EpochSummary {
+            epoch: 1,
+            train_loss: 1.6,
+            train_accuracy: 0.4,
+            val_loss: 1.4,
+            val_accuracy: 0.5,
+            seconds: 2.0,
+        };
+        progress.epoch_done(summary);
+        progress.step_done(1.0);
+        assert_eq!(
+            (
+                progress.epochs_done,
+                progress.batches_into_epoch,
+                progress.step
+            ),
+            (1, 1, 4)
+        );
+        let norm = Normalization {
+            mean: vec![0.5],
+            std: vec![0.25],
+        };
+        let input = InputShape {
+            channels: 1,
+            height: 28,
+            width: 28,
+        };
+        let classes = ["a".to_string(), "b".to_string()];
+        let meta = CheckpointMeta::new(
+            "classify",
+            &classes,
+            input,
+            &norm,
+            &TrainConfig::default(),
+            &progress,
+        );
+        let json = serde_json::to_string(&meta).unwrap();
+        let back: CheckpointMeta = serde_json::from_str(&json).unwrap();
+        let mut resumed = Progress::resumed(&back);
+        assert_eq!(resumed, progress);
+        assert_eq!(back.epochs, vec![summary]);
+        resumed.step_done(0.9);
+        assert_eq!(resumed.step_losses.last(), Some(&(5, 0.9)));
+        assert_eq!(
+            resumed.resumed_message(Path::new("/tmp/run.vlck")),
+            "Resumed from /tmp/run.vlck at step 5 (epoch 2)"
+        );
     }
 }

@@ -22,7 +22,7 @@ use crate::models::{Detector, InputShape};
 use crate::tasks::detect::{
     self, DETECTOR_WIDTH, Decoded, MIN_SCORE, detection_loss, make_batch, scored_boxes,
 };
-use crate::train::checkpoint::{self, CheckpointMeta};
+use crate::train::checkpoint::{self, CheckpointMeta, Progress};
 use crate::train::control::{self, Control, Controlled};
 use crate::train::engine::{Outbox, cosine_learning_rate, loading_progress, optimizer, spread};
 use crate::train::protocol::{
@@ -203,11 +203,7 @@ struct DetTrainer {
     norm: Normalization,
     model: Detector,
     optim: ModuleOptimizer,
-    epochs_done: usize,
-    batches_into_epoch: u64,
-    step: u64,
-    step_losses: Vec<(u64, f32)>,
-    history: Vec<EpochSummary>,
+    progress: Progress,
 }
 
 impl DetTrainer {
@@ -260,15 +256,10 @@ impl DetTrainer {
             autodiff,
             train: set.train,
             val: set.val,
-            epochs_done: 0,
-            batches_into_epoch: 0,
-            step: 0,
-            step_losses: Vec::new(),
-            history: Vec::new(),
+            progress: Progress::default(),
             config,
         };
         if let Some(ck) = resumed {
-            let path = ck.path.display().to_string();
             ck.check_fits(&trainer.classes, trainer.input)?;
             trainer.model = detect::detector_from(&ck, &trainer.autodiff)?;
             if let Some(record) = ck.optimizer_record()? {
@@ -276,16 +267,8 @@ impl DetTrainer {
             }
             trainer.config.optimizer = ck.meta.config.optimizer;
             trainer.norm = ck.meta.normalization.clone();
-            trainer.epochs_done = ck.meta.epochs_done;
-            trainer.batches_into_epoch = ck.meta.batches_into_epoch;
-            trainer.step = ck.meta.step;
-            trainer.step_losses = ck.meta.step_losses.clone();
-            trainer.history = ck.meta.epochs.clone();
-            out.send(Event::Log(format!(
-                "Resumed from {path} at step {} (epoch {})",
-                trainer.step,
-                trainer.epochs_done + 1
-            )));
+            trainer.progress = Progress::resumed(&ck.meta);
+            out.send(Event::Log(trainer.progress.resumed_message(&ck.path)));
         }
         Ok(trainer)
     }
@@ -301,8 +284,8 @@ impl DetTrainer {
     ) -> anyhow::Result<FinishReason> {
         let steps_per_epoch = self.steps_per_epoch();
         let classes = self.classes.len();
-        while self.epochs_done < self.config.epochs {
-            let epoch = self.epochs_done + 1;
+        while self.progress.epochs_done < self.config.epochs {
+            let epoch = self.progress.epochs_done + 1;
             let started = Instant::now();
             let seed = self.config.seed.wrapping_add(epoch as u64);
             let mut order: Vec<usize> = (0..self.train.len()).collect();
@@ -311,7 +294,7 @@ impl DetTrainer {
             let mut aug_rng = StdRng::seed_from_u64(seed ^ 0xDE7E_C7ED);
             let mut loss_sum = 0.0f64;
             let mut seen = 0usize;
-            let skip = self.batches_into_epoch as usize;
+            let skip = self.progress.batches_into_epoch as usize;
             for chunk in order.chunks(self.config.batch_size).skip(skip) {
                 if let Control::Stop = control::between_steps(self, inbox, out) {
                     return Ok(FinishReason::Stopped);
@@ -329,20 +312,18 @@ impl DetTrainer {
                 if !loss_value.is_finite() {
                     bail!(
                         "the training loss became {loss_value} at step {}: lower the learning rate (now {})",
-                        self.step + 1,
+                        self.progress.step + 1,
                         self.config.learning_rate
                     );
                 }
                 loss_sum += f64::from(loss_value) * n as f64;
                 seen += n;
                 let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-                let lr = cosine_learning_rate(&self.config, self.step, steps_per_epoch);
+                let lr = cosine_learning_rate(&self.config, self.progress.step, steps_per_epoch);
                 self.model = self.optim.step(lr, self.model.clone(), grads);
-                self.step += 1;
-                self.batches_into_epoch += 1;
-                self.step_losses.push((self.step, loss_value));
+                self.progress.step_done(loss_value);
                 out.send(Event::Step {
-                    step: self.step,
+                    step: self.progress.step,
                     epoch,
                     loss: loss_value,
                     steps_per_epoch,
@@ -371,9 +352,7 @@ impl DetTrainer {
                 val_accuracy: val.report.map50,
                 seconds: started.elapsed().as_secs_f32(),
             };
-            self.epochs_done += 1;
-            self.batches_into_epoch = 0;
-            self.history.push(summary);
+            self.progress.epoch_done(summary);
             out.send(Event::Epoch(summary));
             out.send(Event::Detection(DetectionSummary {
                 epoch,
@@ -398,18 +377,14 @@ impl DetTrainer {
     }
 
     fn meta(&self) -> CheckpointMeta {
-        CheckpointMeta {
-            task: "detect".into(),
-            classes: self.classes.clone(),
-            input: self.input,
-            normalization: self.norm.clone(),
-            config: self.config.clone(),
-            epochs_done: self.epochs_done,
-            batches_into_epoch: self.batches_into_epoch,
-            step: self.step,
-            step_losses: self.step_losses.clone(),
-            epochs: self.history.clone(),
-        }
+        CheckpointMeta::new(
+            "detect",
+            &self.classes,
+            self.input,
+            &self.norm,
+            &self.config,
+            &self.progress,
+        )
     }
 }
 
@@ -433,11 +408,11 @@ pub fn showcase(val: &[DetectionSample], decoded: &[Decoded]) -> Vec<BoxPredicti
 
 impl Controlled for DetTrainer {
     fn step(&self) -> u64 {
-        self.step
+        self.progress.step
     }
 
     fn epochs_done(&self) -> usize {
-        self.epochs_done
+        self.progress.epochs_done
     }
 
     fn epochs(&self) -> usize {

@@ -23,7 +23,7 @@ use crate::data::stream;
 use crate::data::{ClassificationSet, Image, LabeledImage, shapes};
 use crate::device;
 use crate::models::{Classifier, InputShape, ModelError};
-use crate::train::checkpoint::{self, CheckpointMeta};
+use crate::train::checkpoint::{self, CheckpointMeta, Progress};
 use crate::train::control::{self, Control, Controlled};
 use crate::train::explain;
 use crate::train::metrics::{self, Running};
@@ -351,11 +351,7 @@ struct Trainer {
     norm: Normalization,
     model: Classifier,
     optim: ModuleOptimizer,
-    epochs_done: usize,
-    batches_into_epoch: u64,
-    step: u64,
-    step_losses: Vec<(u64, f32)>,
-    history: Vec<EpochSummary>,
+    progress: Progress,
     /// Validation items shown in the predictions grid.
     showcase: Vec<usize>,
 }
@@ -410,15 +406,10 @@ impl Trainer {
                 None => Arc::new(std::mem::take(&mut set.train)) as Arc<dyn ItemSource>,
             },
             val: Arc::new(set.val),
-            epochs_done: 0,
-            batches_into_epoch: 0,
-            step: 0,
-            step_losses: Vec::new(),
-            history: Vec::new(),
+            progress: Progress::default(),
             config,
         };
         if let Some(ck) = resumed {
-            let path = ck.path.display().to_string();
             ck.check_fits(&trainer.classes, trainer.input)?;
             trainer.model = ck.model(&trainer.autodiff)?;
             if let Some(record) = ck.optimizer_record()? {
@@ -426,21 +417,13 @@ impl Trainer {
             }
             trainer.config.optimizer = ck.meta.config.optimizer;
             trainer.norm = ck.meta.normalization.clone();
-            trainer.epochs_done = ck.meta.epochs_done;
-            trainer.batches_into_epoch = ck.meta.batches_into_epoch;
-            trainer.step = ck.meta.step;
-            trainer.step_losses = ck.meta.step_losses.clone();
-            trainer.history = ck.meta.epochs.clone();
-            out.send(Event::Log(format!(
-                "Resumed from {path} at step {} (epoch {})",
-                trainer.step,
-                trainer.epochs_done + 1
-            )));
+            trainer.progress = Progress::resumed(&ck.meta);
+            out.send(Event::Log(trainer.progress.resumed_message(&ck.path)));
         }
         trainer.model = trainer
             .model
             .clone()
-            .with_transfer(&trainer.config.transfer, trainer.epochs_done + 1);
+            .with_transfer(&trainer.config.transfer, trainer.progress.epochs_done + 1);
         out.send(Event::ValidationImages(
             trainer
                 .val
@@ -459,13 +442,13 @@ impl Trainer {
     fn learning_rate(&self, steps_per_epoch: u64) -> f64 {
         let transfer = &self.config.transfer;
         let factor = if self.config.model == ModelKind::MobileNetV2
-            && transfer.unfrozen_in(self.epochs_done + 1)
+            && transfer.unfrozen_in(self.progress.epochs_done + 1)
         {
             transfer.unfreeze_lr_factor
         } else {
             1.0
         };
-        cosine_learning_rate(&self.config, self.step, steps_per_epoch) * factor
+        cosine_learning_rate(&self.config, self.progress.step, steps_per_epoch) * factor
     }
 
     fn steps_per_epoch(&self) -> u64 {
@@ -492,12 +475,12 @@ impl Trainer {
     ) -> anyhow::Result<FinishReason> {
         let loss_fn = CrossEntropyLossConfig::new().init(&self.autodiff);
         let steps_per_epoch = self.steps_per_epoch();
-        while self.epochs_done < self.config.epochs {
-            let epoch = self.epochs_done + 1;
+        while self.progress.epochs_done < self.config.epochs {
+            let epoch = self.progress.epochs_done + 1;
             let started = Instant::now();
             self.set_trainable(epoch, out);
             let mut running = Running::default();
-            let skip = self.batches_into_epoch as usize;
+            let skip = self.progress.batches_into_epoch as usize;
             let loader = Loader::new(
                 self.train.clone(),
                 self.config.batch_size,
@@ -521,7 +504,7 @@ impl Trainer {
                 if !loss_value.is_finite() {
                     bail!(
                         "the training loss became {loss_value} at step {}: lower the learning rate (now {})",
-                        self.step + 1,
+                        self.progress.step + 1,
                         self.config.learning_rate
                     );
                 }
@@ -538,11 +521,9 @@ impl Trainer {
                 let grads = GradientsParams::from_grads(loss.backward(), &self.model);
                 let lr = self.learning_rate(steps_per_epoch);
                 self.model = self.optim.step(lr, self.model.clone(), grads);
-                self.step += 1;
-                self.batches_into_epoch += 1;
-                self.step_losses.push((self.step, loss_value));
+                self.progress.step_done(loss_value);
                 out.send(Event::Step {
-                    step: self.step,
+                    step: self.progress.step,
                     epoch,
                     loss: loss_value,
                     steps_per_epoch,
@@ -564,9 +545,7 @@ impl Trainer {
                 val_accuracy: val.accuracy(),
                 seconds: started.elapsed().as_secs_f32(),
             };
-            self.epochs_done += 1;
-            self.batches_into_epoch = 0;
-            self.history.push(summary);
+            self.progress.epoch_done(summary);
             out.send(Event::Epoch(summary));
             out.send(Event::Validation(ValidationOutcome {
                 epoch,
@@ -626,18 +605,14 @@ impl Trainer {
     }
 
     fn meta(&self) -> CheckpointMeta {
-        CheckpointMeta {
-            task: "classify".into(),
-            classes: self.classes.clone(),
-            input: self.input,
-            normalization: self.norm.clone(),
-            config: self.config.clone(),
-            epochs_done: self.epochs_done,
-            batches_into_epoch: self.batches_into_epoch,
-            step: self.step,
-            step_losses: self.step_losses.clone(),
-            epochs: self.history.clone(),
-        }
+        CheckpointMeta::new(
+            "classify",
+            &self.classes,
+            self.input,
+            &self.norm,
+            &self.config,
+            &self.progress,
+        )
     }
 }
 
@@ -647,11 +622,11 @@ impl Controlled for Trainer {
     }
 
     fn step(&self) -> u64 {
-        self.step
+        self.progress.step
     }
 
     fn epochs_done(&self) -> usize {
-        self.epochs_done
+        self.progress.epochs_done
     }
 
     fn epochs(&self) -> usize {

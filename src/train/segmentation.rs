@@ -23,7 +23,7 @@ use crate::tasks::segment::{
     self, PRESENCE_WEIGHT, blend, make_mask_batch, mask_batch_tensors, masked_cross_entropy,
     presence_loss, presence_targets,
 };
-use crate::train::checkpoint::{self, CheckpointMeta};
+use crate::train::checkpoint::{self, CheckpointMeta, Progress};
 use crate::train::control::{self, Control, Controlled};
 use crate::train::engine::{
     Outbox, SHAPES_SIZE, cosine_learning_rate, loading_progress, optimizer, spread,
@@ -129,11 +129,7 @@ struct SegTrainer {
     norm: Normalization,
     model: UNet,
     optim: ModuleOptimizer,
-    epochs_done: usize,
-    batches_into_epoch: u64,
-    step: u64,
-    step_losses: Vec<(u64, f32)>,
-    history: Vec<EpochSummary>,
+    progress: Progress,
 }
 
 impl SegTrainer {
@@ -183,15 +179,10 @@ impl SegTrainer {
             autodiff,
             train: set.train,
             val: set.val,
-            epochs_done: 0,
-            batches_into_epoch: 0,
-            step: 0,
-            step_losses: Vec::new(),
-            history: Vec::new(),
+            progress: Progress::default(),
             config,
         };
         if let Some(ck) = resumed {
-            let path = ck.path.display().to_string();
             ck.check_fits(&trainer.classes, trainer.input)?;
             trainer.model = segment::unet_from(&ck, &trainer.autodiff)?;
             if let Some(record) = ck.optimizer_record()? {
@@ -199,16 +190,8 @@ impl SegTrainer {
             }
             trainer.config.optimizer = ck.meta.config.optimizer;
             trainer.norm = ck.meta.normalization.clone();
-            trainer.epochs_done = ck.meta.epochs_done;
-            trainer.batches_into_epoch = ck.meta.batches_into_epoch;
-            trainer.step = ck.meta.step;
-            trainer.step_losses = ck.meta.step_losses.clone();
-            trainer.history = ck.meta.epochs.clone();
-            out.send(Event::Log(format!(
-                "Resumed from {path} at step {} (epoch {})",
-                trainer.step,
-                trainer.epochs_done + 1
-            )));
+            trainer.progress = Progress::resumed(&ck.meta);
+            out.send(Event::Log(trainer.progress.resumed_message(&ck.path)));
         }
         Ok(trainer)
     }
@@ -228,8 +211,8 @@ impl SegTrainer {
             shift: self.config.augment,
             flip: self.config.flip,
         };
-        while self.epochs_done < self.config.epochs {
-            let epoch = self.epochs_done + 1;
+        while self.progress.epochs_done < self.config.epochs {
+            let epoch = self.progress.epochs_done + 1;
             let started = Instant::now();
             let seed = self.config.seed.wrapping_add(epoch as u64);
             let mut order: Vec<usize> = (0..self.train.len()).collect();
@@ -239,7 +222,7 @@ impl SegTrainer {
             let mut train_confusion = Confusion::new(classes);
             let mut loss_sum = 0.0f64;
             let mut seen = 0usize;
-            let skip = self.batches_into_epoch as usize;
+            let skip = self.progress.batches_into_epoch as usize;
             for chunk in order.chunks(self.config.batch_size).skip(skip) {
                 if let Control::Stop = control::between_steps(self, inbox, out) {
                     return Ok(FinishReason::Stopped);
@@ -266,7 +249,7 @@ impl SegTrainer {
                 if !loss_value.is_finite() {
                     bail!(
                         "the training loss became {loss_value} at step {}: lower the learning rate (now {})",
-                        self.step + 1,
+                        self.progress.step + 1,
                         self.config.learning_rate
                     );
                 }
@@ -275,13 +258,11 @@ impl SegTrainer {
                 loss_sum += f64::from(loss_value) * n as f64;
                 seen += n;
                 let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-                let lr = cosine_learning_rate(&self.config, self.step, steps_per_epoch);
+                let lr = cosine_learning_rate(&self.config, self.progress.step, steps_per_epoch);
                 self.model = self.optim.step(lr, self.model.clone(), grads);
-                self.step += 1;
-                self.batches_into_epoch += 1;
-                self.step_losses.push((self.step, loss_value));
+                self.progress.step_done(loss_value);
                 out.send(Event::Step {
-                    step: self.step,
+                    step: self.progress.step,
                     epoch,
                     loss: loss_value,
                     steps_per_epoch,
@@ -307,9 +288,7 @@ impl SegTrainer {
                 val_accuracy: val.confusion.accuracy(),
                 seconds: started.elapsed().as_secs_f32(),
             };
-            self.epochs_done += 1;
-            self.batches_into_epoch = 0;
-            self.history.push(summary);
+            self.progress.epoch_done(summary);
             out.send(Event::Epoch(summary));
             out.send(Event::Segmentation(SegmentationSummary {
                 epoch,
@@ -336,28 +315,24 @@ impl SegTrainer {
     }
 
     fn meta(&self) -> CheckpointMeta {
-        CheckpointMeta {
-            task: "segment".into(),
-            classes: self.classes.clone(),
-            input: self.input,
-            normalization: self.norm.clone(),
-            config: self.config.clone(),
-            epochs_done: self.epochs_done,
-            batches_into_epoch: self.batches_into_epoch,
-            step: self.step,
-            step_losses: self.step_losses.clone(),
-            epochs: self.history.clone(),
-        }
+        CheckpointMeta::new(
+            "segment",
+            &self.classes,
+            self.input,
+            &self.norm,
+            &self.config,
+            &self.progress,
+        )
     }
 }
 
 impl Controlled for SegTrainer {
     fn step(&self) -> u64 {
-        self.step
+        self.progress.step
     }
 
     fn epochs_done(&self) -> usize {
-        self.epochs_done
+        self.progress.epochs_done
     }
 
     fn epochs(&self) -> usize {
