@@ -627,14 +627,7 @@ pub struct TrainedDetector {
 /// Builds the detector a checkpoint describes and loads its weights.
 pub fn detector_from(checkpoint: &Checkpoint, device: &Device) -> anyhow::Result<Detector> {
     let meta = &checkpoint.meta;
-    if meta.task != "detect" {
-        return Err(checkpoint
-            .format_error(format!(
-                "it holds a {} model, not a detection model",
-                meta.task
-            ))
-            .into());
-    }
+    checkpoint.expect_task("detect", "a detection model")?;
     let fresh = Detector::new(meta.input, meta.classes.len(), DETECTOR_WIDTH, device)
         .map_err(|e| checkpoint.format_error(e.to_string()))?;
     Ok(checkpoint.load_into(fresh)?)

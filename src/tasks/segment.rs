@@ -247,14 +247,7 @@ pub struct TrainedSegmenter {
 /// Builds the U-Net a checkpoint describes and loads its weights.
 pub fn unet_from(checkpoint: &Checkpoint, device: &Device) -> anyhow::Result<UNet> {
     let meta = &checkpoint.meta;
-    if meta.task != "segment" {
-        return Err(checkpoint
-            .format_error(format!(
-                "it holds a {} model, not a segmentation model",
-                meta.task
-            ))
-            .into());
-    }
+    checkpoint.expect_task("segment", "a segmentation model")?;
     let fresh = UNet::new(
         meta.input,
         meta.classes.len(),

@@ -23,7 +23,7 @@ const MAGIC: &[u8; 8] = b"VLCKPT01";
 /// What a checkpoint knows besides the tensors.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CheckpointMeta {
-    /// "classify" or "segment".
+    /// "classify", "segment" or "detect".
     pub task: String,
     /// Class names, index = label.
     pub classes: Vec<String>,
@@ -167,12 +167,7 @@ pub struct Checkpoint {
 impl Checkpoint {
     /// The model with the checkpoint's weights, on `device`.
     pub fn model(&self, device: &Device) -> Result<Classifier, CheckpointError> {
-        if self.meta.task != "classify" {
-            return Err(self.format_error(format!(
-                "it holds a {} model, not an image classifier",
-                self.meta.task
-            )));
-        }
+        self.expect_task("classify", "an image classifier")?;
         let fresh = Classifier::new(
             self.meta.config.model,
             self.meta.input,
@@ -239,6 +234,16 @@ impl Checkpoint {
         CheckpointError::Format {
             path: self.path.clone(),
             message,
+        }
+    }
+
+    /// Checks that the checkpoint holds a `task` model ("classify", "segment", "detect");
+    /// otherwise a format error saying it is not `what` ("a segmentation model").
+    pub fn expect_task(&self, task: &str, what: &str) -> Result<(), CheckpointError> {
+        if self.meta.task == task {
+            Ok(())
+        } else {
+            Err(self.format_error(format!("it holds a {} model, not {what}", self.meta.task)))
         }
     }
 }
