@@ -1,15 +1,24 @@
 //! visionlab: a desktop workbench for computer-vision experiments.
 //!
-//! The UI (`ui`) and the jobs (`train`) only talk through [`train::protocol`].
+//! Layers, lowest first (imports point down only; see CODE_STYLE.md):
+//! [`core`] (protocol, jobs, devices, files) → [`data`] and [`models`] → [`train`] →
+//! [`tasks`] and the labs ([`attack`], [`compress`], [`style`]) → [`ui`] → [`bench`] and
+//! [`cli`]. The UI and the jobs only talk through [`core::protocol`].
 
-pub mod assets;
+pub mod core;
+
+pub mod data;
+pub mod models;
+
+pub mod train;
+
+pub mod tasks;
+
 pub mod attack;
 pub mod compress;
-pub mod compute;
-pub mod data;
-pub mod device;
-pub mod models;
 pub mod style;
-pub mod tasks;
-pub mod train;
+
 pub mod ui;
+
+pub mod bench;
+pub mod cli;

@@ -1,12 +1,7 @@
 //! `visionlab`: no arguments opens the GUI; subcommands run the same engine headless.
 
-mod bench;
-mod cli;
-mod detect_cli;
-mod lab_cli;
-mod style_cli;
-
 use clap::Parser;
+use visionlab::cli;
 
 fn main() -> std::process::ExitCode {
     // Optimizer state in checkpoints is materialised on burn's default device before it moves

@@ -7,24 +7,26 @@ mod common;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::mpsc;
+use visionlab::core::job;
+use visionlab::tasks::classify::train as classify_train;
 
 use visionlab::attack::robustness::{self, curve};
 use visionlab::attack::{Attacker, Pixels};
-use visionlab::data::LabeledImage;
-use visionlab::device;
-use visionlab::tasks::classify::{self, Trained};
-use visionlab::train::engine::{self, Outbox};
-use visionlab::train::protocol::{
+use visionlab::core::device;
+use visionlab::core::job::Outbox;
+use visionlab::core::protocol::{
     AttackMethod, AttackSettings, DeviceChoice, Event, FinishReason, LabEvent, RobustnessConfig,
 };
+use visionlab::data::LabeledImage;
+use visionlab::tasks::classify::{self, Trained};
 
 fn setup() -> (Trained, Attacker, Vec<LabeledImage>) {
     let selected = device::select(DeviceChoice::Cpu).unwrap();
     let trained = Trained::load(&common::trained_model(), &selected).unwrap();
     let meta = &trained.checkpoint.meta;
     let (tx, _rx) = mpsc::channel();
-    let set = classify::load_split_for(meta, &common::data(), &Outbox::new(tx, engine::no_waker()))
-        .unwrap();
+    let set =
+        classify::load_split_for(meta, &common::data(), &Outbox::new(tx, job::no_waker())).unwrap();
     assert_eq!(set.val.len(), 600);
     // 200 validation images, all classes, keep the test quick.
     let val = robustness::subset(set.val, Some(200));
@@ -58,7 +60,7 @@ fn accuracy_points(
 fn fgsm_lowers_accuracy_as_eps_grows_and_eps_zero_changes_nothing() {
     let (trained, attacker, val) = setup();
     let meta = &trained.checkpoint.meta;
-    let (clean, _) = engine::evaluate(
+    let (clean, _) = classify_train::evaluate(
         &trained.model,
         &Arc::new(val.clone()),
         &meta.normalization,
@@ -204,7 +206,7 @@ fn robustness_job_streams_points_and_can_be_stopped() {
         batch_size: 20,
         device: DeviceChoice::Cpu,
     };
-    let job = robustness::spawn(config.clone(), engine::no_waker());
+    let job = robustness::spawn(config.clone(), job::no_waker());
     let mut points = Vec::new();
     let mut progress = 0;
     for event in job.events().iter() {
@@ -231,8 +233,8 @@ fn robustness_job_streams_points_and_can_be_stopped() {
     );
 
     // Stop right away: the job ends as stopped with fewer points.
-    let job = robustness::spawn(config, engine::no_waker());
-    job.send(visionlab::train::protocol::Command::Stop);
+    let job = robustness::spawn(config, job::no_waker());
+    job.send(visionlab::core::protocol::Command::Stop);
     let mut stopped = None;
     let mut count = 0;
     for event in job.events().iter() {

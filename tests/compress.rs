@@ -6,14 +6,15 @@ mod common;
 
 use std::process::Command;
 use std::sync::mpsc;
+use visionlab::core::job;
 
 use visionlab::compress::{report, sparsity};
-use visionlab::device;
-use visionlab::tasks::classify::{self, Trained};
-use visionlab::train::engine::{self, Outbox};
-use visionlab::train::protocol::{
+use visionlab::core::device;
+use visionlab::core::job::Outbox;
+use visionlab::core::protocol::{
     CompressConfig, CompressSetting, DeviceChoice, Event, FinishReason, LabEvent,
 };
+use visionlab::tasks::classify::{self, Trained};
 
 #[test]
 fn int8_is_smaller_and_as_accurate_and_pruning_reaches_sparsity() {
@@ -36,7 +37,7 @@ fn int8_is_smaller_and_as_accurate_and_pruning_reaches_sparsity() {
         out_dir: dir.path().to_path_buf(),
         device: DeviceChoice::Cpu,
     };
-    let job = report::spawn(config, engine::no_waker());
+    let job = report::spawn(config, job::no_waker());
     let mut rows = Vec::new();
     for event in job.events().iter() {
         match event {
@@ -114,7 +115,7 @@ fn int8_is_smaller_and_as_accurate_and_pruning_reaches_sparsity() {
     let set = classify::load_split_for(
         &trained.checkpoint.meta,
         &common::data(),
-        &Outbox::new(tx, engine::no_waker()),
+        &Outbox::new(tx, job::no_waker()),
     )
     .unwrap();
     let images: Vec<_> = set.val.iter().take(4).map(|i| i.image.clone()).collect();

@@ -13,10 +13,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use burn::prelude::Device;
+use visionlab::core::protocol::{ModelKind, RgbaImage, Task, TrainConfig};
 use visionlab::data::batch::Normalization;
 use visionlab::models::{Classifier, InputShape};
 use visionlab::train::checkpoint::{self, CheckpointMeta};
-use visionlab::train::protocol::{ModelKind, RgbaImage, TrainConfig};
 
 const CHILD_ENV: &str = "CRASH_CHILD_DIR";
 const INPUT: InputShape = InputShape {
@@ -27,7 +27,7 @@ const INPUT: InputShape = InputShape {
 
 fn meta(step: u64) -> CheckpointMeta {
     CheckpointMeta {
-        task: "classify".into(),
+        task: Task::Classify,
         classes: (0..10).map(|c| format!("class{c}")).collect(),
         input: INPUT,
         normalization: Normalization::identity(3),

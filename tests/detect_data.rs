@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use visionlab::data::Skipped;
-use visionlab::data::detection::{
-    self, AnnotationFormat, DetectionError, DetectionSample, DetectionSet, LabeledBox, detect,
-    write,
+use visionlab::tasks::detect::data as detection;
+use visionlab::tasks::detect::data::{
+    AnnotationFormat, DetectionError, DetectionSample, DetectionSet, LabeledBox, detect, write,
 };
 
 fn fixture(name: &str) -> PathBuf {

@@ -2,8 +2,8 @@
 //! comments). The same fixture run through pycocotools' COCOeval gives the same numbers
 //! (see tests/fixtures/detect/map_fixture_pycocotools.py for the script and its output).
 
-use visionlab::data::detection::LabeledBox;
-use visionlab::train::detection_metrics::{
+use visionlab::tasks::detect::data::LabeledBox;
+use visionlab::tasks::detect::metrics::{
     Detection, average_precision, iou, iou_thresholds, mean_average_precision,
 };
 

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use visionlab::data::detection::fuzzing;
+use visionlab::tasks::detect::data::fuzzing;
 
 fn replay(target: &str, run: fn(&[u8])) -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -2,9 +2,9 @@
 //! software Vulkan (lavapipe, package `mesa-vulkan-drivers`); with no adapter at all it says
 //! so loudly instead of passing silently.
 
-use visionlab::device;
-use visionlab::train::engine;
-use visionlab::train::protocol::{DataSpec, DeviceChoice, TrainConfig};
+use visionlab::core::device;
+use visionlab::core::protocol::{DataSpec, DeviceChoice, TrainConfig};
+use visionlab::tasks;
 
 #[test]
 fn classifier_trains_on_a_wgpu_adapter() {
@@ -22,7 +22,7 @@ fn classifier_trains_on_a_wgpu_adapter() {
     let selected = device::select(DeviceChoice::Gpu).expect("an adapter exists");
     eprintln!("GPU path on: {}", selected.description);
     assert!(selected.is_gpu);
-    let epochs = engine::train_blocking(TrainConfig {
+    let epochs = tasks::train_blocking(TrainConfig {
         data: DataSpec::Shapes { count: 40, seed: 1 },
         epochs: 2,
         batch_size: 16,

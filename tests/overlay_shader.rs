@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use eframe::egui_wgpu::wgpu;
-use visionlab::ui::overlay::{MaskPixels, OverlayMode, compose};
-use visionlab::ui::overlay_gpu::{OverlayRenderer, UploadCounter};
+use visionlab::ui::segment::overlay::{MaskPixels, OverlayMode, compose};
+use visionlab::ui::segment::overlay_gpu::{OverlayRenderer, UploadCounter};
 
 const W: u32 = 24;
 const H: u32 = 16;

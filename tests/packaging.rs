@@ -169,13 +169,13 @@ fn deb_installs_binary_entry_icons_metainfo_and_assets() {
     }
     // Every file the app looks up at run time is shipped where `assets::search_dirs` looks
     // for an installed copy (/usr/bin/visionlab → /usr/share/visionlab/assets).
-    let installed = Path::new("/usr/bin").join(visionlab::assets::INSTALLED_RELATIVE);
+    let installed = Path::new("/usr/bin").join(visionlab::core::assets::INSTALLED_RELATIVE);
     let installed = installed.to_string_lossy().replace("/usr/bin/../", "usr/");
     assert_eq!(installed, "usr/share/visionlab/assets");
     for name in [
         visionlab::models::mobilenet_v2::WEIGHTS_ASSET,
         visionlab::models::mobilenet_v2::LABELS_ASSET,
-        visionlab::assets::ASSETS_MARKER,
+        visionlab::core::assets::ASSETS_MARKER,
         "images/chelsea.png",
         "data/mnist_5k.csv.gz",
     ] {

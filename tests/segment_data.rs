@@ -4,8 +4,12 @@
 use std::fs;
 use std::path::Path;
 
-use visionlab::data::masks::{self, MaskFolderOptions, SegmentationSet};
+use visionlab::tasks::segment::data as masks;
+
+use visionlab::tasks::segment::data::MaskFolderOptions;
+
 use visionlab::data::{DataError, shapes};
+use visionlab::tasks::segment::data::SegmentationSet;
 
 fn rgb(w: u32, h: u32, seed: u8) -> image::RgbImage {
     image::RgbImage::from_fn(w, h, |x, y| {

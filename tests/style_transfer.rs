@@ -12,16 +12,16 @@ use burn::prelude::*;
 use burn::tensor::TensorData;
 use image::RgbImage;
 
-use visionlab::assets;
+use visionlab::core::assets;
+use visionlab::core::protocol::{
+    DeviceChoice, Event, PixelOptimizer, StyleEvent, StyleInit, StyleMethod, StyleRequest,
+};
 use visionlab::models::mobilenet_v2::WEIGHTS_ASSET;
 use visionlab::style::arbitrary::ArbitraryStyle;
 use visionlab::style::fast::{FastStyle, STYLES, style_weights};
 use visionlab::style::losses::{gram, mse, total_variation};
 use visionlab::style::optimize::{FeatureNet, Objective, Optimization};
 use visionlab::style::{job, picture};
-use visionlab::train::protocol::{
-    DeviceChoice, Event, PixelOptimizer, StyleEvent, StyleInit, StyleMethod, StyleRequest,
-};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,12 +3,14 @@
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use visionlab::core::job;
+use visionlab::tasks;
 
-use visionlab::train::checkpoint;
-use visionlab::train::engine::{self, JobHandle};
-use visionlab::train::protocol::{
+use visionlab::core::job::JobHandle;
+use visionlab::core::protocol::{
     Command, DataSpec, DeviceChoice, Event, FinishReason, ModelKind, OptimizerKind, TrainConfig,
 };
+use visionlab::train::checkpoint;
 
 const TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -55,7 +57,7 @@ fn convnet_learns_shapes_to_90_percent() {
         batch_size: 16,
         ..shapes(4000)
     };
-    let epochs = engine::train_blocking(config).expect("training runs");
+    let epochs = tasks::train_blocking(config).expect("training runs");
     let last = epochs.last().expect("epochs ran");
     eprintln!("shapes convnet: {epochs:#?}");
     assert!(
@@ -76,7 +78,7 @@ fn resnet_with_sgd_trains() {
         epochs: 2,
         ..shapes(160)
     };
-    let epochs = engine::train_blocking(config).expect("training runs");
+    let epochs = tasks::train_blocking(config).expect("training runs");
     assert_eq!(epochs.len(), 2);
     assert!(epochs.iter().all(|e| e.train_loss.is_finite()));
 }
@@ -84,13 +86,13 @@ fn resnet_with_sgd_trains() {
 #[test]
 fn pause_stops_steps_and_resume_continues_from_the_same_step() {
     let _serial = serial();
-    let job = engine::spawn_training(
+    let job = tasks::spawn_training(
         TrainConfig {
             epochs: 50,
             batch_size: 16,
             ..shapes(400)
         },
-        engine::no_waker(),
+        job::no_waker(),
     );
     wait_for(&job, |e| {
         matches!(e, Event::Step { step: 3, .. }).then_some(())
@@ -139,7 +141,7 @@ fn stop_save_load_resume_continues_the_loss_curve() {
         batch_size: 32,
         ..shapes(4000)
     };
-    let job = engine::spawn_training(config.clone(), engine::no_waker());
+    let job = tasks::spawn_training(config.clone(), job::no_waker());
     // Four whole epochs, then a few steps into the fifth, then stop.
     wait_for(&job, |e| {
         matches!(e, Event::Epoch(s) if s.epoch == 4).then_some(())
@@ -179,12 +181,12 @@ fn stop_save_load_resume_continues_the_loss_curve() {
     assert_eq!(saved.meta.epochs_done, 4);
     assert_eq!(saved.meta.step_losses.len() as u64, last_step);
 
-    let resumed = engine::spawn_training(
+    let resumed = tasks::spawn_training(
         TrainConfig {
             resume_from: Some(path),
             ..config
         },
-        engine::no_waker(),
+        job::no_waker(),
     );
     let (first_step, first_loss) = wait_for(&resumed, |e| match e {
         Event::Step {
@@ -212,7 +214,7 @@ fn stop_save_load_resume_continues_the_loss_curve() {
 #[test]
 fn a_panicking_job_is_reported_as_failed() {
     let _serial = serial();
-    let job = engine::spawn_job("boom", engine::no_waker(), |_, _| {
+    let job = job::spawn_job("boom", job::no_waker(), |_, _| {
         panic!("deliberate test panic")
     });
     let event = job.events().recv_timeout(TIMEOUT).expect("an event");
@@ -225,13 +227,13 @@ fn a_panicking_job_is_reported_as_failed() {
 #[test]
 fn a_missing_folder_fails_with_its_name() {
     let _serial = serial();
-    let job = engine::spawn_training(
+    let job = tasks::spawn_training(
         TrainConfig {
             data: DataSpec::Folder("/no/such/visionlab-folder".into()),
             device: DeviceChoice::Cpu,
             ..TrainConfig::default()
         },
-        engine::no_waker(),
+        job::no_waker(),
     );
     let deadline = Instant::now() + TIMEOUT;
     loop {
@@ -251,12 +253,12 @@ fn a_checkpoint_for_other_classes_is_refused() {
     let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("five.vlck");
-    let job = engine::spawn_training(
+    let job = tasks::spawn_training(
         TrainConfig {
             epochs: 1,
             ..shapes(100)
         },
-        engine::no_waker(),
+        job::no_waker(),
     );
     wait_for(&job, |e| matches!(e, Event::Finished(_)).then_some(()));
     job.send(Command::SaveCheckpoint(path.clone()));
@@ -274,14 +276,14 @@ fn a_checkpoint_for_other_classes_is_refused() {
             img.save(data.join(class).join(format!("{i}.png"))).unwrap();
         }
     }
-    let job = engine::spawn_training(
+    let job = tasks::spawn_training(
         TrainConfig {
             data: DataSpec::Folder(data),
             resume_from: Some(path),
             device: DeviceChoice::Cpu,
             ..TrainConfig::default()
         },
-        engine::no_waker(),
+        job::no_waker(),
     );
     let message = loop {
         match job.events().recv_timeout(TIMEOUT) {

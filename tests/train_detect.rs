@@ -7,15 +7,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+use visionlab::tasks;
 
-use visionlab::data::detection::{self, LabeledBox};
-use visionlab::data::image_folder::save_png;
-use visionlab::device::{self};
-use visionlab::tasks::detect::TrainedDetector;
-use visionlab::train::engine::{self, no_waker};
-use visionlab::train::protocol::{
-    Command, DataSpec, DetectionSummary, DeviceChoice, Event, Task, TrainConfig,
+use visionlab::tasks::detect::data as detection;
+
+use visionlab::core::device;
+use visionlab::core::job::no_waker;
+use visionlab::core::protocol::{
+    Command, DataSpec, DetectEvent, DetectionSummary, DeviceChoice, Event, Task, TrainConfig,
 };
+use visionlab::data::image_folder::save_png;
+use visionlab::tasks::detect::TrainedDetector;
+use visionlab::tasks::detect::data::LabeledBox;
 
 const TIMEOUT: Duration = Duration::from_secs(900);
 /// The shapes the detector trains on (and whose validation split the tests reuse).
@@ -54,13 +57,13 @@ fn trained() -> &'static Trained {
         let dir = tempfile::tempdir().expect("tempdir");
         let checkpoint = dir.path().join("detect.vlck");
         let started = Instant::now();
-        let job = engine::spawn_training(config(), no_waker());
+        let job = tasks::spawn_training(config(), no_waker());
         let mut metrics = Vec::new();
         let mut boxes_seen = 0;
         loop {
             match job.events().recv_timeout(TIMEOUT) {
-                Ok(Event::Detection(m)) => metrics.push(m),
-                Ok(Event::Boxes(b)) => {
+                Ok(Event::Detect(DetectEvent::Metrics(m))) => metrics.push(m),
+                Ok(Event::Detect(DetectEvent::Boxes(b))) => {
                     assert!(!b.is_empty());
                     for p in &b {
                         assert_eq!(p.image.pixels.len(), p.image.width * p.image.height * 4);
@@ -147,7 +150,7 @@ fn checkpoint_round_trips_and_resumes() {
         data: DataSpec::Shapes { count: 60, seed: 7 },
         ..config()
     };
-    let job = engine::spawn_training(resumed, no_waker());
+    let job = tasks::spawn_training(resumed, no_waker());
     let mut epochs = Vec::new();
     let mut first_step = None;
     loop {
@@ -287,14 +290,14 @@ fn bad_input_is_refused_with_a_message() {
     let dir = tempfile::tempdir().expect("tempdir");
     // A missing folder.
     let missing = dir.path().join("nope");
-    let err = engine::train_blocking(TrainConfig {
+    let err = tasks::train_blocking(TrainConfig {
         data: DataSpec::Folder(missing.clone()),
         ..config()
     })
     .expect_err("a missing folder fails");
     assert!(err.to_string().contains("nope"), "{err}");
     // An image size the detector cannot take.
-    let err = engine::train_blocking(TrainConfig {
+    let err = tasks::train_blocking(TrainConfig {
         image_size: Some(30),
         data: DataSpec::Shapes { count: 20, seed: 1 },
         ..config()
@@ -336,6 +339,6 @@ fn bad_input_is_refused_with_a_message() {
 #[test]
 fn throughput_is_measured() {
     let device = burn::tensor::Device::flex();
-    let rate = visionlab::train::detection::detector_train_images_per_second(2, 4, &device);
+    let rate = visionlab::tasks::detect::train::detector_train_images_per_second(2, 4, &device);
     assert!(rate.is_finite() && rate > 0.0, "{rate} images/s");
 }

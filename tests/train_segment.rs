@@ -3,14 +3,14 @@
 
 use std::path::PathBuf;
 use std::time::Duration;
+use visionlab::tasks;
 
-use visionlab::data::masks;
-use visionlab::device::{self};
-use visionlab::tasks::segment::{TrainedSegmenter, predict_files};
-use visionlab::train::engine::{self, no_waker};
-use visionlab::train::protocol::{
-    Command, DataSpec, DeviceChoice, Event, SegmentationSummary, Task, TrainConfig,
+use visionlab::core::device;
+use visionlab::core::job::no_waker;
+use visionlab::core::protocol::{
+    Command, DataSpec, DeviceChoice, Event, SegmentEvent, SegmentationSummary, Task, TrainConfig,
 };
+use visionlab::tasks::segment::{TrainedSegmenter, data as masks, predict_files};
 
 const TIMEOUT: Duration = Duration::from_secs(900);
 
@@ -34,13 +34,13 @@ fn config() -> TrainConfig {
 
 /// Trains to the end, saves a checkpoint to `out`, returns the segmentation summaries.
 fn train_and_save(config: TrainConfig, out: &std::path::Path) -> Vec<SegmentationSummary> {
-    let job = engine::spawn_training(config, no_waker());
+    let job = tasks::spawn_training(config, no_waker());
     let mut metrics = Vec::new();
     let mut masks_seen = 0;
     loop {
         match job.events().recv_timeout(TIMEOUT) {
-            Ok(Event::Segmentation(m)) => metrics.push(m),
-            Ok(Event::Masks(m)) => {
+            Ok(Event::Segment(SegmentEvent::Metrics(m))) => metrics.push(m),
+            Ok(Event::Segment(SegmentEvent::Masks(m))) => {
                 assert!(!m.is_empty());
                 assert!(m.iter().all(|p| p.truth.len() == p.predicted.len()
                     && p.truth.len() == p.image.width * p.image.height));
@@ -119,7 +119,7 @@ fn unet_learns_shapes_masks_and_predicts_files() {
 fn classification_checkpoints_are_refused_for_segmentation() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let ck = tmp.path().join("cls.vlck");
-    let job = engine::spawn_training(
+    let job = tasks::spawn_training(
         TrainConfig {
             data: DataSpec::Shapes { count: 40, seed: 1 },
             epochs: 1,
@@ -148,7 +148,7 @@ fn classification_checkpoints_are_refused_for_segmentation() {
         "{err}"
     );
     // Resuming a segmentation run from it fails with the same kind of message.
-    let failed = engine::train_blocking(TrainConfig {
+    let failed = tasks::train_blocking(TrainConfig {
         resume_from: Some(ck.clone()),
         ..config()
     })
@@ -162,7 +162,7 @@ fn classification_checkpoints_are_refused_for_segmentation() {
 #[test]
 fn a_folder_without_pairs_fails_the_job_with_its_name() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let err = engine::train_blocking(TrainConfig {
+    let err = tasks::train_blocking(TrainConfig {
         data: DataSpec::Folder(tmp.path().join("missing-seg")),
         ..config()
     })

@@ -3,17 +3,18 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use visionlab::core::job;
+use visionlab::tasks;
 
 use burn::prelude::*;
 use burn::store::ModuleSnapshot;
-use visionlab::assets;
-use visionlab::models::{Classifier, InputShape};
-use visionlab::tasks::imagenet::ImageNetClassifier;
-use visionlab::train::checkpoint;
-use visionlab::train::engine;
-use visionlab::train::protocol::{
+use visionlab::core::assets;
+use visionlab::core::protocol::{
     Command, DataSpec, Event, ModelKind, TrainConfig, TransferOptions,
 };
+use visionlab::models::{Classifier, InputShape};
+use visionlab::tasks::classify::imagenet::ImageNetClassifier;
+use visionlab::train::checkpoint;
 
 fn image(name: &str) -> PathBuf {
     assets::find(&format!("images/{name}")).unwrap()
@@ -63,7 +64,7 @@ fn fine_tune(transfer: TransferOptions, path: &Path) {
         transfer,
         ..TrainConfig::default()
     };
-    let job = engine::spawn_training(config, engine::no_waker());
+    let job = tasks::spawn_training(config, job::no_waker());
     for event in job.events().iter() {
         match event {
             Event::Finished(_) => {
@@ -160,7 +161,7 @@ fn frozen_backbone_keeps_its_weights_and_statistics() {
 
 #[test]
 fn too_small_images_for_the_backbone_are_a_clear_error() {
-    let err = engine::train_blocking(TrainConfig {
+    let err = tasks::train_blocking(TrainConfig {
         data: DataSpec::Shapes { count: 20, seed: 3 },
         model: ModelKind::MobileNetV2,
         image_size: Some(24),

@@ -4,67 +4,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use common::ui::{click, harness, number_after, wait_until};
+use egui_kittest::kittest::Queryable;
 use visionlab::ui::VisionApp;
 use visionlab::ui::app::Tab;
-
-/// Longest wait for a job to show a result.
-const TIMEOUT: Duration = Duration::from_secs(120);
-
-fn harness(app: VisionApp) -> Harness<'static, VisionApp> {
-    Harness::builder()
-        .with_size(egui::Vec2::new(1400.0, 900.0))
-        .build_eframe(|_| app)
-}
-
-/// The number that follows `prefix` in the one label that contains it.
-fn number_after(harness: &Harness<'_, VisionApp>, prefix: &str) -> Option<usize> {
-    let node = harness.query_by_label_contains(prefix)?.accesskit_node();
-    let label = node.label().or_else(|| node.value())?;
-    let rest = label.split(prefix).nth(1)?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
-}
-
-fn wait_until(
-    harness: &mut Harness<'_, VisionApp>,
-    what: &str,
-    mut done: impl FnMut(&Harness<'_, VisionApp>) -> bool,
-) {
-    let start = Instant::now();
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(
-            start.elapsed() < TIMEOUT,
-            "timed out waiting for {what}; status: {:?}",
-            harness.state().status()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn click(harness: &mut Harness<'_, VisionApp>, label: &str) {
-    harness.step();
-    harness.step();
-    let node = harness.get_by_label(label);
-    assert!(
-        !node.accesskit_node().is_disabled(),
-        "{label} should be enabled"
-    );
-    node.scroll_to_me();
-    for _ in 0..10 {
-        harness.step();
-    }
-    harness.get_by_label(label).click();
-    harness.step();
-    harness.step();
-}
 
 #[test]
 fn attack_tab_shows_an_adversarial_example_and_a_curve() {

@@ -2,16 +2,19 @@
 //! press Start and watch the curves and the predictions fill; make a run fail and see the
 //! error; pause, resume and stop a run.
 
+mod common;
+
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::ui::{
+    click, harness_sized, has_label_containing, is_enabled, number_after, scroll_into_view,
+    wait_until,
+};
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
-use visionlab::train::protocol::{DataSpec, DeviceChoice, TrainConfig};
+use egui_kittest::kittest::Queryable;
+use visionlab::core::protocol::{DataSpec, DeviceChoice, TrainConfig};
 use visionlab::ui::VisionApp;
-
-/// Longest wait for a job to show progress.
-const TIMEOUT: Duration = Duration::from_secs(120);
 
 fn small_config() -> TrainConfig {
     TrainConfig {
@@ -27,82 +30,7 @@ fn small_config() -> TrainConfig {
 }
 
 fn harness(app: VisionApp) -> Harness<'static, VisionApp> {
-    Harness::builder()
-        .with_size(egui::Vec2::new(1280.0, 800.0))
-        .build_eframe(|_| app)
-}
-
-/// The number that follows `prefix` in the one label that contains it.
-fn number_after(harness: &Harness<'_, VisionApp>, prefix: &str) -> Option<usize> {
-    let node = harness.query_by_label_contains(prefix)?.accesskit_node();
-    // A text label keeps its text in `value`; widgets keep it in `label`.
-    let label = node.label().or_else(|| node.value())?;
-    let rest = label.split(prefix).nth(1)?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
-}
-
-fn has_label_containing(harness: &Harness<'_, VisionApp>, text: &str) -> bool {
-    harness.query_all_by_label_contains(text).next().is_some()
-}
-
-fn is_enabled(harness: &Harness<'_, VisionApp>, button: &str) -> bool {
-    !harness.get_by_label(button).accesskit_node().is_disabled()
-}
-
-/// Steps the UI in real time until `done` holds; panics with the app's status on timeout.
-fn wait_until(
-    harness: &mut Harness<'_, VisionApp>,
-    what: &str,
-    mut done: impl FnMut(&Harness<'_, VisionApp>) -> bool,
-) {
-    let start = Instant::now();
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(
-            start.elapsed() < TIMEOUT,
-            "timed out after {TIMEOUT:?} waiting for {what}; state: {}; status: {:?}",
-            harness.state().classify().phase_text(),
-            harness.state().status()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Scrolls the widget into view and waits until it has stopped moving (the scroll
-/// starts a frame or two later and may animate).
-fn scroll_into_view(harness: &mut Harness<'_, VisionApp>, label: &str) {
-    harness.get_by_label(label).scroll_to_me();
-    let mut last = None;
-    let mut still_frames = 0;
-    for _ in 0..120 {
-        harness.step();
-        let rect = harness.get_by_label(label).rect();
-        if last == Some(rect) {
-            still_frames += 1;
-            if still_frames >= 5 {
-                return;
-            }
-        } else {
-            still_frames = 0;
-        }
-        last = Some(rect);
-    }
-}
-
-/// Clicks a button by its label like a user would: scrolled into view, after letting the
-/// layout settle (a panel that just grew moves its widgets on the next frame).
-fn click(harness: &mut Harness<'_, VisionApp>, button: &str) {
-    harness.step();
-    harness.step();
-    assert!(is_enabled(harness, button), "{button} should be enabled");
-    scroll_into_view(harness, button);
-    harness.get_by_label(button).click();
-    harness.step();
-    harness.step();
+    harness_sized(app, 1280.0, 800.0)
 }
 
 #[test]
@@ -124,7 +52,7 @@ fn training_fills_curves_and_predictions() {
     });
 
     // The data panel learned the classes from the run; the accuracy is shown.
-    assert!(harness.state().classify().dataset.is_some());
+    assert!(harness.state().classify().run.dataset.is_some());
     assert!(has_label_containing(&harness, "val accuracy"));
     assert!(has_label_containing(&harness, "Running on: "));
     assert!(harness.state().status().error.is_none());
@@ -244,10 +172,10 @@ fn save_then_resume_keeps_the_curve() {
 
     click(&mut harness, "Resume from path");
     wait_until(&mut harness, "steps after the checkpoint", |h| {
-        h.state().classify().curves.last_step() > saved_at as u64
+        h.state().classify().run.curves.last_step() > saved_at as u64
     });
     // The curve of the first run is kept up to the checkpoint and continues from there.
-    let curves = &harness.state().classify().curves;
+    let curves = &harness.state().classify().run.curves;
     assert_eq!(curves.steps().first().map(|p| p[0]), Some(1.0));
     assert!(
         curves

@@ -2,17 +2,17 @@
 //! the gallery show exactly that cell's validation images; click one of them and see its
 //! saliency map and Grad-CAM.
 
-use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+mod common;
 
+use std::collections::BTreeSet;
+
+use common::ui::{click, harness_sized, wait_until};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use visionlab::train::protocol::{DataSpec, DeviceChoice, ModelKind, TrainConfig};
+use visionlab::core::protocol::{DataSpec, DeviceChoice, ModelKind, TrainConfig};
 use visionlab::ui::VisionApp;
-use visionlab::ui::confusion_panel::{cell_label, image_label};
-use visionlab::ui::insight::InsightView;
-
-const TIMEOUT: Duration = Duration::from_secs(120);
+use visionlab::ui::classify::confusion_panel::{cell_label, image_label};
+use visionlab::ui::classify::insight::InsightView;
 
 fn harness() -> Harness<'static, VisionApp> {
     let app = VisionApp::with_config(TrainConfig {
@@ -26,42 +26,7 @@ fn harness() -> Harness<'static, VisionApp> {
         device: DeviceChoice::Cpu,
         ..TrainConfig::default()
     });
-    Harness::builder()
-        .with_size(egui::Vec2::new(1280.0, 900.0))
-        .build_eframe(|_| app)
-}
-
-fn wait_until(
-    harness: &mut Harness<'_, VisionApp>,
-    what: &str,
-    mut done: impl FnMut(&Harness<'_, VisionApp>) -> bool,
-) {
-    let start = Instant::now();
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(
-            start.elapsed() < TIMEOUT,
-            "timed out waiting for {what}; status: {:?}",
-            harness.state().status()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Scrolls a widget into view, lets the layout settle, and clicks it.
-fn click(harness: &mut Harness<'_, VisionApp>, label: &str) {
-    harness.step();
-    harness.step();
-    harness.get_by_label(label).scroll_to_me();
-    for _ in 0..10 {
-        harness.step();
-    }
-    harness.get_by_label(label).click();
-    harness.step();
-    harness.step();
+    harness_sized(app, 1280.0, 900.0)
 }
 
 /// The validation images the gallery shows, by index.
@@ -81,7 +46,7 @@ fn clicking_a_confusion_cell_filters_the_gallery() {
     let mut harness = harness();
     click(&mut harness, "Start");
     wait_until(&mut harness, "the run to finish", |h| {
-        h.query_by_label("Finished").is_some() && h.state().classify().insight.matrix.is_some()
+        h.query_by_label("Finished").is_some() && h.state().classify().task.insight.matrix.is_some()
     });
     click(&mut harness, InsightView::Confusion.label());
     assert!(
@@ -91,9 +56,9 @@ fn clicking_a_confusion_cell_filters_the_gallery() {
 
     // The busiest mistake cell (or the first diagonal cell when there is no mistake).
     let state = harness.state().classify();
-    let matrix = state.insight.matrix.clone().unwrap();
-    let outcome = state.insight.outcome.clone().unwrap();
-    let classes = state.run_classes.clone();
+    let matrix = state.task.insight.matrix.clone().unwrap();
+    let outcome = state.task.insight.outcome.clone().unwrap();
+    let classes = state.run.run_classes.clone();
     let k = matrix.classes();
     let (t, p) = (0..k)
         .flat_map(|t| (0..k).map(move |p| (t, p)))
@@ -113,7 +78,10 @@ fn clicking_a_confusion_cell_filters_the_gallery() {
         .collect();
     assert_eq!(gallery(&harness), mistakes);
     click(&mut harness, &cell_label(&classes[t], &classes[p]));
-    assert_eq!(harness.state().classify().insight.selected, Some((t, p)));
+    assert_eq!(
+        harness.state().classify().task.insight.selected,
+        Some((t, p))
+    );
     assert_eq!(gallery(&harness), expected, "cell {t}→{p}");
 
     // Clicking an image there explains it.
@@ -122,6 +90,7 @@ fn clicking_a_confusion_cell_filters_the_gallery() {
     wait_until(&mut harness, "the explanation", |h| {
         h.state()
             .classify()
+            .task
             .insight
             .explanation
             .as_ref()

@@ -2,22 +2,21 @@
 //! validation images, the score-threshold slider changes how many are drawn at once, the
 //! prediction / ground truth / errors toggle works, and a short run fills the view.
 
-use std::time::{Duration, Instant};
+mod common;
 
+use common::ui::{click, harness, has_label_containing, wait_until};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use visionlab::data::detection::{InstanceMask, LabeledBox};
-use visionlab::train::protocol::{
-    BoxPrediction, DataSpec, DetectionSummary, DeviceChoice, Event, RgbaImage, ScoredBox, Task,
-    TrainConfig,
+use visionlab::core::protocol::{
+    BoxPrediction, DataSpec, DetectEvent, DetectionSummary, DeviceChoice, Event, RgbaImage,
+    ScoredBox, Task, TrainConfig,
 };
+use visionlab::tasks::detect::data::{InstanceMask, LabeledBox};
 use visionlab::ui::VisionApp;
 use visionlab::ui::app::Tab;
-use visionlab::ui::boxes_panel::BoxMode;
-use visionlab::ui::status_bar::Status;
-
-const TIMEOUT: Duration = Duration::from_secs(240);
+use visionlab::ui::detect::boxes_panel::BoxMode;
+use visionlab::ui::widgets::status_bar::Status;
 
 fn detect_config(count: usize) -> TrainConfig {
     TrainConfig {
@@ -29,27 +28,6 @@ fn detect_config(count: usize) -> TrainConfig {
         device: DeviceChoice::Cpu,
         ..TrainConfig::default()
     }
-}
-
-fn harness(app: VisionApp) -> Harness<'static, VisionApp> {
-    Harness::builder()
-        .with_size(egui::Vec2::new(1400.0, 900.0))
-        .build_eframe(|_| app)
-}
-
-fn has_label_containing(harness: &Harness<'_, VisionApp>, text: &str) -> bool {
-    harness.query_all_by_label_contains(text).next().is_some()
-}
-
-fn click(harness: &mut Harness<'_, VisionApp>, label: &str) {
-    harness.step();
-    harness.get_by_label(label).scroll_to_me();
-    for _ in 0..10 {
-        harness.step();
-    }
-    harness.get_by_label(label).click();
-    harness.step();
-    harness.step();
 }
 
 fn set_threshold(harness: &mut Harness<'_, VisionApp>, value: f64) {
@@ -99,7 +77,7 @@ fn boxes_event() -> Event {
             .flat_map(|i| [(i % 64 * 4) as u8, (i / 64 * 4) as u8, 90, 255])
             .collect(),
     };
-    Event::Boxes(vec![BoxPrediction {
+    Event::Detect(DetectEvent::Boxes(vec![BoxPrediction {
         name: "scene_0001".into(),
         image,
         truth: vec![
@@ -112,7 +90,7 @@ fn boxes_event() -> Event {
             scored(labeled(1, 31.0, 7.0, 19.0), 0.5),
             scored(labeled(2, 40.0, 40.0, 12.0), 0.2),
         ],
-    }])
+    }]))
 }
 
 fn drawn_count(harness: &Harness<'_, VisionApp>) -> usize {
@@ -134,12 +112,12 @@ fn the_score_slider_changes_the_boxes_drawn() {
     let mut status = Status::default();
     app.detect_mut().apply(boxes_event(), &mut status);
     app.detect_mut().apply(
-        Event::Detection(DetectionSummary {
+        Event::Detect(DetectEvent::Metrics(DetectionSummary {
             epoch: 1,
             map50: 0.5,
             map: 0.3,
             class_ap50: vec![Some(1.0), Some(1.0), Some(0.0), None, Some(0.0)],
-        }),
+        })),
         &mut status,
     );
     let mut harness = harness(app);
@@ -157,13 +135,13 @@ fn the_score_slider_changes_the_boxes_drawn() {
     assert_eq!(drawn_count(&harness), 0);
     set_threshold(&mut harness, 0.3);
     assert_eq!(drawn_count(&harness), 2);
-    assert!((harness.state().detect().boxes.threshold - 0.3).abs() < 1e-6);
+    assert!((harness.state().detect().task.boxes.threshold - 0.3).abs() < 1e-6);
 
     click(&mut harness, "Ground truth");
-    assert_eq!(harness.state().detect().boxes.mode, BoxMode::Truth);
+    assert_eq!(harness.state().detect().task.boxes.mode, BoxMode::Truth);
     assert_eq!(drawn_count(&harness), 3);
     click(&mut harness, "Both, with errors");
-    assert_eq!(harness.state().detect().boxes.mode, BoxMode::Errors);
+    assert_eq!(harness.state().detect().task.boxes.mode, BoxMode::Errors);
     // Two found, the star missed; the triangle (0.2) is under the threshold.
     assert_eq!(drawn_count(&harness), 3);
     assert!(has_label_containing(&harness, "1 missed, 0 false"));
@@ -171,7 +149,10 @@ fn the_score_slider_changes_the_boxes_drawn() {
     assert_eq!(drawn_count(&harness), 4);
     assert!(has_label_containing(&harness, "1 missed, 1 false"));
     click(&mut harness, "Prediction");
-    assert_eq!(harness.state().detect().boxes.mode, BoxMode::Prediction);
+    assert_eq!(
+        harness.state().detect().task.boxes.mode,
+        BoxMode::Prediction
+    );
 }
 
 #[test]
@@ -183,23 +164,12 @@ fn a_short_detection_run_fills_the_boxes_view() {
         "Validation boxes appear here"
     ));
     click(&mut harness, "Start");
-    let start = Instant::now();
-    loop {
-        harness.step();
-        if harness.query_by_label("Finished").is_some() {
-            break;
-        }
-        assert!(
-            start.elapsed() < TIMEOUT,
-            "timed out; state: {}; status: {:?}",
-            harness.state().detect().phase_text(),
-            harness.state().status()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let boxes = &harness.state().detect().boxes;
+    wait_until(&mut harness, "the run to finish", |h| {
+        h.query_by_label("Finished").is_some()
+    });
+    let boxes = &harness.state().detect().task.boxes;
     assert!(!boxes.items.is_empty(), "validation boxes arrived");
-    assert_eq!(boxes.history.len(), 1);
+    assert_eq!(harness.state().detect().task.metrics.len(), 1);
     assert!(boxes.items.iter().all(|i| !i.truth.is_empty()));
     assert!(has_label_containing(&harness, "boxes drawn"));
     assert!(harness.state().status().error.is_none());

@@ -2,11 +2,14 @@
 //! new app restored from that storage shows the same tab, panel widths, folders and
 //! hyper-parameters (what `visionlab` does when it is closed and opened again).
 
+mod common;
+
 use std::collections::HashMap;
 
+use common::ui::harness_sized;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use visionlab::train::protocol::{AttackMethod, DataSpec, TrainConfig};
+use visionlab::core::protocol::{AttackMethod, DataSpec, Task};
 use visionlab::ui::VisionApp;
 use visionlab::ui::app::Tab;
 
@@ -31,9 +34,7 @@ impl eframe::Storage for MemoryStorage {
 }
 
 fn harness(app: VisionApp) -> Harness<'static, VisionApp> {
-    Harness::builder()
-        .with_size(egui::Vec2::new(1280.0, 800.0))
-        .build_eframe(|_| app)
+    harness_sized(app, 1280.0, 800.0)
 }
 
 #[test]
@@ -112,6 +113,10 @@ fn unreadable_settings_fall_back_to_defaults() {
     }
     let app = visionlab::ui::restore(Some(&storage));
     assert_eq!(app.tab(), Tab::Classify);
-    assert_eq!(app.classify().settings().config, TrainConfig::default());
+    assert_eq!(
+        app.classify().settings().config,
+        visionlab::tasks::defaults(Task::Classify),
+        "the Classify tab starts from the task's defaults"
+    );
     assert_eq!(app.compress().sparsity, 0.5);
 }

@@ -2,18 +2,18 @@
 //! content and style wells, a run starts and shows its result, a file dropped on the style
 //! well replaces only the style, and the export is the image shown.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
+use common::ui::{click, harness, wait_until};
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
-use visionlab::assets;
-use visionlab::train::protocol::{DeviceChoice, StyleMethod};
+use egui_kittest::kittest::Queryable;
+use visionlab::core::assets;
+use visionlab::core::protocol::{DeviceChoice, StyleMethod};
 use visionlab::ui::VisionApp;
 use visionlab::ui::app::Tab;
-
-const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A file "dropped" from the file manager.
 #[derive(Debug)]
@@ -43,39 +43,6 @@ fn drop_files(harness: &mut Harness<'_, VisionApp>, files: &[PathBuf]) {
     harness.step();
 }
 
-fn wait_until(
-    harness: &mut Harness<'_, VisionApp>,
-    what: &str,
-    mut done: impl FnMut(&Harness<'_, VisionApp>) -> bool,
-) {
-    let start = Instant::now();
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(
-            start.elapsed() < TIMEOUT,
-            "timed out waiting for {what}; status: {:?}",
-            harness.state().status()
-        );
-        std::thread::sleep(Duration::from_millis(30));
-    }
-}
-
-fn click(harness: &mut Harness<'_, VisionApp>, label: &str) {
-    harness.run_steps(2);
-    let node = harness.get_by_label(label);
-    assert!(
-        !node.accesskit_node().is_disabled(),
-        "{label} should be enabled"
-    );
-    node.scroll_to_me();
-    harness.run_steps(5);
-    harness.get_by_label(label).click();
-    harness.run_steps(2);
-}
-
 #[test]
 fn dropping_two_files_fills_the_wells_and_a_run_shows_its_result() {
     let mut app = VisionApp::new();
@@ -83,9 +50,7 @@ fn dropping_two_files_fills_the_wells_and_a_run_shows_its_result() {
     style.request.method = StyleMethod::Arbitrary;
     style.request.size = 64;
     style.request.device = DeviceChoice::Cpu;
-    let mut harness = Harness::builder()
-        .with_size(egui::Vec2::new(1400.0, 900.0))
-        .build_eframe(|_| app);
+    let mut harness = harness(app);
     click(&mut harness, "Style");
     assert_eq!(harness.state().tab(), Tab::Style);
     assert!(
@@ -152,7 +117,7 @@ fn dropping_two_files_fills_the_wells_and_a_run_shows_its_result() {
     // Export writes exactly the image shown.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("stylized.png");
-    let mut status = visionlab::ui::status_bar::Status::default();
+    let mut status = visionlab::ui::widgets::status_bar::Status::default();
     harness
         .state_mut()
         .style_mut()

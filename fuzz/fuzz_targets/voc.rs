@@ -3,4 +3,4 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| visionlab::data::detection::fuzzing::voc_xml(data));
+fuzz_target!(|data: &[u8]| visionlab::tasks::detect::data::fuzzing::voc_xml(data));

@@ -3,4 +3,4 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| visionlab::data::detection::fuzzing::yolo_labels(data));
+fuzz_target!(|data: &[u8]| visionlab::tasks::detect::data::fuzzing::yolo_labels(data));

@@ -2,20 +2,21 @@
 //! the adversarial image with the model's top predictions; and the gallery of validation
 //! images to pick from.
 
+use crate::core::job;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
 use crate::attack::{Attacker, Pixels, argmax};
-use crate::data::Image;
-use crate::device;
-use crate::tasks::classify::{self, Trained};
-use crate::train::checkpoint;
-use crate::train::engine::{self, JobHandle, Waker};
-use crate::train::protocol::{
+use crate::core::device;
+use crate::core::job::{JobHandle, Waker};
+use crate::core::protocol::{
     AdversarialExample, DataSpec, DeviceChoice, Event, ExploreImage, ExploreRequest, FinishReason,
     LabEvent, RgbaImage,
 };
+use crate::data::Image;
+use crate::tasks::classify::{self, Trained};
+use crate::train::checkpoint;
 
 /// Predictions listed per image.
 pub const TOP_K: usize = 3;
@@ -120,7 +121,7 @@ pub fn explore(
 /// Attacks one image on its own thread: [`LabEvent::Adversarial`] then
 /// [`Event::Finished`].
 pub fn spawn(request: ExploreRequest, wake: Waker) -> JobHandle {
-    engine::spawn_job("explore", wake, move |_inbox, out| {
+    job::spawn_job("explore", wake, move |_inbox, out| {
         let selected = device::select(request.device)?;
         let trained = Trained::load(&request.model, &selected)?;
         let meta = &trained.checkpoint.meta;
@@ -150,7 +151,7 @@ pub fn spawn(request: ExploreRequest, wake: Waker) -> JobHandle {
 /// Reads a model's validation images (split as in its training run) on its own thread:
 /// [`LabEvent::Gallery`] then [`Event::Finished`].
 pub fn spawn_gallery(model: PathBuf, data: DataSpec, wake: Waker) -> JobHandle {
-    engine::spawn_job("gallery", wake, move |_inbox, out| {
+    job::spawn_job("gallery", wake, move |_inbox, out| {
         let ck = checkpoint::load(&model)?;
         let set = classify::load_split_for(&ck.meta, &data, out)?;
         let items = if set.val.is_empty() {
@@ -192,7 +193,7 @@ pub fn save_png(path: &Path, picture: &RgbaImage) -> anyhow::Result<()> {
         color,
     )
     .with_context(|| format!("encoding {}", path.display()))?;
-    checkpoint::write_atomic(path, &bytes)?;
+    crate::core::files::write_atomic(path, &bytes)?;
     Ok(())
 }
 

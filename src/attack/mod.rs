@@ -17,10 +17,10 @@ use burn::nn::loss::CrossEntropyLossConfig;
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
+use crate::core::protocol::{AttackMethod, AttackSettings};
 use crate::data::Image;
 use crate::data::batch::Normalization;
 use crate::models::{Classifier, InputShape};
-use crate::train::protocol::{AttackMethod, AttackSettings};
 
 /// Why an attack could not run.
 #[derive(Debug, thiserror::Error)]
@@ -343,7 +343,7 @@ fn read<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, AttackError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::train::protocol::ModelKind;
+    use crate::core::protocol::ModelKind;
 
     fn setup(kind: ModelKind, channels: usize) -> (Attacker, Pixels) {
         let device = Device::flex();

@@ -1,17 +1,17 @@
 //! Robustness curves: accuracy on the validation split against ε, for FGSM and PGD, point
 //! by point (so a plot can grow while it is computed), cancellable between batches.
 
+use crate::core::job;
 use anyhow::bail;
 
 use crate::attack::{Attacker, Pixels};
-use crate::data::LabeledImage;
-use crate::device;
-use crate::tasks::classify::{self, Trained};
-use crate::train::controls;
-use crate::train::engine::{self, JobHandle, Waker};
-use crate::train::protocol::{
+use crate::core::job::{JobHandle, Waker};
+use crate::core::protocol::{
     AttackMethod, AttackSettings, Event, FinishReason, LabEvent, RobustnessConfig, RobustnessPoint,
 };
+use crate::core::{control, device};
+use crate::data::LabeledImage;
+use crate::tasks::classify::{self, Trained};
 
 /// How the curve computation ended.
 #[derive(Clone, Debug, PartialEq)]
@@ -130,7 +130,7 @@ pub fn parse_epsilons(text: &str) -> anyhow::Result<Vec<f32>> {
 /// Computes a robustness curve on its own thread: [`LabEvent::Robustness`] per point,
 /// [`LabEvent::Progress`] per batch; pause, resume and stop apply between batches.
 pub fn spawn(config: RobustnessConfig, wake: Waker) -> JobHandle {
-    engine::spawn_job("robustness", wake, move |inbox, out| {
+    job::spawn_job("robustness", wake, move |inbox, out| {
         let selected = device::select(config.device)?;
         out.send(Event::Device(selected.description.clone()));
         let trained = Trained::load(&config.model, &selected)?;
@@ -161,7 +161,7 @@ pub fn spawn(config: RobustnessConfig, wake: Waker) -> JobHandle {
             |point| out.send(Event::Lab(LabEvent::Robustness(point))),
             |done, total| {
                 out.send(Event::Lab(LabEvent::Progress { done, total }));
-                controls::keep_going(inbox, out, done as u64)
+                control::keep_going(inbox, out, done as u64)
             },
         )?;
         out.send(Event::Finished(if curve.completed {

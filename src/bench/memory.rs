@@ -8,7 +8,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use anyhow::Context;
-use visionlab::data::{image_folder, mnist, stream};
+
+use crate::bench::table::{Goal, Row, Table};
+use crate::data::{image_folder, mnist, stream};
 
 /// How the child holds its images.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +117,7 @@ pub fn peak_rss_training(folder: &Path, mode: Mode) -> anyhow::Result<PeakRun> {
             "--optimizer",
             "sgd",
             "--no-augment",
+            "--no-flip",
             "--data",
         ])
         .arg(folder)
@@ -159,4 +162,25 @@ pub fn peak_rss_training(folder: &Path, mode: Mode) -> anyhow::Result<PeakRun> {
         train_images: count_images(&folder.join("train")),
         loading_line,
     })
+}
+
+/// The peak-memory rows: one epoch on Fashion-MNIST with the images decoded in memory (the
+/// default budget) and streamed from disk, each in a child process.
+pub fn rows(idx_dir: &Path, scratch: &Path, table: &mut Table) -> anyhow::Result<()> {
+    let folder = fashion_folder(idx_dir, scratch)?;
+    for mode in [Mode::Budget, Mode::Streamed] {
+        let run = peak_rss_training(&folder, mode)?;
+        println!("memory ({}): {}", mode.describe(), run.loading_line);
+        table.push(Row::new(
+            format!(
+                "peak RSS, 1 epoch on Fashion-MNIST {} images, {}",
+                run.train_images,
+                mode.describe()
+            ),
+            "MB",
+            run.peak_mb,
+            Goal::Below(1024.0),
+        ));
+    }
+    Ok(())
 }

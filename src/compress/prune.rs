@@ -8,7 +8,11 @@ use std::collections::HashMap;
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
-use super::{RewriteWeight, layer_weights, rewrite_layer_weights};
+use crate::compress::RewriteWeight;
+
+use crate::compress::layer_weights;
+
+use crate::compress::rewrite_layer_weights;
 
 /// Why pruning could not run.
 #[derive(Debug, thiserror::Error)]
@@ -113,8 +117,8 @@ pub fn prune<M: Module>(module: M, sparsity: f32) -> Result<(M, Masks), PruneErr
 mod tests {
     use super::*;
     use crate::compress::sparsity;
+    use crate::core::protocol::ModelKind;
     use crate::models::{Classifier, InputShape};
-    use crate::train::protocol::ModelKind;
 
     #[test]
     fn pruning_reaches_the_sparsity_and_keeps_large_weights() {

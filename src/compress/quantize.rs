@@ -13,7 +13,9 @@ use burn::tensor::quantization::{
     Calibration, QuantScheme, QuantStore, QuantValue, ScaleDtype, compute_q_params, compute_range,
 };
 
-use super::{RewriteWeight, rewrite_layer_weights};
+use crate::compress::RewriteWeight;
+
+use crate::compress::rewrite_layer_weights;
 
 /// Largest block of weights sharing one scale in per-block mode.
 pub const MAX_BLOCK: usize = 32;

@@ -4,29 +4,35 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::GradientsParams;
 use burn::prelude::*;
 
-use super::prune::prune;
-use super::quantize::quantize_int8;
-use super::sparsity_fraction;
+use crate::compress::prune::{Masks, prune};
+use crate::compress::quantize::quantize_int8;
+use crate::compress::sparsity_fraction;
+use crate::core::device::Selected;
+use crate::core::job::{self, JobHandle, Outbox, Waker};
+use crate::core::protocol::{
+    CompressConfig, CompressSetting, CompressionRow, Event, FinishReason, LabEvent, Task,
+    TrainConfig,
+};
+use crate::core::{control, device};
 use crate::data::augment::Policy;
-use crate::data::batch::{Loader, Normalization, make_batch};
+use crate::data::batch::{Batch, Loader, Normalization, make_batch};
 use crate::data::{ClassificationSet, LabeledImage};
-use crate::device::{self, Selected};
-use crate::models::Classifier;
+use crate::models::{Classifier, InputShape};
+use crate::tasks::classify::train as classify_train;
 use crate::tasks::classify::{self, Trained};
 use crate::train::checkpoint;
-use crate::train::controls;
-use crate::train::engine::{self, JobHandle, Outbox, Waker};
-use crate::train::protocol::{
-    CompressConfig, CompressSetting, CompressionRow, Event, FinishReason, LabEvent,
-};
+use crate::train::control::Control;
+use crate::train::run::Run;
+use crate::train::schedule::Schedule;
+use crate::train::task::{RunContext, StepLoss, TrainTask, Validation};
 
 /// Images in the batch whose forward pass is timed.
 pub const LATENCY_BATCH: usize = 64;
@@ -81,7 +87,7 @@ pub fn measure_file(
         .len();
     let trained = Trained::load(path, selected)?;
     let meta = &trained.checkpoint.meta;
-    let (running, _) = engine::evaluate(
+    let (running, _) = classify_train::evaluate(
         &trained.model,
         val,
         &meta.normalization,
@@ -128,48 +134,140 @@ pub fn baseline(
     Ok(row)
 }
 
+/// The fine-tune of a pruned classifier as a task of the one training run: the training
+/// images of the checkpoint's run, its augmentation, a constant fifth of its learning rate,
+/// and the pruning masks re-applied after every step. It reports nothing itself (the
+/// compression job measures the result) and does not validate.
+struct PruneFinetune {
+    masks: Masks,
+    train: Arc<Vec<LabeledImage>>,
+    classes: Vec<String>,
+    input: InputShape,
+}
+
+impl TrainTask for PruneFinetune {
+    type Model = Classifier;
+    type Batch = Batch;
+    type Tally = ();
+    const TASK: Task = Task::Classify;
+
+    fn classes(&self) -> &[String] {
+        &self.classes
+    }
+
+    fn input(&self) -> InputShape {
+        self.input
+    }
+
+    fn train_len(&self) -> usize {
+        self.train.len()
+    }
+
+    fn batches(&self, seed: u64, cx: &RunContext<'_>) -> Box<dyn Iterator<Item = Batch>> {
+        Box::new(Loader::new(
+            self.train.clone(),
+            cx.config.batch_size,
+            cx.norm.clone(),
+            true,
+            Policy {
+                shift: cx.config.augment,
+                flip: cx.config.flip,
+            },
+            // Seeds of their own, apart from the run's epochs: seed + 1000 + (epoch - 1).
+            seed.wrapping_add(999),
+        ))
+    }
+
+    fn step(
+        &self,
+        model: &Classifier,
+        batch: Batch,
+        _tally: &mut (),
+        cx: &RunContext<'_>,
+    ) -> anyhow::Result<StepLoss> {
+        let images = batch.len();
+        let (x, y) = classify_train::batch_tensors(batch, cx.autodiff);
+        let loss = CrossEntropyLossConfig::new()
+            .init(cx.autodiff)
+            .forward(model.forward(x), y); // [1]
+        Ok(StepLoss {
+            value: loss.clone().into_scalar(),
+            tensor: loss,
+            images,
+        })
+    }
+
+    fn train_accuracy(_tally: &()) -> f32 {
+        0.0
+    }
+
+    fn validate(&self, _: &Classifier, _: usize, _: &RunContext<'_>) -> anyhow::Result<Validation> {
+        Ok(Validation {
+            loss: 0.0,
+            accuracy: 0.0,
+            events: Vec::new(),
+        })
+    }
+
+    /// The pruned network only needs to settle: a constant rate, a fifth of the run's.
+    fn schedule(&self) -> Schedule {
+        Schedule::Constant
+    }
+
+    fn lr_factor(&self, _config: &TrainConfig, _epoch: usize) -> f64 {
+        0.2
+    }
+
+    fn after_step(&self, model: Classifier) -> Classifier {
+        self.masks.apply(model)
+    }
+}
+
 /// Fine-tunes a pruned model (on the autodiff device) for `epochs` epochs on `train`,
 /// re-applying the masks after every step. `keep_going(step)` is asked before each step;
 /// `None` when it said stop.
 fn finetune(
-    mut model: Classifier,
-    masks: &super::prune::Masks,
+    model: Classifier,
+    masks: Masks,
     trained: &Trained,
     train: &Arc<Vec<LabeledImage>>,
     epochs: usize,
     keep_going: &mut dyn FnMut(u64) -> bool,
 ) -> anyhow::Result<Option<Classifier>> {
     let meta = &trained.checkpoint.meta;
-    let autodiff = trained.device.clone().autodiff();
-    let loss_fn = CrossEntropyLossConfig::new().init(&autodiff);
-    let mut optim = engine::optimizer(meta.config.optimizer);
-    // A fifth of the run's rate: the pruned network only needs to settle.
-    let lr = meta.config.learning_rate * 0.2;
-    let mut step = 0u64;
-    for epoch in 0..epochs {
-        let loader = Loader::new(
-            train.clone(),
-            meta.config.batch_size.max(1),
-            meta.normalization.clone(),
-            true,
-            Policy {
-                shift: meta.config.augment,
-                flip: meta.config.flip,
-            },
-            meta.config.seed.wrapping_add(1000 + epoch as u64),
-        );
-        for batch in loader {
-            if !keep_going(step) {
-                return Ok(None);
-            }
-            let (x, y) = engine::batch_tensors(batch, &autodiff);
-            let loss = loss_fn.forward(model.forward(x), y);
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = masks.apply(optim.step(lr, model, grads));
-            step += 1;
+    let config = TrainConfig {
+        epochs,
+        batch_size: meta.config.batch_size.max(1),
+        resume_from: None,
+        ..meta.config.clone()
+    };
+    let task = PruneFinetune {
+        masks,
+        train: train.clone(),
+        classes: meta.classes.clone(),
+        input: meta.input,
+    };
+    let mut run = Run::new(
+        task,
+        config,
+        trained.device.clone(),
+        model,
+        meta.normalization.clone(),
+    );
+    // The run's own events (steps, epochs) are not the compression job's: they go nowhere.
+    let (quiet, _) = mpsc::channel();
+    let quiet = Outbox::new(quiet, job::no_waker());
+    let reason = run.train_until_done(&quiet, |run, _| {
+        if keep_going(run.progress().step) {
+            Control::Continue
+        } else {
+            Control::Stop
         }
-    }
-    Ok(Some(model.valid()))
+    })?;
+    Ok(match reason {
+        FinishReason::Completed => Some(run.into_model().valid()),
+        FinishReason::Stopped => None,
+    })
 }
 
 /// Applies one setting to `trained`'s float model; `None` when stopped during fine-tuning.
@@ -200,7 +298,7 @@ pub fn compress(
             let (model, masks) = prune(model, sparsity)?;
             finetune(
                 model,
-                &masks,
+                masks,
                 trained,
                 set_train,
                 finetune_epochs,
@@ -235,7 +333,7 @@ pub type Split = (Arc<Vec<LabeledImage>>, Arc<Vec<LabeledImage>>);
 /// images count as validation when there is no split).
 pub fn split(
     trained: &Trained,
-    data: &crate::train::protocol::DataSpec,
+    data: &crate::core::protocol::DataSpec,
     out: &Outbox,
 ) -> anyhow::Result<Split> {
     let ClassificationSet { train, val, .. } =
@@ -254,14 +352,17 @@ pub fn file_name(stem: &str, setting: CompressSetting) -> String {
             finetune_epochs,
         } => format!("prune{:.0}-ft{finetune_epochs}", (sparsity * 100.0).round()),
     };
-    format!("{stem}-{tag}.{}", crate::ui::dialogs::CHECKPOINT_EXTENSION)
+    format!(
+        "{stem}-{tag}.{}",
+        crate::train::checkpoint::CHECKPOINT_EXTENSION
+    )
 }
 
 /// Runs a compression config on its own thread: the float row, then one
 /// [`LabEvent::Compression`] row per setting (with [`LabEvent::Progress`] in between);
 /// pause, resume and stop apply between settings and fine-tuning steps.
 pub fn spawn(config: CompressConfig, wake: Waker) -> JobHandle {
-    engine::spawn_job("compress", wake, move |inbox, out| {
+    job::spawn_job("compress", wake, move |inbox, out| {
         let selected = device::select(config.device)?;
         out.send(Event::Device(selected.description.clone()));
         let trained = Trained::load(&config.model, &selected)?;
@@ -279,7 +380,7 @@ pub fn spawn(config: CompressConfig, wake: Waker) -> JobHandle {
             .with_context(|| format!("cannot create {}", config.out_dir.display()))?;
         for (i, &setting) in config.settings.iter().enumerate() {
             out.send(Event::Lab(LabEvent::Progress { done: i + 1, total }));
-            let mut keep_going = |step| controls::keep_going(inbox, out, step);
+            let mut keep_going = |step| control::keep_going(inbox, out, step);
             if !keep_going(0) {
                 out.send(Event::Finished(FinishReason::Stopped));
                 return Ok(());

@@ -6,7 +6,7 @@
 
 use rand::{Rng, RngExt};
 
-use super::Image;
+use crate::data::Image;
 
 /// Which random changes training images get. Horizontal flips suit photos and shapes but
 /// not digits or text (a mirrored "2" is no "2"), so they are a separate choice.

@@ -10,8 +10,8 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
-use super::augment::Policy;
-use super::{Image, LabeledImage};
+use crate::data::augment::Policy;
+use crate::data::{Image, LabeledImage};
 
 /// Batches the loader thread may have ready ahead of the consumer.
 const QUEUE_DEPTH: usize = 4;

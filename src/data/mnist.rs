@@ -7,8 +7,10 @@ use std::path::Path;
 
 use flate2::read::GzDecoder;
 
-use super::image_folder::{save_png, stratified_split};
-use super::{DataError, Image, LabeledImage};
+use crate::data::image_folder::save_png;
+
+use crate::data::image_folder::stratified_split;
+use crate::data::{DataError, Image, LabeledImage};
 
 /// Fashion-MNIST's class names, index = label.
 pub const FASHION_CLASSES: [&str; 10] = [

@@ -5,12 +5,12 @@
 
 pub mod augment;
 pub mod batch;
-pub mod detection;
 pub mod image_folder;
-pub mod masks;
 pub mod mnist;
 pub mod shapes;
-pub mod stream;
+
+/// Streaming of folders too large to decode into memory (lives with the folder reader).
+pub use image_folder::stream;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,7 +31,7 @@ pub struct Image {
 
 impl Image {
     /// The pixels as RGBA (grey is repeated into R, G and B), for display.
-    pub fn to_rgba(&self) -> crate::train::protocol::RgbaImage {
+    pub fn to_rgba(&self) -> crate::core::protocol::RgbaImage {
         let n = (self.width * self.height) as usize;
         let mut out = Vec::with_capacity(n * 4);
         for i in 0..n {
@@ -43,7 +43,7 @@ impl Image {
                 out.extend_from_slice(&[p[0], p[1], p[2], 255]);
             }
         }
-        crate::train::protocol::RgbaImage {
+        crate::core::protocol::RgbaImage {
             width: self.width as usize,
             height: self.height as usize,
             pixels: out,
@@ -164,4 +164,12 @@ pub enum DataError {
     /// An argument is out of range.
     #[error("{0}")]
     Invalid(String),
+}
+
+/// Up to `k` indices spread evenly over `0..n`.
+pub fn spread(n: usize, k: usize) -> Vec<usize> {
+    if n <= k {
+        return (0..n).collect();
+    }
+    (0..k).map(|i| i * n / k).collect()
 }

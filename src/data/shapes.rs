@@ -11,8 +11,12 @@ use std::path::Path;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use super::image_folder::{par_map, save_png, stratified_split};
-use super::{ClassificationSet, DataError, Image, LabeledImage};
+use crate::data::image_folder::par_map;
+
+use crate::data::image_folder::save_png;
+
+use crate::data::image_folder::stratified_split;
+use crate::data::{ClassificationSet, DataError, Image, LabeledImage};
 
 /// Class names, in label order.
 pub const CLASSES: [&str; 5] = ["circle", "square", "triangle", "cross", "star"];

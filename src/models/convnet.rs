@@ -5,7 +5,9 @@ use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Linear, LinearConfig, Relu};
 use burn::prelude::*;
 
-use super::{InputShape, ModelError};
+use crate::models::InputShape;
+
+use crate::models::ModelError;
 
 /// LeNet-style CNN, sized from the input (PyTorch's CIFAR-10 tutorial net at 3×32×32).
 #[derive(Module, Debug)]

@@ -18,7 +18,9 @@ use burn::prelude::*;
 use burn::store::{ModuleSnapshot, PytorchStore};
 use burn::tensor::activation::relu6;
 
-use super::{InputShape, ModelError};
+use crate::models::InputShape;
+
+use crate::models::ModelError;
 
 /// ImageNet per-channel mean (RGB, 0..1 scale).
 pub const IMAGENET_MEAN: [f32; 3] = [0.485, 0.456, 0.406];

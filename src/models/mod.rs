@@ -2,20 +2,18 @@
 //! [`Classifier`] that wraps whichever one a run uses.
 
 pub mod convnet;
-pub mod detector;
 pub mod mobilenet_v2;
 pub mod resnet;
-pub mod unet;
 
 use burn::prelude::*;
 
-use crate::train::protocol::{ModelKind, TransferOptions};
+use crate::core::protocol::ModelKind;
+
+use crate::core::protocol::TransferOptions;
 
 pub use convnet::ConvNet;
-pub use detector::Detector;
 pub use mobilenet_v2::MobileNetV2;
 pub use resnet::ResNet;
-pub use unet::UNet;
 
 /// The network's input: channels, height, width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -111,7 +109,7 @@ impl Classifier {
         let fresh = Self::new(kind, input, classes, device)?;
         match fresh {
             Classifier::MobileNetV2(_) => {
-                let path = crate::assets::find(mobilenet_v2::WEIGHTS_ASSET)
+                let path = crate::core::assets::find(mobilenet_v2::WEIGHTS_ASSET)
                     .map_err(|e| ModelError::Pretrained(e.to_string()))?;
                 let net = MobileNetV2::pretrained(&path, device)
                     .map_err(|e| ModelError::Pretrained(e.to_string()))?;

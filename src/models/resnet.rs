@@ -7,7 +7,9 @@ use burn::nn::pool::{AdaptiveAvgPool2d, AdaptiveAvgPool2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d, Relu};
 use burn::prelude::*;
 
-use super::{InputShape, ModelError};
+use crate::models::InputShape;
+
+use crate::models::ModelError;
 
 /// Conv 3×3 (no bias: batch norm follows).
 fn conv3x3(cin: usize, cout: usize, stride: usize, device: &Device) -> Conv2d {

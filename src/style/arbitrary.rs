@@ -7,11 +7,13 @@ use burn::prelude::*;
 use burn::store::{BurnpackStore, ModuleSnapshot};
 use image::RgbImage;
 
-use super::fast::reflect_pad;
-use super::generated::{arbitrary_predict_f32 as predict, arbitrary_transform_f32 as transform};
-use super::{StyleError, picture};
-use crate::assets;
-use crate::train::protocol::RgbaImage;
+use crate::core::assets;
+use crate::core::protocol::RgbaImage;
+use crate::style::fast::reflect_pad;
+use crate::style::generated::{
+    arbitrary_predict_f32 as predict, arbitrary_transform_f32 as transform,
+};
+use crate::style::{StyleError, picture};
 
 /// The style predictor's weights, relative to the assets folder.
 pub const PREDICT_ASSET: &str = "weights/arbitrary_predict_f32.bpk";

@@ -1,7 +1,7 @@
 //! Keeping the content's colours: the stylized image's luminance with the content's
 //! chrominance (BT.601 YCbCr), like neural-style's `-original_colors 1`.
 
-use crate::train::protocol::RgbaImage;
+use crate::core::protocol::RgbaImage;
 
 /// BT.601 full-range RGB → YCbCr, all on 0..255.
 pub fn rgb_to_ycbcr([r, g, b]: [f32; 3]) -> [f32; 3] {

@@ -7,10 +7,10 @@ use burn::store::{BurnpackStore, ModuleSnapshot};
 use burn::tensor::TensorData;
 use image::RgbImage;
 
-use super::generated::multistyle26::Model;
-use super::{StyleError, picture};
-use crate::assets;
-use crate::train::protocol::RgbaImage;
+use crate::core::assets;
+use crate::core::protocol::RgbaImage;
+use crate::style::generated::multistyle26::Model;
+use crate::style::{StyleError, picture};
 
 /// Number of built-in styles.
 pub const STYLES: usize = 26;

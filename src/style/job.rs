@@ -2,6 +2,7 @@
 //! (Stop cancels, Pause/Resume) and reports through the protocol: the device, the inputs
 //! at working size, progress with the losses, previews as the image forms, the result.
 
+use crate::core::job;
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
@@ -9,25 +10,24 @@ use anyhow::Context;
 use burn::prelude::*;
 use image::RgbImage;
 
-use super::arbitrary::ArbitraryStyle;
-use super::fast::{FastStyle, style_weights};
-use super::optimize::{FeatureNet, Objective, Optimization};
-use super::{StyleError, colors, memory, picture};
-use crate::assets;
-use crate::device;
-use crate::models::mobilenet_v2::WEIGHTS_ASSET;
-use crate::train::controls::keep_going;
-use crate::train::engine::{self, JobHandle, Outbox, Waker};
-use crate::train::protocol::{
+use crate::core::control::keep_going;
+use crate::core::job::{JobHandle, Outbox, Waker};
+use crate::core::protocol::{
     Command, Event, FinishReason, RgbaImage, StyleEvent, StyleMethod, StyleRequest,
 };
+use crate::core::{assets, device};
+use crate::models::mobilenet_v2::WEIGHTS_ASSET;
+use crate::style::arbitrary::ArbitraryStyle;
+use crate::style::fast::{FastStyle, style_weights};
+use crate::style::optimize::{FeatureNet, Objective, Optimization};
+use crate::style::{StyleError, colors, memory, picture};
 
 /// Longest side of the style picture sent back for the style well.
 const STYLE_THUMBNAIL: u32 = 256;
 
 /// Starts a stylization on its own thread.
 pub fn spawn(request: StyleRequest, wake: Waker) -> JobHandle {
-    engine::spawn_job("stylize", wake, move |inbox, out| run(&request, inbox, out))
+    job::spawn_job("stylize", wake, move |inbox, out| run(&request, inbox, out))
 }
 
 /// Checks what can be checked before any file is read: options in range.
@@ -211,7 +211,7 @@ pub fn stylize_blocking(
     request: StyleRequest,
     mut progress: impl FnMut(&Event),
 ) -> anyhow::Result<RgbaImage> {
-    let job = spawn(request, engine::no_waker());
+    let job = spawn(request, job::no_waker());
     let mut result = None;
     for event in job.events() {
         progress(&event);

@@ -1,9 +1,9 @@
 //! Memory a stylization needs, estimated before it starts, so an output size that would
 //! not fit is refused with a clear message instead of failing half-way.
 
-use super::StyleError;
+use crate::core::protocol::StyleMethod;
 use crate::models::mobilenet_v2::STAGES;
-use crate::train::protocol::StyleMethod;
+use crate::style::StyleError;
 
 /// Bytes per `f32`.
 const F32: u64 = 4;

@@ -13,10 +13,9 @@
 //! reports through the protocol; [`picture`] reads and exports images; [`colors`] keeps
 //! the content's colours; [`memory`] refuses sizes that would not fit.
 //!
-//! [`StyleRequest`]: crate::train::protocol::StyleRequest
+//! [`StyleRequest`]: crate::core::protocol::StyleRequest
 
 pub mod arbitrary;
-pub mod bench;
 pub mod colors;
 pub mod fast;
 pub mod generated;

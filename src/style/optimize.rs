@@ -8,10 +8,10 @@ use burn::module::Module;
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
-use super::StyleError;
-use super::losses::{gram, mse, style_loss, total_variation};
+use crate::core::protocol::{PixelOptimizer, StyleInit, StyleLosses};
 use crate::models::mobilenet_v2::{MobileNetV2, STAGES};
-use crate::train::protocol::{PixelOptimizer, StyleInit, StyleLosses};
+use crate::style::StyleError;
+use crate::style::losses::{gram, mse, style_loss, total_variation};
 
 /// Loss weights and layers.
 #[derive(Clone, Debug, PartialEq)]

@@ -10,9 +10,9 @@ use burn::tensor::TensorData;
 use image::imageops::FilterType;
 use image::{ImageFormat, ImageReader, RgbImage};
 
-use super::StyleError;
-use crate::train::checkpoint::write_atomic;
-use crate::train::protocol::RgbaImage;
+use crate::core::files::write_atomic;
+use crate::core::protocol::RgbaImage;
+use crate::style::StyleError;
 
 /// Largest output side accepted at all (larger is refused before any memory estimate).
 pub const MAX_SIDE: u32 = 8192;

@@ -4,7 +4,7 @@
 //! Layout: the magic `VLCKPT01`, then three length-prefixed (u64 LE) sections: the JSON
 //! [`CheckpointMeta`], the model record, and the optimizer record (empty when absent).
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use burn::module::Module;
@@ -14,17 +14,23 @@ use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
+use crate::core::files::write_atomic;
+use crate::core::protocol::{EpochSummary, Task, TrainConfig};
 use crate::data::batch::Normalization;
 use crate::models::{Classifier, InputShape};
-use crate::train::protocol::{EpochSummary, TrainConfig};
+
+/// File extension of visionlab checkpoints.
+pub const CHECKPOINT_EXTENSION: &str = "vlck";
 
 const MAGIC: &[u8; 8] = b"VLCKPT01";
 
 /// What a checkpoint knows besides the tensors.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CheckpointMeta {
-    /// "classify", "segment" or "detect".
-    pub task: String,
+    /// What the model does; written as "classify", "segment" or "detect" (see
+    /// [`task_key`]).
+    #[serde(with = "task_serde")]
+    pub task: Task,
     /// Class names, index = label.
     pub classes: Vec<String>,
     /// Network input.
@@ -46,10 +52,9 @@ pub struct CheckpointMeta {
 }
 
 impl CheckpointMeta {
-    /// The metadata of a checkpoint of a `task` run ("classify", "segment", "detect") that
-    /// has come to `progress`.
+    /// The metadata of a checkpoint of a `task` run that has come to `progress`.
     pub fn new(
-        task: &str,
+        task: Task,
         classes: &[String],
         input: InputShape,
         normalization: &Normalization,
@@ -57,7 +62,7 @@ impl CheckpointMeta {
         progress: &Progress,
     ) -> Self {
         CheckpointMeta {
-            task: task.into(),
+            task,
             classes: classes.to_vec(),
             input,
             normalization: normalization.clone(),
@@ -167,7 +172,7 @@ pub struct Checkpoint {
 impl Checkpoint {
     /// The model with the checkpoint's weights, on `device`.
     pub fn model(&self, device: &Device) -> Result<Classifier, CheckpointError> {
-        self.expect_task("classify", "an image classifier")?;
+        self.expect_task(Task::Classify, "an image classifier")?;
         let fresh = Classifier::new(
             self.meta.config.model,
             self.meta.input,
@@ -237,14 +242,57 @@ impl Checkpoint {
         }
     }
 
-    /// Checks that the checkpoint holds a `task` model ("classify", "segment", "detect");
-    /// otherwise a format error saying it is not `what` ("a segmentation model").
-    pub fn expect_task(&self, task: &str, what: &str) -> Result<(), CheckpointError> {
+    /// Checks that the checkpoint holds a `task` model; otherwise a format error saying it
+    /// is not `what` ("a segmentation model").
+    pub fn expect_task(&self, task: Task, what: &str) -> Result<(), CheckpointError> {
         if self.meta.task == task {
             Ok(())
         } else {
-            Err(self.format_error(format!("it holds a {} model, not {what}", self.meta.task)))
+            Err(self.format_error(format!(
+                "it holds a {} model, not {what}",
+                task_key(self.meta.task)
+            )))
         }
+    }
+}
+
+/// The name a checkpoint gives a task: "classify", "segment" or "detect" (the strings
+/// checkpoints have always held, so old files stay readable and new ones stay readable by
+/// older builds).
+pub fn task_key(task: Task) -> &'static str {
+    match task {
+        Task::Classify => "classify",
+        Task::Segment => "segment",
+        Task::Detect => "detect",
+    }
+}
+
+/// The task a checkpoint's name stands for (case does not matter).
+pub fn task_from_key(key: &str) -> Option<Task> {
+    [Task::Classify, Task::Segment, Task::Detect]
+        .into_iter()
+        .find(|&task| task_key(task).eq_ignore_ascii_case(key))
+}
+
+/// [`CheckpointMeta::task`] as its lowercase name.
+mod task_serde {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{task_from_key, task_key};
+    use crate::core::protocol::Task;
+
+    pub fn serialize<S: Serializer>(task: &Task, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(task_key(*task))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Task, D::Error> {
+        let key = String::deserialize(deserializer)?;
+        task_from_key(&key).ok_or_else(|| {
+            D::Error::custom(format!(
+                "unknown task {key:?} (expected classify, segment or detect)"
+            ))
+        })
     }
 }
 
@@ -260,6 +308,11 @@ pub fn save<M: Module>(
         message,
     };
     let json = serde_json::to_vec(meta).map_err(|e| io(format!("metadata: {e}")))?;
+    // Burn keeps the latest update of a running statistic (batch norm's mean and variance)
+    // aside until the next update or `valid()`, and a record holds the value before it:
+    // `valid()` folds it in (the clones share that state), so the file holds the statistics
+    // of the last step and a resumed run continues exactly where this one is.
+    let _ = model.valid();
     let weights = model
         .clone()
         .into_record()
@@ -279,7 +332,10 @@ pub fn save<M: Module>(
         out.extend_from_slice(&(section.len() as u64).to_le_bytes());
         out.extend_from_slice(section);
     }
-    write_atomic(path, &out)
+    write_atomic(path, &out).map_err(|e| CheckpointError::Io {
+        path: e.path,
+        message: e.message,
+    })
 }
 
 /// Reads a checkpoint's metadata and tensors (not yet applied to a model).
@@ -325,39 +381,6 @@ pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
         meta,
         model,
         optimizer,
-    })
-}
-
-/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`,
-/// so a crash leaves either the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
-    let io = |message: String| CheckpointError::Io {
-        path: path.to_path_buf(),
-        message,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| io("not a file path".into()))?
-        .to_string_lossy()
-        .into_owned();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e.to_string())
     })
 }
 
@@ -427,7 +450,7 @@ mod tests {
         };
         let classes = ["a".to_string(), "b".to_string()];
         let meta = CheckpointMeta::new(
-            "classify",
+            Task::Classify,
             &classes,
             input,
             &norm,
@@ -435,7 +458,9 @@ mod tests {
             &progress,
         );
         let json = serde_json::to_string(&meta).unwrap();
+        assert!(json.starts_with(r#"{"task":"classify","#), "{json}");
         let back: CheckpointMeta = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.task, Task::Classify);
         let mut resumed = Progress::resumed(&back);
         assert_eq!(resumed, progress);
         assert_eq!(back.epochs, vec![summary]);
@@ -445,5 +470,41 @@ mod tests {
             resumed.resumed_message(Path::new("/tmp/run.vlck")),
             "Resumed from /tmp/run.vlck at step 5 (epoch 2)"
         );
+    }
+
+    /// Old checkpoints hold the task as a lowercase string; it reads back as the enum, and
+    /// is written back the same way.
+    #[test]
+    fn the_task_is_stored_as_its_lowercase_name() {
+        for (task, key) in [
+            (Task::Classify, "classify"),
+            (Task::Segment, "segment"),
+            (Task::Detect, "detect"),
+        ] {
+            assert_eq!(task_key(task), key);
+            assert_eq!(task_from_key(key), Some(task));
+            let meta = CheckpointMeta::new(
+                task,
+                &["a".to_string()],
+                InputShape {
+                    channels: 3,
+                    height: 8,
+                    width: 8,
+                },
+                &Normalization::identity(3),
+                &TrainConfig::default(),
+                &Progress::default(),
+            );
+            let mut json: serde_json::Value = serde_json::to_value(&meta).unwrap();
+            assert_eq!(json["task"], serde_json::json!(key));
+            let back: CheckpointMeta = serde_json::from_value(json.clone()).unwrap();
+            assert_eq!(back.task, task);
+            json["task"] = serde_json::json!("painting");
+            let err = serde_json::from_value::<CheckpointMeta>(json)
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(err.contains("painting"), "{err}");
+        }
     }
 }

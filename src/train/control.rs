@@ -5,8 +5,8 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::Duration;
 
-use crate::train::engine::Outbox;
-use crate::train::protocol::{Command, Event};
+use crate::core::job::Outbox;
+use crate::core::protocol::{Command, Event};
 
 /// What the commands asked of the training loop.
 pub enum Control {

@@ -1,13 +1,10 @@
-//! Training jobs: the protocol, the job thread, checkpoints and metrics.
+//! The training run every task shares ([`run`]) and the small interface a task implements
+//! ([`task`]); checkpoints, controls (pause, resume, stop, save), the optimizer and
+//! learning-rate schedule, and metrics used by several tasks.
 
 pub mod checkpoint;
 pub mod control;
-pub mod detection;
-pub mod detection_metrics;
-pub mod engine;
-pub mod explain;
 pub mod metrics;
-pub mod protocol;
-pub mod segmentation;
-// --- adversarial / compression ---
-pub mod controls;
+pub mod run;
+pub mod schedule;
+pub mod task;

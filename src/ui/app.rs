@@ -2,23 +2,20 @@
 
 use egui::Ui;
 
-use crate::train::protocol::{Task, TrainConfig};
-use crate::ui::classify::{ClassifyState, waker};
-use crate::ui::insight::InsightView;
-use crate::ui::overlay_gpu::{OverlayRenderer, UploadCounter};
+use crate::core::protocol::{Task, TrainConfig};
+use crate::ui::attack::{self, AttackTab};
+use crate::ui::classify::{self, ClassifyTab};
+use crate::ui::compress::{self, CompressTab};
+use crate::ui::detect::{self, DetectTab};
+use crate::ui::jobs::waker;
+use crate::ui::segment::overlay_gpu::{OverlayRenderer, UploadCounter};
+use crate::ui::segment::{self, SegmentTab};
 use crate::ui::settings::{self, LabSettings, Layout, Settings};
-use crate::ui::status_bar::{self, Status};
-use crate::ui::textures::TextureCache;
-use crate::ui::{confusion_panel, data_panel, overlay_panel, plot_panel, train_panel};
-// --- object detection (issue 4) ---
-use crate::ui::boxes_panel;
-// --- adversarial / compression ---
-use crate::ui::attack_tab::{self, AttackState};
-use crate::ui::compress_tab::{self, CompressState};
-use crate::ui::lab_common::ModelFields;
-// --- neural style transfer (issue 5) ---
-use crate::ui::style_panel;
-use crate::ui::style_tab::StyleState;
+use crate::ui::style::{self, StyleTab};
+use crate::ui::training::TrainingTab;
+use crate::ui::widgets::model_fields::ModelFields;
+use crate::ui::widgets::status_bar::{self, Status};
+use crate::ui::widgets::textures::TextureCache;
 
 /// The workbench's tabs. Only tasks that exist get a tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,15 +24,12 @@ pub enum Tab {
     Classify,
     /// Train a segmenter and watch its masks form over the images.
     Segment,
-    // --- adversarial / compression ---
     /// Attack a trained classifier with adversarial noise.
     Attack,
     /// Shrink a trained classifier (int8, pruning) and compare.
     Compress,
-    // --- object detection (issue 4) ---
     /// Train a detector and watch its boxes and instance masks over the images.
     Detect,
-    // --- neural style transfer (issue 5) ---
     /// Stylize a photo with a painting (or a built-in style) and export it.
     Style,
 }
@@ -72,19 +66,19 @@ impl Tab {
 /// The visionlab GUI: owns plain data only; jobs run on their own threads.
 pub struct VisionApp {
     tab: Tab,
-    classify: ClassifyState,
-    segment: ClassifyState,
-    detect: ClassifyState,
+    classify: TrainingTab<ClassifyTab>,
+    segment: TrainingTab<SegmentTab>,
+    detect: TrainingTab<DetectTab>,
     /// Set when the segmentation overlay is drawn by the WGSL shader.
     overlay_gpu: Option<UploadCounter>,
-    attack: AttackState,
-    compress: CompressState,
-    style: StyleState,
+    attack: AttackTab,
+    compress: CompressTab,
+    style: StyleTab,
     status: Status,
     textures: TextureCache,
     /// Read the configured dataset on the first frame.
     inspect_on_start: bool,
-    /// Widths of the Classify and Segment tabs' controls panels, as last drawn.
+    /// Widths of the Classify, Segment and Detect tabs' controls panels, as last drawn.
     controls_width: [f32; 3],
 }
 
@@ -95,46 +89,50 @@ impl Default for VisionApp {
 }
 
 impl VisionApp {
-    /// An app with the default configuration; it starts no job by itself.
+    /// An app at its first launch: each training tab starts from its task's defaults
+    /// ([`crate::tasks::defaults`], as `visionlab train` does); it starts no job by itself.
     pub fn new() -> Self {
-        Self::from_settings(Settings::default(), Settings::segment_default())
+        Self::from_settings(
+            Settings::for_task(Task::Classify),
+            Settings::for_task(Task::Segment),
+        )
     }
 
     /// An app that will train with `config` (tests and scripted use); it starts no job by
-    /// itself.
+    /// itself. The other training tabs start from their tasks' defaults.
     pub fn with_config(config: TrainConfig) -> Self {
         let task = config.task;
         let settings = Settings {
             config,
-            ..Settings::default()
+            ..Settings::for_task(task)
         };
         match task {
-            Task::Classify => Self::from_settings(settings, Settings::segment_default()),
+            Task::Classify => Self::from_settings(settings, Settings::for_task(Task::Segment)),
             Task::Segment => {
-                let mut app = Self::from_settings(Settings::default(), settings);
+                let mut app = Self::from_settings(Settings::for_task(Task::Classify), settings);
                 app.tab = Tab::Segment;
                 app
             }
             Task::Detect => {
-                let mut app = Self::from_settings(Settings::default(), Settings::segment_default())
-                    .with_detect_settings(settings);
+                let mut app = Self::new().with_detect_settings(settings);
                 app.tab = Tab::Detect;
                 app
             }
         }
     }
 
-    /// An app restored from remembered settings of the Classify and Segment tabs.
+    /// An app restored from remembered settings of the Classify and Segment tabs (the
+    /// Detect tab starts from its task's defaults; see [`Self::with_detect_settings`]).
     pub fn from_settings(classify: Settings, segment: Settings) -> Self {
         let fields = ModelFields::new(&classify.checkpoint_text, &classify.config.data);
         VisionApp {
             tab: Tab::Classify,
-            attack: AttackState::new(fields.clone()),
-            compress: CompressState::new(fields),
-            style: StyleState::new(),
-            classify: ClassifyState::new(classify),
-            segment: ClassifyState::new(segment),
-            detect: ClassifyState::new(Settings::detect_default()),
+            attack: AttackTab::new(fields.clone()),
+            compress: CompressTab::new(fields),
+            style: StyleTab::new(),
+            classify: TrainingTab::new(classify),
+            segment: TrainingTab::new(segment),
+            detect: TrainingTab::new(Settings::for_task(Task::Detect)),
             overlay_gpu: None,
             status: Status::default(),
             textures: TextureCache::default(),
@@ -145,7 +143,7 @@ impl VisionApp {
 
     /// Uses remembered settings for the Detect tab.
     pub fn with_detect_settings(mut self, detect: Settings) -> Self {
-        self.detect = ClassifyState::new(detect);
+        self.detect = TrainingTab::new(detect);
         self
     }
 
@@ -206,25 +204,27 @@ impl VisionApp {
         }
     }
 
-    /// Starts training on the Classify or Segment tab (whichever is shown; Classify for
-    /// the others), as the Start button does (scripted use and benchmarks).
+    /// Starts training on the Classify, Segment or Detect tab (whichever is shown;
+    /// Classify for the others), as the Start button does (scripted use and benchmarks).
     pub fn start_training(&mut self, ctx: &egui::Context) {
-        let state = match self.tab {
-            Tab::Segment => &mut self.segment,
-            Tab::Detect => &mut self.detect,
-            _ => &mut self.classify,
-        };
-        state.start(waker(ctx), &mut self.status);
+        let (wake, status) = (waker(ctx), &mut self.status);
+        match self.tab {
+            Tab::Segment => self.segment.start(wake, status),
+            Tab::Detect => self.detect.start(wake, status),
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style => {
+                self.classify.start(wake, status);
+            }
+        }
     }
 
-    /// Stops the Classify or Segment tab's run, as the Stop button does.
+    /// Stops the Classify, Segment or Detect tab's run, as the Stop button does.
     pub fn stop_training(&mut self) {
-        let state = match self.tab {
-            Tab::Segment => &mut self.segment,
-            Tab::Detect => &mut self.detect,
-            _ => &mut self.classify,
-        };
-        state.stop(&mut self.status);
+        let status = &mut self.status;
+        match self.tab {
+            Tab::Segment => self.segment.stop(status),
+            Tab::Detect => self.detect.stop(status),
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style => self.classify.stop(status),
+        }
     }
 
     /// The status bar's messages, to add one.
@@ -261,72 +261,74 @@ impl VisionApp {
         self.tab
     }
 
-    /// The training configuration of the Segment tab when it is shown, else the Classify
-    /// tab's (the next run's).
+    /// The training configuration of the Segment or Detect tab when it is shown, else the
+    /// Classify tab's (the next run's).
     pub fn config(&self) -> &TrainConfig {
         match self.tab {
-            Tab::Segment => &self.segment.config,
-            Tab::Detect => &self.detect.config,
-            _ => &self.classify.config,
+            Tab::Segment => &self.segment.run.config,
+            Tab::Detect => &self.detect.run.config,
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style => &self.classify.run.config,
         }
     }
 
     /// The configuration, to change it (it applies to the next run).
     pub fn config_mut(&mut self) -> &mut TrainConfig {
         match self.tab {
-            Tab::Segment => &mut self.segment.config,
-            Tab::Detect => &mut self.detect.config,
-            _ => &mut self.classify.config,
+            Tab::Segment => &mut self.segment.run.config,
+            Tab::Detect => &mut self.detect.run.config,
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style => {
+                &mut self.classify.run.config
+            }
         }
     }
 
     /// The Classify tab's state.
-    pub fn classify(&self) -> &ClassifyState {
+    pub fn classify(&self) -> &TrainingTab<ClassifyTab> {
         &self.classify
     }
 
     /// The Segment tab's state.
-    pub fn segment(&self) -> &ClassifyState {
+    pub fn segment(&self) -> &TrainingTab<SegmentTab> {
         &self.segment
     }
 
     /// The Detect tab's state.
-    pub fn detect(&self) -> &ClassifyState {
+    pub fn detect(&self) -> &TrainingTab<DetectTab> {
         &self.detect
     }
 
     /// The Detect tab's state, to change it (tests feed it events).
-    pub fn detect_mut(&mut self) -> &mut ClassifyState {
+    pub fn detect_mut(&mut self) -> &mut TrainingTab<DetectTab> {
         &mut self.detect
     }
 
     /// The Attack tab's state.
-    pub fn attack(&self) -> &AttackState {
+    pub fn attack(&self) -> &AttackTab {
         &self.attack
     }
 
     /// The Attack tab's state, to change it.
-    pub fn attack_mut(&mut self) -> &mut AttackState {
+    pub fn attack_mut(&mut self) -> &mut AttackTab {
         &mut self.attack
     }
 
     /// The Compress tab's state.
-    pub fn compress(&self) -> &CompressState {
+    pub fn compress(&self) -> &CompressTab {
         &self.compress
     }
 
     /// The Compress tab's state, to change it.
-    pub fn compress_mut(&mut self) -> &mut CompressState {
+    pub fn compress_mut(&mut self) -> &mut CompressTab {
         &mut self.compress
     }
 
     /// The Style tab's state.
-    pub fn style(&self) -> &StyleState {
+    pub fn style(&self) -> &StyleTab {
         &self.style
     }
 
     /// The Style tab's state, to change it.
-    pub fn style_mut(&mut self) -> &mut StyleState {
+    pub fn style_mut(&mut self) -> &mut StyleTab {
         &mut self.style
     }
 
@@ -345,12 +347,16 @@ impl VisionApp {
         let wake = waker(ctx);
         if std::mem::take(&mut self.inspect_on_start) {
             let status = &mut self.status;
-            for state in [&mut self.classify, &mut self.segment, &mut self.detect] {
-                let data = state.config.data.clone();
-                state.choose_data(data, wake.clone(), status);
+            for run in [
+                &mut self.classify.run,
+                &mut self.segment.run,
+                &mut self.detect.run,
+            ] {
+                let data = run.config.data.clone();
+                run.choose_data(data, wake.clone(), status);
             }
         }
-        // Both tabs' jobs keep running (and reporting) whichever tab is shown.
+        // The training tabs' jobs keep running (and reporting) whichever tab is shown.
         let more_classify = self.classify.poll(&wake, &mut self.status);
         let more_segment = self.segment.poll(&wake, &mut self.status);
         let more_detect = self.detect.poll(&wake, &mut self.status);
@@ -376,56 +382,6 @@ impl VisionApp {
             }
         });
     }
-
-    /// The Classify and Segment tabs: the same panels, with the predictions grid or the
-    /// masks overlay.
-    fn task_ui(&mut self, ui: &mut Ui) {
-        let tab = self.tab;
-        let (state, width) = match tab {
-            Tab::Segment => (&mut self.segment, &mut self.controls_width[1]),
-            Tab::Detect => (&mut self.detect, &mut self.controls_width[2]),
-            _ => (&mut self.classify, &mut self.controls_width[0]),
-        };
-        let controls = egui::Panel::left(format!("{tab:?}-controls"))
-            .resizable(true)
-            .default_size(*width)
-            .min_size(300.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt(format!("{tab:?}-controls-scroll"))
-                    .show(ui, |ui| {
-                        data_panel::show(ui, state, &mut self.textures, &mut self.status);
-                        ui.separator();
-                        train_panel::show(ui, state, &mut self.status);
-                    });
-            });
-        *width = controls.response.rect.width();
-        egui::CentralPanel::default().show(ui, |ui| match tab {
-            Tab::Segment => {
-                let plot_height = (ui.available_height() * 0.3).clamp(140.0, 300.0);
-                plot_panel::show(ui, state, plot_height);
-                ui.separator();
-                overlay_panel::show(ui, state, &mut self.textures, self.overlay_gpu.as_ref());
-            }
-            Tab::Detect => {
-                let plot_height = (ui.available_height() * 0.25).clamp(130.0, 260.0);
-                plot_panel::show(ui, state, plot_height);
-                ui.separator();
-                boxes_panel::show(ui, state, &mut self.textures);
-            }
-            _ => {
-                // The confusion and explanation views need more room than the sample grid.
-                let share = match state.insight.view {
-                    InsightView::Predictions => 0.45,
-                    InsightView::Confusion | InsightView::Explain => 0.3,
-                };
-                let plot_height = (ui.available_height() * share).clamp(160.0, 420.0);
-                plot_panel::show(ui, state, plot_height);
-                ui.separator();
-                confusion_panel::show_views(ui, state, &mut self.textures, &mut self.status);
-            }
-        });
-    }
 }
 
 impl eframe::App for VisionApp {
@@ -446,32 +402,27 @@ impl eframe::App for VisionApp {
         egui::Panel::bottom("status-bar").show(ui, |ui| {
             status_bar::show(ui, &mut self.status, &job_state);
         });
+        let (textures, status) = (&mut self.textures, &mut self.status);
+        let widths = &mut self.controls_width;
+        let wake = waker(ui.ctx());
         match self.tab {
-            Tab::Classify | Tab::Segment | Tab::Detect => self.task_ui(ui),
-            Tab::Attack => {
-                let wake = waker(ui.ctx());
-                attack_tab::show(
-                    ui,
-                    &mut self.attack,
-                    &mut self.textures,
-                    &mut self.status,
-                    &wake,
-                );
+            Tab::Classify => {
+                classify::view::show(ui, &mut self.classify, &mut widths[0], textures, status);
             }
-            Tab::Compress => {
-                let wake = waker(ui.ctx());
-                compress_tab::show(ui, &mut self.compress, &mut self.status, &wake);
+            Tab::Segment => segment::view::show(
+                ui,
+                &mut self.segment,
+                &mut widths[1],
+                textures,
+                self.overlay_gpu.as_ref(),
+                status,
+            ),
+            Tab::Detect => {
+                detect::view::show(ui, &mut self.detect, &mut widths[2], textures, status);
             }
-            Tab::Style => {
-                let wake = waker(ui.ctx());
-                style_panel::show(
-                    ui,
-                    &mut self.style,
-                    &mut self.textures,
-                    &mut self.status,
-                    &wake,
-                );
-            }
+            Tab::Attack => attack::view::show(ui, &mut self.attack, textures, status, &wake),
+            Tab::Compress => compress::view::show(ui, &mut self.compress, status, &wake),
+            Tab::Style => style::view::show(ui, &mut self.style, textures, status, &wake),
         }
         self.textures.end_frame();
     }

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::train::protocol::{DataSpec, Task, TrainConfig};
+use crate::core::protocol::{Task, TrainConfig};
+use crate::tasks;
 
 /// Storage key of the Classify tab's [`Settings`].
 pub const STORAGE_KEY: &str = "visionlab.settings";
@@ -32,9 +33,18 @@ pub struct Settings {
 }
 
 impl Default for Settings {
+    /// The Classify tab's first launch.
     fn default() -> Self {
+        Settings::for_task(Task::Classify)
+    }
+}
+
+impl Settings {
+    /// A tab's settings at its first launch: the task's defaults ([`tasks::defaults`], the
+    /// same config `visionlab train --task …` starts from) and the view options' defaults.
+    pub fn for_task(task: Task) -> Self {
         Settings {
-            config: TrainConfig::default(),
+            config: tasks::defaults(task),
             folder_text: String::new(),
             checkpoint_text: String::new(),
             smoothing: 0.9,
@@ -42,48 +52,15 @@ impl Default for Settings {
             manual_image_size: 32,
         }
     }
-}
 
-impl Settings {
-    /// Defaults of the Segment tab: a U-Net on the built-in shapes.
+    /// The Segment tab's first launch: a U-Net on the built-in shapes.
     pub fn segment_default() -> Self {
-        Settings {
-            config: TrainConfig {
-                task: Task::Segment,
-                data: DataSpec::Shapes {
-                    count: 3000,
-                    seed: 7,
-                },
-                epochs: 10,
-                learning_rate: 3e-3,
-                // Shapes are whole objects: flips help, shifts only slow the learning.
-                augment: false,
-                flip: true,
-                ..TrainConfig::default()
-            },
-            ..Settings::default()
-        }
+        Settings::for_task(Task::Segment)
     }
 
-    /// Defaults of the Detect tab: the CenterNet-style detector on the built-in shapes
-    /// (the same defaults as `visionlab train --task detect`).
+    /// The Detect tab's first launch: the CenterNet-style detector on the built-in shapes.
     pub fn detect_default() -> Self {
-        Settings {
-            config: TrainConfig {
-                task: Task::Detect,
-                data: DataSpec::Shapes {
-                    count: crate::train::detection::DEFAULT_SHAPES_COUNT,
-                    seed: 7,
-                },
-                epochs: crate::train::detection::DEFAULT_EPOCHS,
-                learning_rate: crate::train::detection::DEFAULT_LEARNING_RATE,
-                batch_size: crate::train::detection::DEFAULT_BATCH,
-                augment: true,
-                flip: true,
-                ..TrainConfig::default()
-            },
-            ..Settings::default()
-        }
+        Settings::for_task(Task::Detect)
     }
 
     /// Reads the Detect tab's settings; defaults when absent or unreadable.
@@ -205,7 +182,7 @@ pub struct LabSettings {
     /// Attack tab: data (`shapes` or a folder).
     pub attack_data: String,
     /// Attack tab: the explorer's attack.
-    pub attack: crate::train::protocol::AttackSettings,
+    pub attack: crate::core::protocol::AttackSettings,
     /// Attack tab: ε values of the robustness curve.
     pub curve_eps_text: String,
     /// Attack tab: validation images per curve point.
@@ -229,7 +206,7 @@ impl Default for LabSettings {
         LabSettings {
             attack_model: String::new(),
             attack_data: String::new(),
-            attack: crate::train::protocol::AttackSettings {
+            attack: crate::core::protocol::AttackSettings {
                 eps: 0.05,
                 ..Default::default()
             },

@@ -1,11 +1,21 @@
-//! Shared by the attack and compression tests: a small ConvNet trained on the built-in
-//! shapes once per test binary.
+//! Helpers shared by the integration tests. Each test binary that says `mod common;`
+//! compiles all of them and uses only some, hence the `dead_code` allowance.
+//!
+//! - this file: a small ConvNet trained on the built-in shapes once per test binary (the
+//!   attack and compression tests);
+//! - [`ui`]: driving the app through its accessibility tree (the `ui_*` tests);
+//! - [`events`]: waiting for a job's events (the training tests).
+#![allow(dead_code)]
+
+pub mod events;
+pub mod ui;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use visionlab::core::job;
+use visionlab::tasks;
 
-use visionlab::train::engine;
-use visionlab::train::protocol::{Command, DataSpec, DeviceChoice, Event, TrainConfig};
+use visionlab::core::protocol::{Command, DataSpec, DeviceChoice, Event, TrainConfig};
 
 /// The data the model is trained on: 3000 shapes, 600 of them held out for validation.
 pub fn data() -> DataSpec {
@@ -35,7 +45,7 @@ pub fn trained_model() -> PathBuf {
                 device: DeviceChoice::Cpu,
                 ..TrainConfig::default()
             };
-            let job = engine::spawn_training(config, engine::no_waker());
+            let job = tasks::spawn_training(config, job::no_waker());
             for event in job.events().iter() {
                 match event {
                     Event::Finished(_) => {

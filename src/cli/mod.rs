@@ -1,0 +1,80 @@
+//! The command line: the same engine as the GUI, with progress bars or JSON lines.
+//!
+//! This module is the clap tree ([`Cli`], [`Cmd`]) and the dispatch ([`run`]); each
+//! subcommand has its own file holding its options and what it does. Subcommand files
+//! share only [`args`] (how `--data` is read) and [`output`] (progress bars, the event sink
+//! of blocking calls); none imports another.
+
+pub mod args;
+pub mod assets;
+pub mod attack;
+pub mod bench;
+pub mod compress;
+pub mod dataset;
+pub mod devices;
+pub mod eval;
+pub mod output;
+pub mod predict;
+pub mod stylize;
+pub mod train;
+
+use clap::{Parser, Subcommand};
+
+/// A workbench for computer-vision experiments. Without a subcommand it opens the window.
+#[derive(Parser, Debug)]
+#[command(name = "visionlab", version, about)]
+pub struct Cli {
+    /// The subcommand; none opens the window.
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Train a model.
+    Train(train::TrainArgs),
+    /// Evaluate a checkpoint on a dataset (its test split when it has one).
+    Eval(eval::EvalArgs),
+    /// Classify image files with a checkpoint, or with `--model imagenet` (the bundled
+    /// pretrained MobileNetV2 and its 1000 classes); with `--task segment`, write their masks;
+    /// with `--task detect`, print boxes `[x0, y0, x1, y1, score, class]` (and draw them).
+    Predict(predict::PredictArgs),
+    /// Write a dataset to disk.
+    #[command(subcommand)]
+    Dataset(dataset::DatasetCmd),
+    /// Measure training throughput (images/second) of the seed ConvNet and friends.
+    Bench(bench::BenchArgs),
+    /// List the compute devices this machine offers.
+    Devices,
+    /// Show where the bundled assets (weights, labels, sample images) are read from.
+    Assets,
+    /// Accuracy under FGSM/PGD attacks for each ε (a robustness curve).
+    Attack(attack::AttackArgs),
+    /// Shrink a classifier (int8 quantization or magnitude pruning) and compare it.
+    Compress(compress::CompressArgs),
+    /// Stylize an image: optimisation (Gatys), 26 built-in styles, or any style image.
+    Stylize(stylize::StylizeArgs),
+}
+
+/// Runs the parsed command line: the window without a subcommand, else the subcommand.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let Some(command) = cli.command else {
+        return crate::ui::run().map_err(|e| anyhow::anyhow!("the window failed: {e}"));
+    };
+    match command {
+        Cmd::Train(args) => train::run(&args),
+        Cmd::Eval(args) => eval::run(&args),
+        Cmd::Predict(args) => predict::run(&args),
+        Cmd::Dataset(command) => dataset::run(command),
+        Cmd::Bench(args) => bench::run(args),
+        Cmd::Devices => devices::run(),
+        Cmd::Assets => {
+            assets::run();
+            Ok(())
+        }
+        Cmd::Attack(args) => attack::run(args),
+        Cmd::Compress(args) => compress::run(args),
+        Cmd::Stylize(args) => stylize::run(args),
+    }
+}

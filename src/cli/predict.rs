@@ -1,0 +1,145 @@
+//! `visionlab predict`: classify image files (with a checkpoint, or the bundled ImageNet
+//! MobileNetV2), write their masks (`--task segment`) or print and draw their boxes
+//! (`--task detect`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+
+use crate::core::device;
+use crate::core::protocol::{DeviceChoice, Task};
+use crate::tasks::classify::imagenet::ImageNetClassifier;
+use crate::tasks::classify::{self, Trained};
+use crate::tasks::detect::{self, TrainedDetector};
+use crate::tasks::segment::{self, TrainedSegmenter};
+
+/// The `--model` value that names the bundled ImageNet classifier.
+const IMAGENET: &str = "imagenet";
+
+/// Options of `visionlab predict`.
+#[derive(clap::Args, Debug)]
+pub struct PredictArgs {
+    /// What the checkpoint does.
+    #[arg(long, value_enum, default_value = "classify")]
+    task: Task,
+    /// The checkpoint (.vlck), or `imagenet`.
+    #[arg(long)]
+    model: PathBuf,
+    /// Where masks and overlays (segment) or pictures with boxes (detect) are written.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Image files.
+    #[arg(required = true)]
+    images: Vec<PathBuf>,
+    /// Detection: lowest score of a box that is printed and drawn.
+    #[arg(long, default_value_t = 0.3)]
+    min_score: f32,
+    /// How many classes to show per image (default 5 for imagenet, else 3).
+    #[arg(long)]
+    top: Option<usize>,
+    /// Where tensors run.
+    #[arg(long, value_enum, default_value = "auto")]
+    device: DeviceChoice,
+    /// Print one JSON object per image.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `visionlab predict` for the checkpoint's task.
+pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
+    match args.task {
+        Task::Classify => classify_files(args),
+        Task::Segment => segment_files(args),
+        Task::Detect => detect_files(args),
+    }
+}
+
+/// Prints each image's top classes.
+fn classify_files(args: &PredictArgs) -> anyhow::Result<()> {
+    let selected = device::select(args.device)?;
+    let predictions = if args.model.as_os_str() == IMAGENET {
+        let net = ImageNetClassifier::load(&selected.device)?;
+        net.predict_files(&args.images, args.top.unwrap_or(5))?
+    } else {
+        let trained = Trained::load(&args.model, &selected)?;
+        classify::predict_files(&trained, &args.images, args.top.unwrap_or(3))?
+    };
+    for p in predictions {
+        if args.json {
+            println!("{}", serde_json::to_string(&p)?);
+        } else {
+            let top: Vec<String> = p
+                .top
+                .iter()
+                .map(|s| format!("{} {:.1} %", s.class, s.probability * 100.0))
+                .collect();
+            println!("{}: {}", p.path.display(), top.join(", "));
+        }
+    }
+    Ok(())
+}
+
+/// Writes each image's mask and overlay to `--out` and prints the classes present.
+fn segment_files(args: &PredictArgs) -> anyhow::Result<()> {
+    let Some(out) = &args.out else {
+        bail!("segmentation writes mask files: give --out DIR");
+    };
+    let selected = device::select(args.device)?;
+    let trained = TrainedSegmenter::load(&args.model, &selected)?;
+    for file in segment::predict_files(&trained, &args.images, out)? {
+        if args.json {
+            println!("{}", serde_json::to_string(&file)?);
+        } else {
+            let present: Vec<String> = file
+                .class_fractions
+                .iter()
+                .filter(|(_, f)| *f > 0.0)
+                .map(|(c, f)| format!("{c} {:.1} %", f * 100.0))
+                .collect();
+            println!(
+                "{} → {} ({})",
+                file.image.display(),
+                file.mask.display(),
+                present.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Prints each image's boxes (as JSON objects with `boxes: [[x0, y0, x1, y1, score,
+/// class], …]` in the image's own pixels, or as text) and with `--out` writes
+/// `<stem>_boxes.png` there.
+fn detect_files(args: &PredictArgs) -> anyhow::Result<()> {
+    let min_score = args.min_score;
+    if !(0.0..=1.0).contains(&min_score) {
+        bail!("--min-score must be between 0 and 1, got {min_score}");
+    }
+    let selected = device::select(args.device)?;
+    let trained = TrainedDetector::load(&args.model, &selected)?;
+    let out: Option<&Path> = args.out.as_deref();
+    for file in detect::predict_files(&trained, &args.images, min_score, out)? {
+        if args.json {
+            println!("{}", serde_json::to_string(&file)?);
+            continue;
+        }
+        println!(
+            "{} ({}×{}): {} boxes{}",
+            file.image.display(),
+            file.size[0],
+            file.size[1],
+            file.boxes.len(),
+            file.drawn
+                .as_ref()
+                .map(|p| format!(" → {}", p.display()))
+                .unwrap_or_default()
+        );
+        for (b, label) in file.boxes.iter().zip(&file.labels) {
+            println!(
+                "  {label:<12} {:.2}  [{:.1}, {:.1}, {:.1}, {:.1}]",
+                b[4], b[0], b[1], b[2], b[3]
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The foundations every other layer stands on: the protocol between the UI and the jobs,
+//! the job runtime, the compute pool, devices, bundled assets and atomic file writes.
+//! Nothing here knows a task, a model or the UI.
+
+pub mod assets;
+pub mod compute;
+pub mod control;
+pub mod device;
+pub mod files;
+pub mod job;
+pub mod protocol;

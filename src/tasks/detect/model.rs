@@ -1,0 +1,219 @@
+//! A small single-stage, anchor-free detector in the style of CenterNet ("Objects as
+//! Points", Zhou et al. 2019), with a foreground-mask head for instance segmentation.
+//!
+//! Backbone: three stages of conv-BN-ReLU (each starting with a stride-2 3×3 conv), at
+//! strides 2, 4 and 8. A light FPN-style merge adds the stride-8 features (1×1 conv,
+//! nearest ×2 upsampling) to the stride-4 ones; the heads read that stride-4 map:
+//! - class heat-map `[b, K, H/4, W/4]`: a peak (logit; sigmoid gives the score) at each
+//!   object's centre, trained with CenterNet's penalty-reduced focal loss;
+//! - box `[b, 4, H/4, W/4]`: width and height (in stride-4 cells) and the sub-cell offset
+//!   of the centre, trained with L1 at the centres only.
+//!
+//! The mask head merges the stride-4 map back into the stride-2 features the same way and
+//! predicts one foreground logit per stride-2 pixel `[b, 1, H/2, W/2]`; instance masks are
+//! the foreground pixels inside each detected box (see `tasks::detect`).
+
+use burn::module::Param;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d, Relu};
+use burn::prelude::*;
+use burn::tensor::module::interpolate;
+use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
+
+use crate::models::InputShape;
+
+use crate::models::ModelError;
+
+/// Output stride of the heat-map and box heads.
+pub const STRIDE: usize = 4;
+/// Output stride of the mask head.
+pub const MASK_STRIDE: usize = 2;
+/// Initial heat-map bias: sigmoid(-2.19) ≈ 0.1, CenterNet's prior that keeps the focal loss
+/// of the many background cells from swamping the first steps.
+const HEAT_PRIOR_BIAS: f32 = -2.19;
+
+/// 3×3 conv (optionally stride 2), batch norm, ReLU.
+#[derive(Module, Debug)]
+pub struct ConvBnRelu {
+    conv: Conv2d,
+    bn: BatchNorm,
+    relu: Relu,
+}
+
+impl ConvBnRelu {
+    fn new(cin: usize, cout: usize, stride: usize, device: &Device) -> Self {
+        ConvBnRelu {
+            conv: Conv2dConfig::new([cin, cout], [3, 3])
+                .with_stride([stride, stride])
+                .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+                .with_bias(false)
+                .init(device),
+            bn: BatchNormConfig::new(cout).init(device),
+            relu: Relu::new(),
+        }
+    }
+
+    /// `[b, cin, h, w]` → `[b, cout, h / stride, w / stride]`.
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        self.relu.forward(self.bn.forward(self.conv.forward(x)))
+    }
+}
+
+/// A stride-2 [`ConvBnRelu`] followed by a stride-1 one.
+#[derive(Module, Debug)]
+pub struct Stage {
+    down: ConvBnRelu,
+    conv: ConvBnRelu,
+}
+
+impl Stage {
+    fn new(cin: usize, cout: usize, device: &Device) -> Self {
+        Stage {
+            down: ConvBnRelu::new(cin, cout, 2, device),
+            conv: ConvBnRelu::new(cout, cout, 1, device),
+        }
+    }
+
+    /// `[b, cin, h, w]` → `[b, cout, h/2, w/2]`.
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        self.conv.forward(self.down.forward(x))
+    }
+}
+
+/// What the detector predicts for a batch.
+#[derive(Debug, Clone)]
+pub struct DetectorOutput {
+    /// Class heat-map logits `[b, K, H/4, W/4]`.
+    pub heat: Tensor<4>,
+    /// Box regression `[b, 4, H/4, W/4]`: width, height (stride-4 cells), x and y offset of
+    /// the centre within its cell.
+    pub boxes: Tensor<4>,
+    /// Foreground logits `[b, 1, H/2, W/2]`.
+    pub mask: Tensor<4>,
+}
+
+/// The detector (see the module documentation).
+#[derive(Module, Debug)]
+pub struct Detector {
+    stage1: Stage,
+    stage2: Stage,
+    stage3: Stage,
+    lateral: Conv2d,
+    neck: ConvBnRelu,
+    heat: Conv2d,
+    boxes: Conv2d,
+    mask_lateral: Conv2d,
+    mask_conv: ConvBnRelu,
+    mask: Conv2d,
+}
+
+impl Detector {
+    /// Input sides must be multiples of this (three stride-2 stages).
+    pub const SIDE_MULTIPLE: usize = 8;
+    /// The smallest input side.
+    pub const MIN_SIDE: usize = 16;
+
+    /// A detector for `input` images and `classes` object classes (no background class),
+    /// `width` channels in the first stage (doubling at each stage).
+    pub fn new(
+        input: InputShape,
+        classes: usize,
+        width: usize,
+        device: &Device,
+    ) -> Result<Self, ModelError> {
+        if !input.height.is_multiple_of(Self::SIDE_MULTIPLE)
+            || !input.width.is_multiple_of(Self::SIDE_MULTIPLE)
+            || input.height < Self::MIN_SIDE
+            || input.width < Self::MIN_SIDE
+        {
+            return Err(ModelError::InputTooSmall {
+                model: "the detector (sides must be multiples of 8)",
+                min: Self::MIN_SIDE,
+                height: input.height,
+                width: input.width,
+            });
+        }
+        if classes == 0 {
+            return Err(ModelError::TooFewClasses(classes));
+        }
+        let width = width.max(1);
+        let (w1, w2, w3) = (width, width * 2, width * 4);
+        let mut heat = Conv2dConfig::new([w2, classes], [1, 1]).init(device);
+        heat.bias = Some(Param::from_tensor(Tensor::full(
+            [classes],
+            HEAT_PRIOR_BIAS,
+            device,
+        )));
+        Ok(Detector {
+            stage1: Stage::new(input.channels, w1, device),
+            stage2: Stage::new(w1, w2, device),
+            stage3: Stage::new(w2, w3, device),
+            lateral: Conv2dConfig::new([w3, w2], [1, 1]).init(device),
+            neck: ConvBnRelu::new(w2, w2, 1, device),
+            heat,
+            boxes: Conv2dConfig::new([w2, 4], [1, 1]).init(device),
+            mask_lateral: Conv2dConfig::new([w2, w1], [1, 1]).init(device),
+            mask_conv: ConvBnRelu::new(w1, w1, 1, device),
+            mask: Conv2dConfig::new([w1, 1], [1, 1]).init(device),
+        })
+    }
+
+    /// Number of object classes (heat-map channels).
+    pub fn classes(&self) -> usize {
+        self.heat.weight.dims()[0]
+    }
+
+    /// `[b, c, H, W]` → heat-map, box and mask outputs (see [`DetectorOutput`]).
+    pub fn forward(&self, x: Tensor<4>) -> DetectorOutput {
+        let s1 = self.stage1.forward(x); // [b, w1, H/2, W/2]
+        let s2 = self.stage2.forward(s1.clone()); // [b, w2, H/4, W/4]
+        let s3 = self.stage3.forward(s2.clone()); // [b, w3, H/8, W/8]
+        let top = upsample2(self.lateral.forward(s3)); // [b, w2, H/4, W/4]
+        let features = self.neck.forward(s2 + top); // [b, w2, H/4, W/4]
+        let heat = self.heat.forward(features.clone()); // [b, K, H/4, W/4]
+        let boxes = self.boxes.forward(features.clone()); // [b, 4, H/4, W/4]
+        let up = upsample2(self.mask_lateral.forward(features)); // [b, w1, H/2, W/2]
+        let mask = self.mask.forward(self.mask_conv.forward(s1 + up)); // [b, 1, H/2, W/2]
+        DetectorOutput { heat, boxes, mask }
+    }
+}
+
+/// Nearest-neighbour ×2 upsampling: `[b, c, h, w]` → `[b, c, 2h, 2w]`.
+fn upsample2(x: Tensor<4>) -> Tensor<4> {
+    let [_, _, h, w] = x.dims();
+    interpolate(
+        x,
+        InterpolateOptions::new(InterpolateMode::Nearest).with_output_size([2 * h, 2 * w]),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_have_the_documented_shapes() {
+        let device = Device::flex();
+        let input = InputShape {
+            channels: 3,
+            height: 32,
+            width: 48,
+        };
+        let net = Detector::new(input, 5, 4, &device).unwrap();
+        let out = net.forward(Tensor::zeros([2, 3, 32, 48], &device));
+        assert_eq!(out.heat.dims(), [2, 5, 8, 12]);
+        assert_eq!(out.boxes.dims(), [2, 4, 8, 12]);
+        assert_eq!(out.mask.dims(), [2, 1, 16, 24]);
+        assert_eq!(net.classes(), 5);
+    }
+
+    #[test]
+    fn sides_must_divide_by_eight() {
+        let input = InputShape {
+            channels: 3,
+            height: 36,
+            width: 32,
+        };
+        assert!(Detector::new(input, 3, 8, &Device::flex()).is_err());
+    }
+}

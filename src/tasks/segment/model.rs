@@ -1,0 +1,190 @@
+//! A small U-Net: three encoder stages (two 3×3 conv + batch norm + ReLU each, then 2×2 max
+//! pooling), a bottleneck, and a decoder that upsamples with 2×2 transposed convolutions and
+//! concatenates the encoder's skip connections; a 1×1 convolution gives per-pixel class
+//! scores.
+//!
+//! A global-context branch (as in ParseNet / EncNet) max-pools the bottleneck over the
+//! whole image and adds the result back to every position, so each pixel's class can depend
+//! on what the whole image shows. The same pooled vector predicts which classes are present
+//! (EncNet's "semantic encoding" loss), which teaches the branch quickly.
+
+use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
+use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d, Relu};
+use burn::prelude::*;
+
+use crate::models::InputShape;
+
+use crate::models::ModelError;
+
+/// Two 3×3 convolutions, each followed by batch norm and ReLU; keeps the resolution.
+#[derive(Module, Debug)]
+pub struct DoubleConv {
+    conv1: Conv2d,
+    bn1: BatchNorm,
+    conv2: Conv2d,
+    bn2: BatchNorm,
+    relu: Relu,
+}
+
+impl DoubleConv {
+    fn new(cin: usize, cout: usize, device: &Device) -> Self {
+        let conv = |a, b| {
+            Conv2dConfig::new([a, b], [3, 3])
+                .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+                .with_bias(false)
+                .init(device)
+        };
+        DoubleConv {
+            conv1: conv(cin, cout),
+            bn1: BatchNormConfig::new(cout).init(device),
+            conv2: conv(cout, cout),
+            bn2: BatchNormConfig::new(cout).init(device),
+            relu: Relu::new(),
+        }
+    }
+
+    /// `[b, cin, h, w]` → `[b, cout, h, w]`.
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        let x = self.relu.forward(self.bn1.forward(self.conv1.forward(x)));
+        self.relu.forward(self.bn2.forward(self.conv2.forward(x)))
+    }
+}
+
+/// One decoder stage: upsample ×2, concatenate the skip, [`DoubleConv`].
+#[derive(Module, Debug)]
+pub struct Up {
+    up: ConvTranspose2d,
+    conv: DoubleConv,
+}
+
+impl Up {
+    fn new(cin: usize, cskip: usize, cout: usize, device: &Device) -> Self {
+        Up {
+            up: ConvTranspose2dConfig::new([cin, cout], [2, 2])
+                .with_stride([2, 2])
+                .init(device),
+            conv: DoubleConv::new(cout + cskip, cout, device),
+        }
+    }
+
+    /// `x`: `[b, cin, h, w]`, `skip`: `[b, cskip, 2h, 2w]` → `[b, cout, 2h, 2w]`.
+    fn forward(&self, x: Tensor<4>, skip: Tensor<4>) -> Tensor<4> {
+        let x = self.up.forward(x); // [b, cout, 2h, 2w]
+        self.conv.forward(Tensor::cat(vec![x, skip], 1)) // [b, cout + cskip, 2h, 2w] → [b, cout, ..]
+    }
+}
+
+/// The U-Net.
+#[derive(Module, Debug)]
+pub struct UNet {
+    enc1: DoubleConv,
+    enc2: DoubleConv,
+    enc3: DoubleConv,
+    bottleneck: DoubleConv,
+    context: Linear,
+    presence: Linear,
+    up3: Up,
+    up2: Up,
+    up1: Up,
+    head: Conv2d,
+    pool: MaxPool2d,
+    relu: Relu,
+}
+
+impl UNet {
+    /// Input sides must be multiples of this (three 2× poolings).
+    pub const SIDE_MULTIPLE: usize = 8;
+
+    /// A U-Net for `input` images and `classes` labels (background included), with `width`
+    /// channels in the first stage (doubling each stage).
+    pub fn new(
+        input: InputShape,
+        classes: usize,
+        width: usize,
+        device: &Device,
+    ) -> Result<Self, ModelError> {
+        if !input.height.is_multiple_of(Self::SIDE_MULTIPLE)
+            || !input.width.is_multiple_of(Self::SIDE_MULTIPLE)
+            || input.height < Self::SIDE_MULTIPLE
+            || input.width < Self::SIDE_MULTIPLE
+        {
+            return Err(ModelError::InputTooSmall {
+                model: "U-Net (sides must be multiples of 8)",
+                min: Self::SIDE_MULTIPLE,
+                height: input.height,
+                width: input.width,
+            });
+        }
+        if classes < 2 {
+            return Err(ModelError::TooFewClasses(classes));
+        }
+        let (w1, w2, w3, w4) = (width, width * 2, width * 4, width * 8);
+        Ok(UNet {
+            enc1: DoubleConv::new(input.channels, w1, device),
+            enc2: DoubleConv::new(w1, w2, device),
+            enc3: DoubleConv::new(w2, w3, device),
+            bottleneck: DoubleConv::new(w3, w4, device),
+            context: LinearConfig::new(w4, w4).init(device),
+            presence: LinearConfig::new(w4, classes).init(device),
+            up3: Up::new(w4, w3, w3, device),
+            up2: Up::new(w3, w2, w2, device),
+            up1: Up::new(w2, w1, w1, device),
+            head: Conv2dConfig::new([w1, classes], [1, 1]).init(device),
+            pool: MaxPool2dConfig::new([2, 2]).with_strides([2, 2]).init(),
+            relu: Relu::new(),
+        })
+    }
+
+    /// `[b, c, h, w]` → per-pixel logits `[b, classes, h, w]`.
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        self.forward_with_presence(x).0
+    }
+
+    /// Per-pixel logits `[b, classes, h, w]` and, for each image, logits of each class
+    /// being present somewhere in it `[b, classes]`.
+    pub fn forward_with_presence(&self, x: Tensor<4>) -> (Tensor<4>, Tensor<2>) {
+        let s1 = self.enc1.forward(x); // [b, w1, h, w]
+        let s2 = self.enc2.forward(self.pool.forward(s1.clone())); // [b, w2, h/2, w/2]
+        let s3 = self.enc3.forward(self.pool.forward(s2.clone())); // [b, w3, h/4, w/4]
+        let b = self.bottleneck.forward(self.pool.forward(s3.clone())); // [b, w4, h/8, w/8]
+        let [n, c, _, _] = b.dims();
+        let pooled: Tensor<2> = b.clone().max_dim(3).max_dim(2).reshape([n, c]); // [b, w4]
+        let global = self.relu.forward(self.context.forward(pooled)); // [b, w4]
+        let presence = self.presence.forward(global.clone()); // [b, classes]
+        let b = b + global.reshape([n, c, 1, 1]); // broadcast over h/8 × w/8
+        let x = self.up3.forward(b, s3); // [b, w3, h/4, w/4]
+        let x = self.up2.forward(x, s2); // [b, w2, h/2, w/2]
+        let x = self.up1.forward(x, s1); // [b, w1, h, w]
+        (self.head.forward(x), presence) // [b, classes, h, w], [b, classes]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logits_keep_the_input_resolution() {
+        let device = Device::flex();
+        let input = InputShape {
+            channels: 3,
+            height: 32,
+            width: 48,
+        };
+        let net = UNet::new(input, 4, 8, &device).unwrap();
+        let (out, presence) = net.forward_with_presence(Tensor::zeros([2, 3, 32, 48], &device));
+        assert_eq!(out.dims(), [2, 4, 32, 48]);
+        assert_eq!(presence.dims(), [2, 4]);
+    }
+
+    #[test]
+    fn sides_must_divide_by_eight() {
+        let input = InputShape {
+            channels: 3,
+            height: 30,
+            width: 32,
+        };
+        assert!(UNet::new(input, 3, 8, &Device::flex()).is_err());
+    }
+}

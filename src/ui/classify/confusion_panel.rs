@@ -1,0 +1,277 @@
+//! The confusion matrix as a heat map (click a cell to see exactly its validation images),
+//! per-class precision, recall and F1, and the gallery: the picked cell's images, or the
+//! most confident mistakes when no cell is picked. Clicking a gallery image explains it.
+
+use egui::{Color32, FontId, Frame, RichText, Sense, Stroke, Ui, WidgetInfo};
+
+use crate::ui::classify::ClassifyTab;
+use crate::ui::training::TrainingTab;
+use crate::ui::widgets::class_name;
+use crate::ui::widgets::status_bar::Status;
+use crate::ui::widgets::textures::{TextureCache, show_picture};
+
+/// Side of a matrix cell, in points.
+const CELL: f32 = 34.0;
+/// Side of a gallery image, in points.
+const THUMB: f32 = 56.0;
+/// Most images the gallery draws.
+const GALLERY_LIMIT: usize = 120;
+/// Tint of right answers (the diagonal) and of mistakes.
+const RIGHT: Color32 = Color32::from_rgb(60, 170, 90);
+const WRONG: Color32 = Color32::from_rgb(220, 70, 60);
+
+/// The accessible name of the cell of images of class `truth` predicted as `predicted`.
+pub fn cell_label(truth: &str, predicted: &str) -> String {
+    format!("{truth} predicted as {predicted}")
+}
+
+/// The accessible name of validation image `index` in the gallery.
+pub fn image_label(index: usize) -> String {
+    format!("validation image {index}")
+}
+
+/// Draws the confusion view.
+pub fn show(
+    ui: &mut Ui,
+    tab: &mut TrainingTab<ClassifyTab>,
+    textures: &mut TextureCache,
+    status: &mut Status,
+) {
+    let Some(matrix) = tab.task.insight.matrix.clone() else {
+        ui.label(
+            RichText::new(
+                "The confusion matrix of the validation images appears after each epoch.",
+            )
+            .weak(),
+        );
+        return;
+    };
+    let classes = tab.run.run_classes.clone();
+    let k = matrix.classes();
+    let epoch = tab.task.insight.outcome.as_ref().map_or(0, |o| o.epoch);
+    ui.horizontal(|ui| {
+        ui.heading("Confusion matrix");
+        ui.label(format!(
+            "epoch {epoch}, {} validation images, accuracy {:.1} %",
+            matrix.total(),
+            matrix.accuracy() * 100.0
+        ));
+    });
+    let mut clicked = None;
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.label(RichText::new("rows: true class · columns: predicted class").small());
+            egui::Grid::new("confusion-grid")
+                .spacing([2.0, 2.0])
+                .show(ui, |ui| {
+                    ui.label("");
+                    for p in 0..k {
+                        ui.label(RichText::new(p.to_string()).small().strong());
+                    }
+                    ui.end_row();
+                    for t in 0..k {
+                        let row_total: u64 = (0..k).map(|p| matrix.get(t, p)).sum();
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(format!("{t} {}", class_name(&classes, t))).small(),
+                            )
+                            .truncate(),
+                        );
+                        for p in 0..k {
+                            let label =
+                                cell_label(&class_name(&classes, t), &class_name(&classes, p));
+                            let selected = tab.task.insight.selected == Some((t, p));
+                            if cell(ui, matrix.get(t, p), row_total, t == p, selected, &label)
+                                .clicked()
+                            {
+                                clicked = Some((t, p));
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+        ui.add_space(16.0);
+        ui.vertical(|ui| metrics_table(ui, tab, &classes));
+    });
+    if let Some(cell) = clicked {
+        tab.task.insight.selected = if tab.task.insight.selected == Some(cell) {
+            None
+        } else {
+            Some(cell)
+        };
+    }
+    ui.separator();
+    gallery(ui, tab, &classes, textures, status);
+}
+
+/// One heat-map cell: darker the larger its share of the row; green on the diagonal.
+fn cell(
+    ui: &mut Ui,
+    count: u64,
+    row_total: u64,
+    diagonal: bool,
+    selected: bool,
+    label: &str,
+) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(CELL, CELL), Sense::click());
+    response.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, label));
+    let share = if row_total == 0 {
+        0.0
+    } else {
+        count as f32 / row_total as f32
+    };
+    let tint = if diagonal { RIGHT } else { WRONG };
+    let base = ui.visuals().extreme_bg_color;
+    let fill = if count == 0 {
+        base
+    } else {
+        lerp(base, tint, 0.15 + 0.85 * share.sqrt())
+    };
+    let painter = ui.painter();
+    painter.rect_filled(rect, 2.0, fill);
+    if selected || response.hovered() {
+        let color = if selected {
+            ui.visuals().selection.stroke.color
+        } else {
+            ui.visuals().widgets.hovered.fg_stroke.color
+        };
+        painter.rect_stroke(rect, 2.0, Stroke::new(2.0, color), egui::StrokeKind::Inside);
+    }
+    if count > 0 {
+        let text = if share > 0.55 {
+            Color32::WHITE
+        } else {
+            ui.visuals().text_color()
+        };
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            count.to_string(),
+            FontId::proportional(12.0),
+            text,
+        );
+    }
+    response.on_hover_text(format!("{label}: {count}"))
+}
+
+fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
+    let mix = |x: u8, y: u8| (f32::from(x) * (1.0 - t) + f32::from(y) * t).round() as u8;
+    Color32::from_rgb(mix(a.r(), b.r()), mix(a.g(), b.g()), mix(a.b(), b.b()))
+}
+
+fn metrics_table(ui: &mut Ui, tab: &TrainingTab<ClassifyTab>, classes: &[String]) {
+    ui.strong("Per class");
+    egui::Grid::new("class-metrics")
+        .striped(true)
+        .spacing([12.0, 2.0])
+        .show(ui, |ui| {
+            for head in ["class", "precision", "recall", "F1", "images"] {
+                ui.strong(head);
+            }
+            ui.end_row();
+            for (c, m) in tab.task.insight.class_metrics().iter().enumerate() {
+                ui.label(format!("{c} {}", class_name(classes, c)));
+                ui.label(format!("{:.3}", m.precision));
+                ui.label(format!("{:.3}", m.recall));
+                ui.label(format!("{:.3}", m.f1));
+                ui.label(m.support.to_string());
+                ui.end_row();
+            }
+        });
+}
+
+fn gallery(
+    ui: &mut Ui,
+    tab: &mut TrainingTab<ClassifyTab>,
+    classes: &[String],
+    textures: &mut TextureCache,
+    status: &mut Status,
+) {
+    let (items, title) = match tab.task.insight.selected {
+        Some((t, p)) => (
+            tab.task.insight.cell_items(t, p),
+            format!(
+                "{}: ",
+                cell_label(&class_name(classes, t), &class_name(classes, p))
+            ),
+        ),
+        None => (
+            tab.task.insight.confident_mistakes(),
+            "Most confident mistakes: ".to_string(),
+        ),
+    };
+    let mut clear = false;
+    ui.horizontal(|ui| {
+        ui.strong(format!("{title}{} images", items.len()));
+        if items.len() > GALLERY_LIMIT {
+            ui.label(RichText::new(format!("(showing the first {GALLERY_LIMIT})")).weak());
+        }
+        if tab.task.insight.selected.is_some() && ui.button("Show all mistakes").clicked() {
+            clear = true;
+        }
+        ui.label(RichText::new("click an image to see where the model looked").weak());
+    });
+    if clear {
+        tab.task.insight.selected = None;
+    }
+    let outcome = tab.task.insight.outcome.clone().unwrap_or_default();
+    let spacing = 6.0;
+    let cell_width = THUMB + 12.0;
+    let columns = ((ui.available_width() + spacing) / (cell_width + spacing))
+        .floor()
+        .max(1.0) as usize;
+    let mut explain = None;
+    egui::ScrollArea::vertical()
+        .id_salt("confusion-gallery")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("confusion-gallery-grid")
+                .spacing([spacing, spacing])
+                .show(ui, |ui| {
+                    for (n, &i) in items.iter().take(GALLERY_LIMIT).enumerate() {
+                        let Some(picture) = tab.task.insight.images.get(i) else {
+                            continue;
+                        };
+                        let right = outcome.truth.get(i) == outcome.predicted.get(i);
+                        let frame = Frame::new()
+                            .stroke(Stroke::new(2.0, if right { RIGHT } else { WRONG }))
+                            .inner_margin(2.0)
+                            .corner_radius(3.0)
+                            .show(ui, |ui| {
+                                ui.vertical(|ui| {
+                                    ui.set_width(THUMB + 4.0);
+                                    show_picture(ui, picture, THUMB, textures);
+                                    let predicted = outcome.predicted.get(i).copied().unwrap_or(0);
+                                    let confidence =
+                                        outcome.confidence.get(i).copied().unwrap_or(0.0) * 100.0;
+                                    ui.add(
+                                        egui::Label::new(
+                                            RichText::new(format!(
+                                                "{} {confidence:.0}%",
+                                                class_name(classes, predicted)
+                                            ))
+                                            .small(),
+                                        )
+                                        .truncate(),
+                                    );
+                                });
+                            });
+                        let id = ui.scope_id().with(("gallery-image", i));
+                        let response = ui.interact(frame.response.rect, id, Sense::click());
+                        let label = image_label(i);
+                        response
+                            .widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, &label));
+                        if response.clicked() {
+                            explain = Some(i);
+                        }
+                        if (n + 1) % columns == 0 {
+                            ui.end_row();
+                        }
+                    }
+                });
+        });
+    if let Some(i) = explain {
+        tab.explain(i, status);
+    }
+}

@@ -1,0 +1,8 @@
+//! The Detect tab: train a detector and watch its boxes and instance masks over the
+//! validation images.
+
+pub mod boxes_panel;
+pub mod state;
+pub mod view;
+
+pub use state::DetectTab;

@@ -1,0 +1,107 @@
+//! The Detect tab's layout: the shared controls with the detector's description, the
+//! curves with the validation mAP, and the boxes view.
+
+use egui::Ui;
+use egui_plot::{Corner, Legend, Plot};
+
+use crate::core::protocol::TrainConfig;
+use crate::ui::detect::{DetectTab, boxes_panel};
+use crate::ui::training::controls_panel::{self, Controls};
+use crate::ui::training::plot_panel::{self, METRIC_COLOR, Series, VAL_COLOR};
+use crate::ui::training::{RunState, TrainingTab};
+use crate::ui::widgets::status_bar::Status;
+use crate::ui::widgets::textures::TextureCache;
+
+/// What the Detect tab puts into the shared controls.
+const CONTROLS: Controls = Controls {
+    id: "Detect",
+    folder_hint: "/path/to/data (YOLO, COCO or VOC annotations)",
+    model_rows,
+};
+
+/// Draws the Detect tab; `width` is its controls panel's width.
+pub fn show(
+    ui: &mut Ui,
+    tab: &mut TrainingTab<DetectTab>,
+    width: &mut f32,
+    textures: &mut TextureCache,
+    status: &mut Status,
+) {
+    controls_panel::show(ui, tab, &CONTROLS, width, textures, status);
+    egui::CentralPanel::default().show(ui, |ui| {
+        let plot_height = (ui.available_height() * 0.25).clamp(130.0, 260.0);
+        let epoch_line = tab.task.metrics.last().map(|last| {
+            format!(
+                "epoch {}: mAP@0.5 {:.3}, mAP@0.5:0.95 {:.3}",
+                last.epoch, last.map50, last.map
+            )
+        });
+        let task = &mut tab.task;
+        plot_panel::show(
+            ui,
+            &mut tab.run,
+            plot_height,
+            epoch_line,
+            |ui, run, height| {
+                map_plot(ui, run, task, height);
+            },
+        );
+        ui.separator();
+        let classes = tab.run.classes_shown();
+        boxes_panel::show(ui, &mut task.boxes, task.metrics.last(), &classes, textures);
+    });
+}
+
+/// Validation mAP@0.5 and mAP@0.5:0.95 after each epoch, at the step the epoch ended.
+fn map_plot(ui: &mut Ui, run: &RunState, tab: &DetectTab, height: f32) {
+    let epochs = run.curves.epochs();
+    let at = |epoch: usize| {
+        epochs
+            .iter()
+            .find(|e| e.summary.epoch == epoch)
+            .map_or(epoch as f64, |e| e.step as f64)
+    };
+    let map50: Vec<[f64; 2]> = tab
+        .metrics
+        .iter()
+        .map(|s| [at(s.epoch), f64::from(s.map50)])
+        .collect();
+    let map: Vec<[f64; 2]> = tab
+        .metrics
+        .iter()
+        .map(|s| [at(s.epoch), f64::from(s.map)])
+        .collect();
+    ui.label("Validation mAP");
+    Plot::new("map-plot")
+        .height(height)
+        .legend(Legend::default().position(Corner::RightBottom))
+        .x_axis_label("step")
+        .include_y(0.0)
+        .include_y(1.0)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            for (name, points, colour) in [
+                ("mAP@0.5", map50, VAL_COLOR),
+                ("mAP@0.5:0.95", map, METRIC_COLOR),
+            ] {
+                Series {
+                    name,
+                    points_id: None,
+                    points,
+                    colour,
+                    width: 2.0,
+                    radius: 3.5,
+                }
+                .draw(plot);
+            }
+        });
+}
+
+/// The detector's row of the settings grid: what it is (nothing to choose).
+fn model_rows(ui: &mut Ui, _config: &mut TrainConfig, _editable: bool) {
+    let label = ui.label("Model");
+    ui.label("CenterNet-style detector + mask head")
+        .labelled_by(label.id)
+        .on_hover_text("Heat-map, box and foreground-mask heads on a small CNN (stride 4)");
+    ui.end_row();
+}

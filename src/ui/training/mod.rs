@@ -1,0 +1,132 @@
+//! What the Classify, Segment and Detect tabs share: one run's lifecycle ([`RunState`]:
+//! dataset, start / pause / resume / stop, checkpoints, progress and curves) and the panels
+//! that show it. Each tab adds its own results ([`TaskTab`]),
+//! filled by the events only its task sends; [`TrainingTab`] is the two together.
+
+pub mod controls_panel;
+pub mod curves;
+pub mod data_panel;
+pub mod plot_panel;
+pub mod run_state;
+pub mod train_panel;
+
+use std::path::PathBuf;
+
+use crate::core::job::Waker;
+use crate::core::protocol::Event;
+use crate::ui::settings::Settings;
+use crate::ui::training::curves::Curves;
+use crate::ui::widgets::status_bar::Status;
+
+pub use run_state::{DatasetView, Phase, RunDialog, RunProgress, RunState};
+
+/// The part of a training tab that belongs to its task: the results only its runs send,
+/// and how they arrive and go.
+pub trait TaskTab {
+    /// The events only this task's runs send (for example
+    /// [`ClassifyEvent`](crate::core::protocol::ClassifyEvent)), matched exhaustively by
+    /// [`TaskTab::apply`].
+    type Event;
+
+    /// A fresh tab from remembered settings.
+    fn new(settings: &Settings) -> Self;
+
+    /// Adds what this tab remembers between sessions to `settings`.
+    fn remember(&self, _settings: &mut Settings) {}
+
+    /// This task's event inside a job event, or the job event back.
+    fn own(event: Event) -> Result<Self::Event, Event>;
+
+    /// Takes in one of this task's events; `run` is the run that sent it.
+    fn apply(&mut self, event: Self::Event, run: &RunState, status: &mut Status);
+
+    /// Forgets every result: a fresh run starts.
+    fn clear(&mut self);
+
+    /// A run resumes from a checkpoint: one written in this session at `saved_step` (the
+    /// curves after it are dropped), or one from elsewhere (`None`: the curves start anew).
+    fn resume(&mut self, saved_step: Option<u64>);
+}
+
+/// A training tab's state: its run and its task's results.
+pub struct TrainingTab<T> {
+    /// The run: configuration, dataset, lifecycle, progress and curves.
+    pub run: RunState,
+    /// What only this tab's task shows.
+    pub task: T,
+}
+
+impl<T: TaskTab> TrainingTab<T> {
+    /// A fresh tab from remembered settings.
+    pub fn new(settings: Settings) -> Self {
+        TrainingTab {
+            run: RunState::new(&settings),
+            task: T::new(&settings),
+        }
+    }
+
+    /// The settings worth remembering.
+    pub fn settings(&self) -> Settings {
+        let mut settings = self.run.settings();
+        self.task.remember(&mut settings);
+        settings
+    }
+
+    /// One line on what the tab's jobs are doing, for the status bar.
+    pub fn phase_text(&self) -> String {
+        self.run.phase_text()
+    }
+
+    /// Starts a fresh run with the current configuration.
+    pub fn start(&mut self, wake: Waker, status: &mut Status) {
+        let mut config = self.run.config.clone();
+        config.resume_from = None;
+        self.run.curves = Curves::default();
+        self.task.clear();
+        self.run.launch(config, wake, status);
+    }
+
+    /// Starts a run that continues from the checkpoint at `path`.
+    ///
+    /// When the checkpoint was written in this session, the curves so far are kept (up to
+    /// its step); otherwise a fresh curve starts at the checkpoint's step.
+    pub fn resume_from(&mut self, path: PathBuf, wake: Waker, status: &mut Status) {
+        let saved_step = self.run.saved_step(&path);
+        match saved_step {
+            Some(step) => self.run.curves.truncate_after(step),
+            None => self.run.curves = Curves::default(),
+        }
+        self.task.resume(saved_step);
+        let mut config = self.run.config.clone();
+        config.resume_from = Some(path);
+        self.run.launch(config, wake, status);
+    }
+
+    /// Stops the run, as the Stop button does.
+    pub fn stop(&mut self, status: &mut Status) {
+        self.run.stop(status);
+    }
+
+    /// Handles what the jobs and dialogs sent since the last frame. Returns true when
+    /// events are left over for the next frame.
+    pub fn poll(&mut self, wake: &Waker, status: &mut Status) -> bool {
+        if let Some(checkpoint) = self.run.poll_dialog(wake, status) {
+            self.resume_from(checkpoint, wake.clone(), status);
+        }
+        let more_inspect = self.run.drain_inspect(status);
+        let (events, end) = self.run.take_events();
+        for event in events {
+            self.apply(event, status);
+        }
+        let more_train = self.run.after_events(end, status);
+        more_inspect || more_train
+    }
+
+    /// Routes one event of the run: the task's own to the task, the rest to the run.
+    pub fn apply(&mut self, event: Event, status: &mut Status) {
+        match T::own(event) {
+            Ok(event) => self.task.apply(event, &self.run, status),
+            Err(event) => self.run.apply(event, status),
+        }
+    }
+}

@@ -1,0 +1,627 @@
+//! One training run as a training tab sees it: the configuration being edited, the dataset
+//! as read, where the run stands, its progress and curves, its checkpoints and file dialogs,
+//! and the actions the shared panels trigger. Plain data only: no tensors, no waiting.
+
+use std::path::{Path, PathBuf};
+
+use crate::core::job::{JobHandle, Waker};
+use crate::core::protocol::{Command, DataSpec, DatasetSummary, Event, FinishReason, TrainConfig};
+use crate::tasks;
+use crate::ui::jobs::{DrainEnd, TRAINING_EVENTS_PER_FRAME, drain, guarded};
+use crate::ui::settings::Settings;
+use crate::ui::training::curves::Curves;
+use crate::ui::widgets::class_name;
+use crate::ui::widgets::dialogs::{DialogKind, DialogPoll, PendingDialog};
+use crate::ui::widgets::status_bar::Status;
+use crate::ui::widgets::textures::Picture;
+
+/// Where the training run stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// No run yet.
+    Idle,
+    /// Loading data or taking steps.
+    Running,
+    /// Pause asked for, not yet confirmed.
+    Pausing,
+    /// Paused; settings of the epoch budget can change.
+    Paused,
+    /// Stop asked for, not yet confirmed.
+    Stopping,
+    /// The run ended; its model can still be saved.
+    Finished(FinishReason),
+    /// The run failed (the status bar says why).
+    Failed,
+}
+
+impl Phase {
+    /// Whether a run is in progress (started and not ended).
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            Phase::Running | Phase::Pausing | Phase::Paused | Phase::Stopping
+        )
+    }
+}
+
+/// Progress of the current run, from step events.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunProgress {
+    /// Last global step.
+    pub step: u64,
+    /// Its 1-based epoch.
+    pub epoch: usize,
+    /// Steps in one epoch.
+    pub steps_per_epoch: u64,
+    /// Epoch budget of the run.
+    pub epochs: usize,
+    /// Images loaded of images to load, while the data loads.
+    pub loading: Option<(usize, usize)>,
+}
+
+impl RunProgress {
+    /// Step number within the current epoch (1-based).
+    pub fn step_in_epoch(&self) -> u64 {
+        let before = (self.epoch.saturating_sub(1) as u64).saturating_mul(self.steps_per_epoch);
+        self.step.saturating_sub(before)
+    }
+
+    /// Fraction of the whole run done, in `0..=1`.
+    pub fn fraction(&self) -> f32 {
+        let total = (self.epochs as u64).saturating_mul(self.steps_per_epoch);
+        if total == 0 {
+            0.0
+        } else {
+            (self.step as f64 / total as f64).clamp(0.0, 1.0) as f32
+        }
+    }
+}
+
+/// A dataset summary with its thumbnails ready to show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DatasetView {
+    /// Everything but the thumbnails.
+    pub summary: DatasetSummary,
+    /// Sample images with their label.
+    pub thumbnails: Vec<(Picture, usize)>,
+}
+
+impl DatasetView {
+    fn new(mut summary: DatasetSummary) -> Self {
+        let thumbnails = std::mem::take(&mut summary.thumbnails)
+            .into_iter()
+            .map(|(image, label)| (Picture::new(image), label))
+            .collect();
+        DatasetView {
+            summary,
+            thumbnails,
+        }
+    }
+
+    /// The name of class `index`, or `#index` when unknown.
+    pub fn class_name(&self, index: usize) -> String {
+        class_name(&self.summary.classes, index)
+    }
+}
+
+/// What a training tab's pending file dialog is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunDialog {
+    /// A dataset folder.
+    DatasetFolder,
+    /// Where to save a checkpoint.
+    SaveCheckpoint,
+    /// A checkpoint to resume from.
+    LoadCheckpoint,
+}
+
+/// Everything a training tab shows and edits about its run, whatever the task.
+pub struct RunState {
+    /// The configuration for the next run.
+    pub config: TrainConfig,
+    /// Text of the dataset folder field.
+    pub folder_text: String,
+    /// Text of the checkpoint path field.
+    pub checkpoint_text: String,
+    /// Smoothing of the training loss curve.
+    pub smoothing: f32,
+    /// Image size offered when "Auto" is unticked.
+    pub manual_image_size: u32,
+    /// The dataset as last read (by inspection or by the run).
+    pub dataset: Option<DatasetView>,
+    /// Loading progress of the inspection job.
+    pub inspect_loading: Option<(usize, usize)>,
+    /// Where the run stands.
+    pub phase: Phase,
+    /// The device the run reported.
+    pub device: Option<String>,
+    /// Step / epoch progress.
+    pub progress: RunProgress,
+    /// Loss and accuracy curves.
+    pub curves: Curves,
+    /// Class names of the run the results come from.
+    pub run_classes: Vec<String>,
+    /// Checkpoints written during this session, with the step they hold.
+    pub saved: Vec<(PathBuf, u64)>,
+    /// Number of runs started in this session.
+    pub runs_started: usize,
+    inspect: Option<JobHandle>,
+    job: Option<JobHandle>,
+    dialog: Option<(RunDialog, PendingDialog)>,
+}
+
+impl RunState {
+    /// A fresh run state from remembered settings.
+    pub fn new(settings: &Settings) -> Self {
+        RunState {
+            config: settings.config.clone(),
+            folder_text: settings.folder_text.clone(),
+            checkpoint_text: settings.checkpoint_text.clone(),
+            smoothing: settings.smoothing,
+            manual_image_size: settings.manual_image_size,
+            dataset: None,
+            inspect_loading: None,
+            phase: Phase::Idle,
+            device: None,
+            progress: RunProgress::default(),
+            curves: Curves::default(),
+            run_classes: Vec::new(),
+            saved: Vec::new(),
+            runs_started: 0,
+            inspect: None,
+            job: None,
+            dialog: None,
+        }
+    }
+
+    /// The settings worth remembering (a task's own view options are added by its tab).
+    pub fn settings(&self) -> Settings {
+        Settings {
+            config: self.config.clone(),
+            folder_text: self.folder_text.clone(),
+            checkpoint_text: self.checkpoint_text.clone(),
+            smoothing: self.smoothing,
+            only_mistakes: false,
+            manual_image_size: self.manual_image_size,
+        }
+    }
+
+    /// Class names of the run's results (or of the dataset before a run).
+    pub fn classes_shown(&self) -> Vec<String> {
+        if self.run_classes.is_empty() {
+            self.dataset
+                .as_ref()
+                .map(|d| d.summary.classes.clone())
+                .unwrap_or_default()
+        } else {
+            self.run_classes.clone()
+        }
+    }
+
+    /// Whether hyper-parameters and data may be edited (no run in progress).
+    pub fn can_edit(&self) -> bool {
+        !self.phase.is_active()
+    }
+
+    /// Whether a dataset is being read.
+    pub fn is_inspecting(&self) -> bool {
+        self.inspect.is_some()
+    }
+
+    /// Whether the current (or just finished) run can write a checkpoint.
+    pub fn can_save(&self) -> bool {
+        self.job.is_some()
+            && matches!(
+                self.phase,
+                Phase::Running | Phase::Pausing | Phase::Paused | Phase::Finished(_)
+            )
+    }
+
+    /// Whether a run's model is there to ask about images (e.g. to explain them).
+    pub fn has_model(&self) -> bool {
+        self.job.is_some() && !matches!(self.phase, Phase::Idle | Phase::Failed)
+    }
+
+    /// What a pending file dialog is for, if one is open.
+    pub fn dialog_open(&self) -> Option<RunDialog> {
+        self.dialog.as_ref().map(|(purpose, _)| *purpose)
+    }
+
+    /// One line on what the job is doing, for the status bar.
+    pub fn phase_text(&self) -> String {
+        if let Some((done, total)) = self.inspect_loading {
+            return format!("Reading dataset {done}/{total}");
+        }
+        if self.inspect.is_some() {
+            return "Reading dataset…".into();
+        }
+        match self.phase {
+            Phase::Idle => "Idle".into(),
+            Phase::Running => match self.progress.loading {
+                Some((done, total)) => format!("Loading data {done}/{total}"),
+                None if self.progress.step == 0 => "Starting…".into(),
+                None => format!("Training (step {})", self.progress.step),
+            },
+            Phase::Pausing => "Pausing…".into(),
+            Phase::Paused => format!("Paused at step {}", self.progress.step),
+            Phase::Stopping => "Stopping…".into(),
+            Phase::Finished(FinishReason::Completed) => "Finished".into(),
+            Phase::Finished(FinishReason::Stopped) => "Stopped".into(),
+            Phase::Failed => "Failed".into(),
+        }
+    }
+
+    // Actions.
+
+    /// Reads `data` in the background to show its summary, and makes it the run's data.
+    pub fn choose_data(&mut self, data: DataSpec, wake: Waker, status: &mut Status) {
+        if !self.can_edit() {
+            status.fail("Stop the run before changing the dataset.");
+            return;
+        }
+        self.config.data = data.clone();
+        self.dataset = None;
+        self.inspect_loading = None;
+        self.inspect = None;
+        let image_size = self.config.image_size;
+        let task = self.config.task;
+        match guarded(|| tasks::spawn_inspect(task, data.clone(), image_size, wake)) {
+            Ok(handle) => {
+                self.inspect = Some(handle);
+                status.log(format!("Reading {}", data.describe()));
+            }
+            Err(message) => status.fail(format!("Could not read the dataset: {message}")),
+        }
+    }
+
+    /// The step of a checkpoint written in this session at `path`, if it is one.
+    pub fn saved_step(&self, path: &Path) -> Option<u64> {
+        self.saved
+            .iter()
+            .rev()
+            .find(|(saved, _)| saved.as_path() == path)
+            .map(|(_, step)| *step)
+    }
+
+    /// Starts the training job for `config` (a fresh run, or one resuming from a
+    /// checkpoint); the curves up to now are kept.
+    pub(super) fn launch(&mut self, config: TrainConfig, wake: Waker, status: &mut Status) {
+        if !self.can_edit() {
+            status.fail("A run is already in progress.");
+            return;
+        }
+        // Ending the previous (finished) job frees its model.
+        self.job = None;
+        status.dismiss();
+        self.device = None;
+        self.progress = RunProgress {
+            epochs: config.epochs,
+            step: self.curves.last_step(),
+            ..RunProgress::default()
+        };
+        let what = match &config.resume_from {
+            Some(path) => format!("Resuming from {}", path.display()),
+            None => format!("Training on {}", config.data.describe()),
+        };
+        match guarded(|| tasks::spawn_training(config, wake)) {
+            Ok(handle) => {
+                self.job = Some(handle);
+                self.phase = Phase::Running;
+                self.runs_started += 1;
+                status.log(what);
+            }
+            Err(message) => {
+                self.phase = Phase::Failed;
+                status.fail(format!("Could not start training: {message}"));
+            }
+        }
+    }
+
+    /// Asks the run to pause.
+    pub fn pause(&mut self, status: &mut Status) {
+        if self.phase == Phase::Running && self.send(Command::Pause, status) {
+            self.phase = Phase::Pausing;
+        }
+    }
+
+    /// Asks a paused run to continue.
+    pub fn resume(&mut self, status: &mut Status) {
+        if self.phase == Phase::Paused && self.send(Command::Resume, status) {
+            self.phase = Phase::Running;
+        }
+    }
+
+    /// Asks the run to stop.
+    pub fn stop(&mut self, status: &mut Status) {
+        if self.phase.is_active() && self.send(Command::Stop, status) {
+            self.phase = Phase::Stopping;
+        }
+    }
+
+    /// Changes the epoch budget of a paused run.
+    pub fn set_epochs(&mut self, epochs: usize, status: &mut Status) {
+        if self.phase.is_active() {
+            self.send(Command::SetEpochs(epochs), status);
+        }
+    }
+
+    /// Asks the run to write a checkpoint to `path`.
+    pub fn save_checkpoint(&mut self, path: PathBuf, status: &mut Status) {
+        if !self.can_save() {
+            status.fail("There is no model to save: start a run first.");
+            return;
+        }
+        if self.send(Command::SaveCheckpoint(path.clone()), status) {
+            status.log(format!("Saving checkpoint to {}…", path.display()));
+        }
+    }
+
+    /// Sends `command` to the run's job; false (and an error on the status bar) when the
+    /// job is gone.
+    pub fn send(&mut self, command: Command, status: &mut Status) -> bool {
+        let sent = self.job.as_ref().is_some_and(|job| job.send(command));
+        if !sent {
+            status.fail("The training job is no longer running.");
+        }
+        sent
+    }
+
+    /// Opens a file dialog on its own thread.
+    pub fn open_dialog(&mut self, purpose: RunDialog, wake: Waker, status: &mut Status) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let near = |text: &str| {
+            let path = PathBuf::from(text.trim());
+            if path.is_dir() {
+                Some(path)
+            } else {
+                path.parent().map(PathBuf::from).filter(|p| p.is_dir())
+            }
+        };
+        let kind = match purpose {
+            RunDialog::DatasetFolder => DialogKind::PickFolder(near(&self.folder_text)),
+            RunDialog::SaveCheckpoint => DialogKind::SaveCheckpoint(near(&self.checkpoint_text)),
+            RunDialog::LoadCheckpoint => DialogKind::OpenCheckpoint(near(&self.checkpoint_text)),
+        };
+        match PendingDialog::spawn(kind, move || wake()) {
+            Ok(dialog) => self.dialog = Some((purpose, dialog)),
+            Err(message) => status.fail(message),
+        }
+    }
+
+    /// Stops waiting for an open dialog (the path fields still work).
+    pub fn forget_dialog(&mut self) {
+        self.dialog = None;
+    }
+
+    // Events.
+
+    /// Takes the answer of an open file dialog. A dataset folder is read and a checkpoint
+    /// saved here; a checkpoint to resume from is returned, for the tab to resume from it.
+    pub(super) fn poll_dialog(&mut self, wake: &Waker, status: &mut Status) -> Option<PathBuf> {
+        let (purpose, dialog) = self.dialog.as_ref()?;
+        let purpose = *purpose;
+        let answer = dialog.poll();
+        if answer == DialogPoll::Pending {
+            return None;
+        }
+        self.dialog = None;
+        match answer {
+            DialogPoll::Pending | DialogPoll::Cancelled => {}
+            DialogPoll::Failed(message) => status.fail(message),
+            DialogPoll::Unavailable => status.fail(
+                "No file dialog could be opened (it needs a desktop portal or zenity); \
+                 type the path into the text field instead.",
+            ),
+            DialogPoll::Picked(path) => match purpose {
+                RunDialog::DatasetFolder => {
+                    self.folder_text = path.display().to_string();
+                    self.choose_data(DataSpec::Folder(path), wake.clone(), status);
+                }
+                RunDialog::SaveCheckpoint => {
+                    self.checkpoint_text = path.display().to_string();
+                    self.save_checkpoint(path, status);
+                }
+                RunDialog::LoadCheckpoint => {
+                    self.checkpoint_text = path.display().to_string();
+                    return Some(path);
+                }
+            },
+        }
+        None
+    }
+
+    /// Takes in what the dataset inspection sent. Returns true when events are left over
+    /// for the next frame.
+    pub(super) fn drain_inspect(&mut self, status: &mut Status) -> bool {
+        let Some(job) = &self.inspect else {
+            return false;
+        };
+        let (events, end) = drain(job, TRAINING_EVENTS_PER_FRAME);
+        for event in events {
+            match event {
+                Event::Log(line) => status.log(line),
+                Event::Loading { done, total } => self.inspect_loading = Some((done, total)),
+                Event::Dataset(summary) => self.dataset = Some(DatasetView::new(summary)),
+                Event::Finished(_) => {
+                    self.inspect = None;
+                    self.inspect_loading = None;
+                    status.log("Dataset read.");
+                }
+                Event::Failed(message) => {
+                    self.inspect = None;
+                    self.inspect_loading = None;
+                    status.fail(format!("Could not read the dataset: {message}"));
+                }
+                // Reading a dataset trains nothing.
+                Event::Device(_)
+                | Event::Step { .. }
+                | Event::Epoch(_)
+                | Event::Paused { .. }
+                | Event::Resumed
+                | Event::EpochsChanged(_)
+                | Event::CheckpointSaved(_)
+                | Event::CheckpointFailed(_)
+                | Event::Classify(_)
+                | Event::Segment(_)
+                | Event::Detect(_)
+                | Event::Lab(_)
+                | Event::Style(_) => {}
+            }
+        }
+        if end == DrainEnd::Disconnected && self.inspect.is_some() {
+            self.inspect = None;
+            self.inspect_loading = None;
+            status.fail("Reading the dataset ended unexpectedly.");
+        }
+        self.inspect.is_some() && end == DrainEnd::More
+    }
+
+    /// What the training job sent since the last frame (nothing without a job).
+    pub(super) fn take_events(&mut self) -> (Vec<Event>, DrainEnd) {
+        match &self.job {
+            Some(job) => drain(job, TRAINING_EVENTS_PER_FRAME),
+            None => (Vec::new(), DrainEnd::Empty),
+        }
+    }
+
+    /// After a frame's events: notes a job that went away without a word. Returns true
+    /// when events are left over for the next frame.
+    pub(super) fn after_events(&mut self, end: DrainEnd, status: &mut Status) -> bool {
+        if end == DrainEnd::Disconnected && self.job.is_some() {
+            self.job = None;
+            if self.phase.is_active() {
+                self.phase = Phase::Failed;
+                status.fail("The training job ended unexpectedly.");
+            }
+        }
+        self.job.is_some() && end == DrainEnd::More
+    }
+
+    /// Takes in one lifecycle or progress event of the run. A task's own (nested) events
+    /// go to its tab; one that reaches here came from another kind of job and is dropped.
+    pub fn apply(&mut self, event: Event, status: &mut Status) {
+        match event {
+            Event::Log(line) => status.log(line),
+            Event::Loading { done, total } => self.progress.loading = Some((done, total)),
+            Event::Device(device) => self.device = Some(device),
+            Event::Dataset(summary) => {
+                self.progress.loading = None;
+                self.run_classes = summary.classes.clone();
+                self.dataset = Some(DatasetView::new(summary));
+            }
+            Event::Step {
+                step,
+                epoch,
+                loss,
+                steps_per_epoch,
+            } => {
+                self.progress.loading = None;
+                self.progress.step = step;
+                self.progress.epoch = epoch;
+                self.progress.steps_per_epoch = steps_per_epoch;
+                self.curves.push_step(step, loss);
+            }
+            Event::Epoch(summary) => {
+                self.curves.push_epoch(summary);
+                status.log(format!(
+                    "Epoch {}: train loss {:.4}, val loss {:.4}, val accuracy {:.1}%",
+                    summary.epoch,
+                    summary.train_loss,
+                    summary.val_loss,
+                    summary.val_accuracy * 100.0
+                ));
+            }
+            Event::Paused { step } => {
+                self.progress.step = self.progress.step.max(step);
+                if self.phase.is_active() && self.phase != Phase::Stopping {
+                    self.phase = Phase::Paused;
+                }
+            }
+            Event::Resumed => {
+                if self.phase.is_active() && self.phase != Phase::Stopping {
+                    self.phase = Phase::Running;
+                }
+            }
+            Event::EpochsChanged(epochs) => {
+                self.progress.epochs = epochs;
+                status.log(format!("Epoch budget is now {epochs}."));
+            }
+            Event::CheckpointSaved(path) => {
+                status.log(format!("Checkpoint saved to {}", path.display()));
+                self.saved.push((path, self.progress.step));
+            }
+            Event::CheckpointFailed(message) => {
+                status.fail(format!("Could not save the checkpoint: {message}"));
+            }
+            Event::Finished(reason) => {
+                self.phase = Phase::Finished(reason);
+                self.progress.loading = None;
+                status.log(match reason {
+                    FinishReason::Completed => "Training finished.",
+                    FinishReason::Stopped => "Training stopped.",
+                });
+            }
+            Event::Failed(message) => {
+                self.phase = Phase::Failed;
+                self.progress.loading = None;
+                self.job = None;
+                status.fail(message);
+            }
+            Event::Classify(_)
+            | Event::Segment(_)
+            | Event::Detect(_)
+            | Event::Lab(_)
+            | Event::Style(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::protocol::EpochSummary;
+
+    #[test]
+    fn lifecycle_events_route_into_the_run() {
+        let mut run = RunState::new(&Settings::default());
+        let mut status = Status::default();
+        run.phase = Phase::Running;
+        run.progress.epochs = 2;
+        for step in 1..=4 {
+            run.apply(
+                Event::Step {
+                    step,
+                    epoch: 1 + (step as usize - 1) / 2,
+                    loss: 1.0 / step as f32,
+                    steps_per_epoch: 2,
+                },
+                &mut status,
+            );
+        }
+        assert_eq!(run.progress.step_in_epoch(), 2);
+        assert_eq!(run.progress.fraction(), 1.0);
+        run.apply(
+            Event::Epoch(EpochSummary {
+                epoch: 2,
+                train_loss: 0.3,
+                train_accuracy: 0.9,
+                val_loss: 0.4,
+                val_accuracy: 0.8,
+                seconds: 1.0,
+            }),
+            &mut status,
+        );
+        assert_eq!(run.curves.epochs()[0].step, 4);
+        run.apply(Event::Paused { step: 4 }, &mut status);
+        assert_eq!(run.phase, Phase::Paused);
+        run.apply(Event::CheckpointSaved("/tmp/a.vlck".into()), &mut status);
+        assert_eq!(run.saved, vec![(PathBuf::from("/tmp/a.vlck"), 4)]);
+        assert_eq!(run.saved_step(Path::new("/tmp/a.vlck")), Some(4));
+        run.apply(Event::Failed("boom".into()), &mut status);
+        assert_eq!(run.phase, Phase::Failed);
+        assert_eq!(status.error.as_deref(), Some("boom"));
+        assert!(run.can_edit());
+    }
+}

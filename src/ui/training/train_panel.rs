@@ -1,0 +1,297 @@
+//! The training panel: hyper-parameters, run controls, checkpoints and progress.
+
+use std::path::PathBuf;
+
+use egui::{ComboBox, DragValue, Grid, ProgressBar, RichText, Ui};
+
+use crate::core::protocol::{DeviceChoice, OptimizerKind, TrainConfig};
+use crate::ui::jobs::waker;
+use crate::ui::training::{Phase, RunDialog, RunState, TaskTab, TrainingTab};
+use crate::ui::widgets::dialogs::with_checkpoint_extension;
+use crate::ui::widgets::status_bar::Status;
+
+/// Draws the training panel; `model_rows` draws the task's rows at the top of the
+/// settings grid (see [`Controls`](crate::ui::training::controls_panel::Controls)).
+pub fn show<T: TaskTab>(
+    ui: &mut Ui,
+    tab: &mut TrainingTab<T>,
+    model_rows: fn(&mut Ui, &mut TrainConfig, bool),
+    status: &mut Status,
+) {
+    ui.heading("Training");
+    settings(ui, &mut tab.run, model_rows, status);
+    ui.add_space(4.0);
+    controls(ui, tab, status);
+    progress(ui, &tab.run);
+    ui.add_space(4.0);
+    checkpoints(ui, tab, status);
+}
+
+fn settings(
+    ui: &mut Ui,
+    state: &mut RunState,
+    model_rows: fn(&mut Ui, &mut TrainConfig, bool),
+    status: &mut Status,
+) {
+    let editable = state.can_edit();
+    let paused = state.phase == Phase::Paused;
+    Grid::new("train-settings")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let config = &mut state.config;
+            model_rows(ui, config, editable);
+
+            let label = ui.label("Optimizer");
+            ui.add_enabled_ui(editable, |ui| {
+                ComboBox::from_id_salt("optimizer")
+                    .selected_text(config.optimizer.label())
+                    .width(200.0)
+                    .show_ui(ui, |ui| {
+                        for kind in OptimizerKind::ALL {
+                            ui.selectable_value(&mut config.optimizer, kind, kind.label());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+            });
+            ui.end_row();
+
+            let label = ui.label("Learning rate");
+            let speed = (config.learning_rate * 0.02).max(1e-7);
+            ui.add_enabled(
+                editable,
+                DragValue::new(&mut config.learning_rate)
+                    .range(1e-6..=1.0)
+                    .speed(speed)
+                    .custom_formatter(|value, _| format!("{value:.2e}"))
+                    .custom_parser(|text| text.trim().parse::<f64>().ok()),
+            )
+            .labelled_by(label.id)
+            .on_hover_text("Drag to change by about 2% per pixel, or click and type (e.g. 3e-4)");
+            ui.end_row();
+
+            let label = ui.label("Batch size");
+            ui.add_enabled(
+                editable,
+                DragValue::new(&mut config.batch_size)
+                    .range(1..=4096)
+                    .speed(0.5),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+
+            let label = ui.label("Epochs");
+            let epochs = ui
+                .add_enabled(
+                    editable || paused,
+                    DragValue::new(&mut config.epochs)
+                        .range(1..=10_000)
+                        .speed(0.1),
+                )
+                .labelled_by(label.id);
+            if paused {
+                epochs
+                    .clone()
+                    .on_hover_text("Changes the budget of the paused run");
+            }
+            let new_epochs = config.epochs;
+            ui.end_row();
+            if paused && epochs.changed() {
+                state.set_epochs(new_epochs, status);
+            }
+
+            let config = &mut state.config;
+            let label = ui.label("Image size");
+            ui.add_enabled_ui(editable, |ui| {
+                ui.horizontal(|ui| {
+                    let mut auto = config.image_size.is_none();
+                    if ui
+                        .checkbox(&mut auto, "Auto")
+                        .on_hover_text("Take the size from the data")
+                        .changed()
+                    {
+                        config.image_size = if auto {
+                            None
+                        } else {
+                            Some(state.manual_image_size)
+                        };
+                    }
+                    if let Some(size) = &mut config.image_size {
+                        ui.add(DragValue::new(size).range(8..=512).suffix(" px"))
+                            .labelled_by(label.id);
+                        state.manual_image_size = *size;
+                    }
+                });
+            });
+            ui.end_row();
+
+            // Each checkbox is named by its own text ("shifts", "flips").
+            ui.label("Augmentation");
+            ui.horizontal(|ui| {
+                ui.add_enabled(editable, egui::Checkbox::new(&mut config.augment, "shifts"))
+                    .on_hover_text("Shift training images by a few pixels at random");
+                ui.add_enabled(editable, egui::Checkbox::new(&mut config.flip, "flips"))
+                    .on_hover_text(
+                        "Mirror left–right at random: right for photos and shapes, \
+                         wrong for digits and text",
+                    );
+            });
+            ui.end_row();
+
+            let label = ui.label("Device");
+            ui.add_enabled_ui(editable, |ui| {
+                ComboBox::from_id_salt("device")
+                    .selected_text(config.device.label())
+                    .width(200.0)
+                    .show_ui(ui, |ui| {
+                        for choice in DeviceChoice::ALL {
+                            ui.selectable_value(&mut config.device, choice, choice.label());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+            });
+            ui.end_row();
+        });
+    let running_on = state.device.as_deref().unwrap_or("–");
+    ui.label(format!("Running on: {running_on}"));
+}
+
+fn controls<T: TaskTab>(ui: &mut Ui, tab: &mut TrainingTab<T>, status: &mut Status) {
+    let phase = tab.run.phase;
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(tab.run.can_edit(), egui::Button::new("Start"))
+            .clicked()
+        {
+            tab.start(waker(ui.ctx()), status);
+        }
+        if ui
+            .add_enabled(phase == Phase::Running, egui::Button::new("Pause"))
+            .clicked()
+        {
+            tab.run.pause(status);
+        }
+        if ui
+            .add_enabled(phase == Phase::Paused, egui::Button::new("Resume"))
+            .clicked()
+        {
+            tab.run.resume(status);
+        }
+        let can_stop = matches!(phase, Phase::Running | Phase::Pausing | Phase::Paused);
+        if ui
+            .add_enabled(can_stop, egui::Button::new("Stop"))
+            .clicked()
+        {
+            tab.run.stop(status);
+        }
+    });
+}
+
+fn progress(ui: &mut Ui, state: &RunState) {
+    let p = &state.progress;
+    if let Some((done, total)) = p.loading {
+        let fraction = if total == 0 {
+            0.0
+        } else {
+            done as f32 / total as f32
+        };
+        ui.add(ProgressBar::new(fraction).text(format!("Loading data {done}/{total}")));
+        return;
+    }
+    if p.steps_per_epoch == 0 {
+        if state.phase.is_active() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Starting…");
+            });
+        }
+        return;
+    }
+    let text = format!(
+        "Epoch {}/{} · step {}/{}",
+        p.epoch,
+        p.epochs,
+        p.step_in_epoch(),
+        p.steps_per_epoch
+    );
+    ui.add(ProgressBar::new(p.fraction()).text(text));
+}
+
+fn checkpoints<T: TaskTab>(ui: &mut Ui, tab: &mut TrainingTab<T>, status: &mut Status) {
+    let state = &mut tab.run;
+    let mut resume = None;
+    ui.label(RichText::new("Checkpoints").strong());
+    ui.horizontal(|ui| {
+        let label = ui.label("Path:");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.checkpoint_text)
+                .hint_text("/path/to/run.vlck")
+                .desired_width(ui.available_width()),
+        )
+        .labelled_by(label.id);
+    });
+    let wake = waker(ui.ctx());
+    let no_dialog = state.dialog_open().is_none();
+    let typed = {
+        let text = state.checkpoint_text.trim();
+        (!text.is_empty()).then(|| with_checkpoint_extension(PathBuf::from(text)))
+    };
+    ui.horizontal_wrapped(|ui| {
+        let can_save = state.can_save();
+        if ui
+            .add_enabled(can_save && no_dialog, egui::Button::new("Save checkpoint…"))
+            .clicked()
+        {
+            state.open_dialog(RunDialog::SaveCheckpoint, wake.clone(), status);
+        }
+        if ui
+            .add_enabled(
+                can_save && typed.is_some(),
+                egui::Button::new("Save to path"),
+            )
+            .clicked()
+            && let Some(path) = typed.clone()
+        {
+            state.save_checkpoint(path, status);
+        }
+        let can_load = state.can_edit();
+        if ui
+            .add_enabled(can_load && no_dialog, egui::Button::new("Load checkpoint…"))
+            .on_hover_text("Continue training from a checkpoint file")
+            .clicked()
+        {
+            state.open_dialog(RunDialog::LoadCheckpoint, wake.clone(), status);
+        }
+        if ui
+            .add_enabled(
+                can_load && typed.is_some(),
+                egui::Button::new("Resume from path"),
+            )
+            .clicked()
+            && let Some(path) = typed.clone()
+        {
+            resume = Some(path);
+        }
+    });
+    if let Some(path) = resume {
+        tab.resume_from(path, wake, status);
+    }
+    let state = &mut tab.run;
+    if matches!(
+        state.dialog_open(),
+        Some(RunDialog::SaveCheckpoint | RunDialog::LoadCheckpoint)
+    ) {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Waiting for the file dialog…");
+            if ui.button("Stop waiting").clicked() {
+                state.forget_dialog();
+            }
+        });
+    }
+    if let Some((path, step)) = state.saved.last() {
+        ui.label(RichText::new(format!("Last saved: {} (step {step})", path.display())).weak());
+    }
+}
