@@ -169,10 +169,10 @@ impl Canvas {
                 if dist > p.radius + 1.0 {
                     continue;
                 }
-                if inside(px, py) {
-                    if let Some(m) = mask.get_mut(y * n + x) {
-                        *m = value;
-                    }
+                if inside(px, py)
+                    && let Some(m) = mask.get_mut(y * n + x)
+                {
+                    *m = value;
                 }
                 let mut hits = 0;
                 for sy in 0..SUB {

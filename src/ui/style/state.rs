@@ -56,8 +56,11 @@ pub struct Well {
     pub size: Option<(u32, u32)>,
     /// Why it could not be read.
     pub error: Option<String>,
-    loading: Option<Receiver<Result<(RgbaImage, (u32, u32)), String>>>,
+    loading: Option<Receiver<WellLoad>>,
 }
+
+/// What the thread reading a well's image sends back: the picture and its size, or why not.
+type WellLoad = Result<(RgbaImage, (u32, u32)), String>;
 
 impl Well {
     /// Takes a new file and starts reading its thumbnail on a thread.

@@ -35,6 +35,7 @@ pub trait TaskTab {
     fn remember(&self, _settings: &mut Settings) {}
 
     /// This task's event inside a job event, or the job event back.
+    #[allow(clippy::result_large_err)] // `Err` hands the event back unchanged, not an error.
     fn own(event: Event) -> Result<Self::Event, Event>;
 
     /// Takes in one of this task's events; `run` is the run that sent it.

@@ -238,7 +238,7 @@ fn polygons(value: &serde_json::Value) -> Result<Vec<Vec<f32>>, String> {
     for (k, poly) in list.iter().enumerate() {
         let coords: Vec<f64> = Vec::<f64>::deserialize(poly)
             .map_err(|e| format!("segmentation polygon {k} is not a list of numbers: {e}"))?;
-        if coords.len() < 6 || coords.len() % 2 != 0 {
+        if coords.len() < 6 || !coords.len().is_multiple_of(2) {
             return Err(format!(
                 "segmentation polygon {k} has {} numbers: a polygon needs an even number, at least 6",
                 coords.len()
