@@ -41,6 +41,7 @@ fn meta(step: u64) -> CheckpointMeta {
         // Grows the metadata a little with each generation, as a real run's does.
         step_losses: (0..step).map(|s| (s, 1.0 / (s as f32 + 1.0))).collect(),
         epochs: Vec::new(),
+        revision: checkpoint::MODEL_REVISION,
     }
 }
 

@@ -8,27 +8,21 @@ use visionlab::tasks;
 use visionlab::core::device;
 use visionlab::core::job::no_waker;
 use visionlab::core::protocol::{
-    Command, DataSpec, DeviceChoice, Event, SegmentEvent, SegmentationSummary, Task, TrainConfig,
+    Command, DataSpec, DeviceChoice, Event, SegmentEvent, SegmentationSummary, TrainConfig,
 };
 use visionlab::tasks::segment::{TrainedSegmenter, data as masks, predict_files};
 
 const TIMEOUT: Duration = Duration::from_secs(900);
 
+/// The segmentation defaults (what the GUI and `visionlab train --task segment` start from),
+/// on the CPU, with 6 of their 10 epochs to keep the suite quick: with the defaults, seeds
+/// 1–4 at one thread all passed mIoU 0.95 by epoch 5 (`visionlab train --task segment
+/// --data shapes --seed S --json`).
 fn config() -> TrainConfig {
     TrainConfig {
-        task: Task::Segment,
-        data: DataSpec::Shapes {
-            count: 3000,
-            seed: 7,
-        },
-        epochs: 10,
-        batch_size: 16,
-        learning_rate: 3e-3,
-        augment: false,
-        flip: true,
-        unet_width: 8,
+        epochs: 6,
         device: DeviceChoice::Cpu,
-        ..TrainConfig::default()
+        ..tasks::segment::defaults::config()
     }
 }
 

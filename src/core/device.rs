@@ -71,11 +71,10 @@ pub fn hardware_gpu() -> Option<&'static Adapter> {
     adapters().iter().find(|a| !a.software)
 }
 
-/// The CPU device with its description.
+/// The CPU device with its description. The thread count is rayon's, which flex splits its
+/// operations over (`RAYON_NUM_THREADS` sets it; the default is one per core).
 pub fn cpu() -> Selected {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let threads = rayon::current_num_threads();
     Selected {
         device: Device::flex(),
         description: format!("CPU (flex backend, {threads} threads)"),

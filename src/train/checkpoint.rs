@@ -24,6 +24,12 @@ pub const CHECKPOINT_EXTENSION: &str = "vlck";
 
 const MAGIC: &[u8; 8] = b"VLCKPT01";
 
+/// The revision of visionlab's networks that new checkpoints are written with. Raised when a
+/// network changes in a way its tensors cannot show (an activation, say), so a loader can
+/// build the network the tensors were trained in. Revision 1: the U-Net's leaky ReLUs and
+/// presence prior.
+pub const MODEL_REVISION: u32 = 1;
+
 /// What a checkpoint knows besides the tensors.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CheckpointMeta {
@@ -49,6 +55,10 @@ pub struct CheckpointMeta {
     pub step_losses: Vec<(u64, f32)>,
     /// Epoch summaries so far.
     pub epochs: Vec<EpochSummary>,
+    /// [`MODEL_REVISION`] when the checkpoint was written; 0 for checkpoints from before
+    /// revisions were recorded.
+    #[serde(default)]
+    pub revision: u32,
 }
 
 impl CheckpointMeta {
@@ -72,6 +82,7 @@ impl CheckpointMeta {
             step: progress.step,
             step_losses: progress.step_losses.clone(),
             epochs: progress.history.clone(),
+            revision: MODEL_REVISION,
         }
     }
 }
@@ -472,6 +483,35 @@ mod tests {
         );
     }
 
+    /// The metadata of a fresh `task` run with one class and 8×8 RGB input.
+    fn fresh_meta(task: Task) -> CheckpointMeta {
+        CheckpointMeta::new(
+            task,
+            &["a".to_string()],
+            InputShape {
+                channels: 3,
+                height: 8,
+                width: 8,
+            },
+            &Normalization::identity(3),
+            &TrainConfig::default(),
+            &Progress::default(),
+        )
+    }
+
+    /// New checkpoints record the model revision; checkpoints written before revisions
+    /// existed read back as revision 0 (the loaders build their networks as they were).
+    #[test]
+    fn checkpoints_without_a_revision_are_revision_zero() {
+        let meta = fresh_meta(Task::Segment);
+        assert_eq!(meta.revision, MODEL_REVISION);
+        let mut json = serde_json::to_value(&meta).unwrap();
+        assert_eq!(json["revision"], serde_json::json!(MODEL_REVISION));
+        json.as_object_mut().unwrap().remove("revision");
+        let old: CheckpointMeta = serde_json::from_value(json).unwrap();
+        assert_eq!(old.revision, 0);
+    }
+
     /// Old checkpoints hold the task as a lowercase string; it reads back as the enum, and
     /// is written back the same way.
     #[test]
@@ -483,18 +523,7 @@ mod tests {
         ] {
             assert_eq!(task_key(task), key);
             assert_eq!(task_from_key(key), Some(task));
-            let meta = CheckpointMeta::new(
-                task,
-                &["a".to_string()],
-                InputShape {
-                    channels: 3,
-                    height: 8,
-                    width: 8,
-                },
-                &Normalization::identity(3),
-                &TrainConfig::default(),
-                &Progress::default(),
-            );
+            let meta = fresh_meta(task);
             let mut json: serde_json::Value = serde_json::to_value(&meta).unwrap();
             assert_eq!(json["task"], serde_json::json!(key));
             let back: CheckpointMeta = serde_json::from_value(json.clone()).unwrap();

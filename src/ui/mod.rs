@@ -27,12 +27,6 @@ pub mod widgets;
 
 pub use app::VisionApp;
 
-// The panels' earlier short paths, kept for the tests that name them.
-pub use classify::{confusion_panel, insight};
-pub use detect::boxes_panel;
-pub use segment::{overlay, overlay_gpu};
-pub use widgets::status_bar;
-
 /// Opens the visionlab window and runs until it is closed.
 pub fn run() -> eframe::Result<()> {
     let options = eframe::NativeOptions {

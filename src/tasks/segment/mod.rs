@@ -253,7 +253,8 @@ pub struct TrainedSegmenter {
     pub device: Device,
 }
 
-/// Builds the U-Net a checkpoint describes and loads its weights.
+/// Builds the U-Net a checkpoint describes and loads its weights. Checkpoints of revision 0
+/// get the network they were trained in (plain ReLUs, no presence prior).
 pub fn unet_from(checkpoint: &Checkpoint, device: &Device) -> anyhow::Result<UNet> {
     let meta = &checkpoint.meta;
     checkpoint.expect_task(crate::core::protocol::Task::Segment, "a segmentation model")?;
@@ -264,7 +265,7 @@ pub fn unet_from(checkpoint: &Checkpoint, device: &Device) -> anyhow::Result<UNe
         device,
     )
     .map_err(|e| checkpoint.format_error(e.to_string()))?;
-    Ok(checkpoint.load_into(fresh)?)
+    Ok(checkpoint.load_into(fresh)?.with_revision(meta.revision))
 }
 
 impl TrainedSegmenter {

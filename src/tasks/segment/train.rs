@@ -282,6 +282,15 @@ impl TaskSetup for SegmentTask {
     }
 
     fn restore(&self, checkpoint: &Checkpoint, device: &Device) -> anyhow::Result<UNet> {
+        // A resumed run is saved as the current revision: it cannot go on from a network
+        // with other activations. (Prediction from such a checkpoint still works.)
+        if checkpoint.meta.revision < 1 {
+            anyhow::bail!(
+                "{} holds a U-Net from an earlier visionlab (plain ReLUs, no presence prior): \
+                 it predicts, but training cannot resume from it; start a new run",
+                checkpoint.path.display()
+            );
+        }
         segment::unet_from(checkpoint, device)
     }
 }
