@@ -184,6 +184,9 @@ fn optimize(
         request.learning_rate,
     )?;
     let total = request.iterations;
+    out.send(Event::Log(format!(
+        "Optimising the image: {total} iterations…"
+    )));
     let mut reason = FinishReason::Completed;
     for done in 1..=total {
         if !keep_going(inbox, out, done as u64) {

@@ -182,6 +182,11 @@ impl<T: TaskSetup> Run<T> {
             &run.context(),
             out,
         );
+        out.send(Event::Log(format!(
+            "Training on {}: {} epochs…",
+            run.config.data.describe(),
+            run.config.epochs
+        )));
         Ok(run)
     }
 }

@@ -57,6 +57,18 @@ impl Tab {
         }
     }
 
+    /// The tab's place in [`Tab::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Tab::Classify => 0,
+            Tab::Segment => 1,
+            Tab::Detect => 2,
+            Tab::Attack => 3,
+            Tab::Compress => 4,
+            Tab::Style => 5,
+        }
+    }
+
     /// The tab with this label (as stored in [`Layout::tab`]).
     pub fn from_label(label: &str) -> Option<Tab> {
         Tab::ALL.into_iter().find(|tab| tab.label() == label)
@@ -74,7 +86,9 @@ pub struct VisionApp {
     attack: AttackTab,
     compress: CompressTab,
     style: StyleTab,
-    status: Status,
+    /// One status line per tab (indexed by [`Tab::index`]): each says what its own jobs
+    /// did last, so a tab never shows another tab's messages.
+    statuses: [Status; 6],
     textures: TextureCache,
     /// Read the configured dataset on the first frame.
     inspect_on_start: bool,
@@ -134,7 +148,7 @@ impl VisionApp {
             segment: TrainingTab::new(segment),
             detect: TrainingTab::new(Settings::for_task(Task::Detect)),
             overlay_gpu: None,
-            status: Status::default(),
+            statuses: Default::default(),
             textures: TextureCache::default(),
             inspect_on_start: false,
             controls_width: [settings::DEFAULT_CONTROLS_WIDTH; 3],
@@ -207,7 +221,7 @@ impl VisionApp {
     /// Starts training on the Classify, Segment or Detect tab (whichever is shown;
     /// Classify for the others), as the Start button does (scripted use and benchmarks).
     pub fn start_training(&mut self, ctx: &egui::Context) {
-        let (wake, status) = (waker(ctx), &mut self.status);
+        let (wake, status) = (waker(ctx), &mut self.statuses[self.training_tab().index()]);
         match self.tab {
             Tab::Segment => self.segment.start(wake, status),
             Tab::Detect => self.detect.start(wake, status),
@@ -219,7 +233,7 @@ impl VisionApp {
 
     /// Stops the Classify, Segment or Detect tab's run, as the Stop button does.
     pub fn stop_training(&mut self) {
-        let status = &mut self.status;
+        let status = &mut self.statuses[self.training_tab().index()];
         match self.tab {
             Tab::Segment => self.segment.stop(status),
             Tab::Detect => self.detect.stop(status),
@@ -227,9 +241,17 @@ impl VisionApp {
         }
     }
 
-    /// The status bar's messages, to add one.
+    /// The training tab that Start and Stop act on: the one shown, Classify for the labs.
+    fn training_tab(&self) -> Tab {
+        match self.tab {
+            Tab::Segment | Tab::Detect => self.tab,
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style => Tab::Classify,
+        }
+    }
+
+    /// The status bar's messages of the tab shown, to add one.
     pub fn status_mut(&mut self) -> &mut Status {
-        &mut self.status
+        &mut self.statuses[self.tab.index()]
     }
 
     /// Makes the app read its configured dataset on the first frame, so the data panel
@@ -287,6 +309,11 @@ impl VisionApp {
         &self.classify
     }
 
+    /// The Classify tab's state, to change it (tests fill its fields).
+    pub fn classify_mut(&mut self) -> &mut TrainingTab<ClassifyTab> {
+        &mut self.classify
+    }
+
     /// The Segment tab's state.
     pub fn segment(&self) -> &TrainingTab<SegmentTab> {
         &self.segment
@@ -337,37 +364,41 @@ impl VisionApp {
         self.tab = tab;
     }
 
-    /// The status bar's messages.
+    /// The status bar's messages of the tab shown.
     pub fn status(&self) -> &Status {
-        &self.status
+        &self.statuses[self.tab.index()]
+    }
+
+    /// The status bar's messages of a tab.
+    pub fn status_of(&self, tab: Tab) -> &Status {
+        &self.statuses[tab.index()]
     }
 
     /// Takes in what jobs and dialogs sent since the last frame.
     fn route_events(&mut self, ctx: &egui::Context) {
         let wake = waker(ctx);
         if std::mem::take(&mut self.inspect_on_start) {
-            let status = &mut self.status;
-            for run in [
-                &mut self.classify.run,
-                &mut self.segment.run,
-                &mut self.detect.run,
+            for (run, tab) in [
+                (&mut self.classify.run, Tab::Classify),
+                (&mut self.segment.run, Tab::Segment),
+                (&mut self.detect.run, Tab::Detect),
             ] {
                 let data = run.config.data.clone();
-                run.choose_data(data, wake.clone(), status);
+                run.choose_data(data, wake.clone(), &mut self.statuses[tab.index()]);
             }
         }
         // The training tabs' jobs keep running (and reporting) whichever tab is shown.
-        let more_classify = self.classify.poll(&wake, &mut self.status);
-        let more_segment = self.segment.poll(&wake, &mut self.status);
-        let more_detect = self.detect.poll(&wake, &mut self.status);
+        let [classify, segment, detect, attack, compress, style] = &mut self.statuses;
+        let more_classify = self.classify.poll(&wake, classify);
+        let more_segment = self.segment.poll(&wake, segment);
+        let more_detect = self.detect.poll(&wake, detect);
         if more_classify || more_segment || more_detect {
             ctx.request_repaint();
         }
         // The lab tabs' jobs wake the UI on each event; polling again soon also catches
         // a job that ended without one.
-        let lab_busy =
-            self.attack.poll(&wake, &mut self.status) | self.compress.poll(&mut self.status);
-        let style_busy = self.style.poll(&wake, &mut self.status);
+        let lab_busy = self.attack.poll(&wake, attack) | self.compress.poll(compress);
+        let style_busy = self.style.poll(&wake, style);
         if lab_busy || style_busy {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
@@ -400,9 +431,9 @@ impl eframe::App for VisionApp {
             Tab::Style => self.style.phase_text(),
         };
         egui::Panel::bottom("status-bar").show(ui, |ui| {
-            status_bar::show(ui, &mut self.status, &job_state);
+            status_bar::show(ui, &mut self.statuses[self.tab.index()], &job_state);
         });
-        let (textures, status) = (&mut self.textures, &mut self.status);
+        let (textures, status) = (&mut self.textures, &mut self.statuses[self.tab.index()]);
         let widths = &mut self.controls_width;
         let wake = waker(ui.ctx());
         match self.tab {
@@ -433,5 +464,18 @@ impl eframe::App for VisionApp {
         self.detect.settings().store(storage);
         self.layout().store(storage);
         self.lab_settings().store(storage);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_index_is_the_place_in_all() {
+        for (i, tab) in Tab::ALL.into_iter().enumerate() {
+            assert_eq!(tab.index(), i);
+            assert_eq!(Tab::from_label(tab.label()), Some(tab));
+        }
     }
 }

@@ -10,6 +10,7 @@ use crate::core::protocol::{
     FinishReason, LabEvent, RobustnessConfig, RobustnessPoint,
 };
 use crate::ui::jobs::{DrainEnd, LAB_EVENTS_PER_FRAME, LabReport, drain};
+use crate::ui::widgets::dialogs::{DialogKind, DialogPoll, PendingDialog};
 use crate::ui::widgets::model_fields::ModelFields;
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::Picture;
@@ -51,8 +52,10 @@ pub struct AttackTab {
     pub source: Option<Source>,
     /// The latest explorer result.
     pub example: Option<ExampleView>,
-    /// Where "Save adversarial" writes.
-    pub save_text: String,
+    /// Where the adversarial image was last saved (absolute).
+    pub saved: Option<PathBuf>,
+    /// The "Save adversarial…" dialog, while open.
+    dialog: Option<PendingDialog>,
     /// ε values of the robustness curve, comma-separated.
     pub curve_eps_text: String,
     /// Curves for FGSM and PGD.
@@ -85,7 +88,8 @@ impl AttackTab {
             classes: Vec::new(),
             source: None,
             example: None,
-            save_text: "adversarial.png".into(),
+            saved: None,
+            dialog: None,
             curve_eps_text: "0, 0.01, 0.02, 0.03, 0.05, 0.1".into(),
             curve_methods: [true, true],
             curve_images: 200,
@@ -201,15 +205,69 @@ impl AttackTab {
         }
     }
 
-    /// Saves the adversarial image as a PNG at `save_text`.
-    pub fn save_adversarial(&mut self, status: &mut Status) {
+    /// Opens the "Save adversarial…" dialog, in the folder of the last save (or of the
+    /// model).
+    pub fn save_dialog(&mut self, wake: Waker) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let start = self
+            .saved
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(PathBuf::from)
+            .or_else(|| {
+                let model = PathBuf::from(self.fields.model.trim());
+                model.parent().map(PathBuf::from)
+            });
+        let kind = DialogKind::SaveImage {
+            start,
+            title: "Save the adversarial image".into(),
+            name: "adversarial.png".into(),
+        };
+        self.dialog = Some(PendingDialog::spawn(kind, move || wake()));
+    }
+
+    /// Draws the save dialog when it is visionlab's own (a system dialog draws itself).
+    pub fn show_dialog(&mut self, ctx: &egui::Context) {
+        if let Some(dialog) = &mut self.dialog {
+            dialog.show(ctx);
+        }
+    }
+
+    /// Whether the save dialog is open.
+    pub fn dialog_open(&self) -> bool {
+        self.dialog.is_some()
+    }
+
+    fn poll_dialog(&mut self, status: &mut Status) {
+        let Some(dialog) = &mut self.dialog else {
+            return;
+        };
+        match dialog.poll() {
+            DialogPoll::Pending => {}
+            DialogPoll::FellBack(message) => status.log(message),
+            DialogPoll::Cancelled => self.dialog = None,
+            DialogPoll::Picked(path) => {
+                self.dialog = None;
+                self.save_adversarial(path, status);
+            }
+        }
+    }
+
+    /// Saves the adversarial image (PNG, at full precision of its pixels) at `path`, and
+    /// says where, in full.
+    pub fn save_adversarial(&mut self, path: PathBuf, status: &mut Status) {
         let Some(view) = &self.example else {
             return status.fail("There is no adversarial image yet.");
         };
-        let path = PathBuf::from(self.save_text.trim());
+        let path = std::path::absolute(&path).unwrap_or(path);
         match explore::save_png(&path, &view.example.adversarial) {
-            Ok(()) => status.log(format!("Saved {}", path.display())),
-            Err(e) => status.fail(format!("Could not save the image: {e:#}")),
+            Ok(()) => {
+                status.log(format!("Saved the adversarial image to {}", path.display()));
+                self.saved = Some(path);
+            }
+            Err(e) => status.fail(format!("Could not save {}: {e:#}", path.display())),
         }
     }
 
@@ -245,7 +303,11 @@ impl AttackTab {
     /// Takes in what the jobs sent; starts a pending explorer request. Returns true when
     /// the UI should repaint again soon.
     pub fn poll(&mut self, wake: &Waker, status: &mut Status) -> bool {
-        let mut busy = false;
+        self.poll_dialog(status);
+        let mut busy = self
+            .dialog
+            .as_ref()
+            .is_some_and(|dialog| !dialog.is_in_window());
         if let Some(job) = &self.gallery_job {
             let (events, end) = drain(job, LAB_EVENTS_PER_FRAME);
             let mut ended = end == DrainEnd::Disconnected;

@@ -10,6 +10,7 @@ use egui_plot::{Corner, Legend, Line, Plot, PlotPoints, Points};
 use crate::core::job::Waker;
 use crate::core::protocol::{AttackMethod, FinishReason};
 use crate::ui::attack::state::{AttackTab, MAX_EPS, Source};
+use crate::ui::jobs::waker;
 use crate::ui::widgets::class_name;
 use crate::ui::widgets::progress_bar::progress_bar;
 use crate::ui::widgets::status_bar::{ERROR_COLOR, Status};
@@ -29,6 +30,7 @@ pub fn show(
     status: &mut Status,
     wake: &Waker,
 ) {
+    state.show_dialog(ui.ctx());
     take_dropped_file(ui, state);
     egui::Panel::left("attack-controls")
         .resizable(true)
@@ -40,7 +42,7 @@ pub fn show(
                 .show(ui, |ui| controls(ui, state, textures, status, wake));
         });
     egui::CentralPanel::default().show(ui, |ui| {
-        explorer(ui, state, textures, status);
+        explorer(ui, state, textures);
         ui.separator();
         curve_plot(ui, state, ui.available_height().max(160.0));
     });
@@ -212,7 +214,7 @@ fn top_lines(ui: &mut Ui, top: &[(usize, f32)], classes: &[String], truth: Optio
     }
 }
 
-fn explorer(ui: &mut Ui, state: &mut AttackTab, textures: &mut TextureCache, status: &mut Status) {
+fn explorer(ui: &mut Ui, state: &mut AttackTab, textures: &mut TextureCache) {
     ui.horizontal(|ui| {
         ui.heading("Explorer");
         if state.exploring() {
@@ -269,10 +271,16 @@ fn explorer(ui: &mut Ui, state: &mut AttackTab, textures: &mut TextureCache, sta
             example.truth,
         );
     });
-    ui.horizontal(|ui| {
-        ui.add(egui::TextEdit::singleline(&mut state.save_text).desired_width(260.0));
-        if ui.button("Save adversarial").clicked() {
-            state.save_adversarial(status);
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(!state.dialog_open(), egui::Button::new("Save adversarial…"))
+            .on_hover_text("Save the adversarial image as a PNG where you choose")
+            .clicked()
+        {
+            state.save_dialog(waker(ui.ctx()));
+        }
+        if let Some(path) = &state.saved {
+            ui.label(RichText::new(format!("Saved to {}", path.display())).weak());
         }
     });
 }

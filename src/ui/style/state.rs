@@ -333,23 +333,18 @@ impl StyleTab {
     }
 
     /// Opens the Open… dialog for a well.
-    pub fn open_dialog(&mut self, kind: WellKind, wake: Waker, status: &mut Status) {
+    pub fn open_dialog(&mut self, kind: WellKind, wake: Waker) {
         let start = self
             .well(kind)
             .path
             .as_ref()
             .and_then(|p| p.parent())
             .map(Path::to_path_buf);
-        self.spawn_dialog(
-            StyleDialog::Open(kind),
-            DialogKind::OpenImage(start),
-            wake,
-            status,
-        );
+        self.spawn_dialog(StyleDialog::Open(kind), DialogKind::OpenImage(start), wake);
     }
 
     /// Opens the Export… dialog.
-    pub fn export_dialog(&mut self, wake: Waker, status: &mut Status) {
+    pub fn export_dialog(&mut self, wake: Waker) {
         let stem = self
             .content
             .path
@@ -361,24 +356,30 @@ impl StyleTab {
             .as_ref()
             .and_then(|p| p.parent())
             .map(Path::to_path_buf);
-        let kind = DialogKind::SaveImage(start, format!("{stem}-stylized.png"));
-        self.spawn_dialog(StyleDialog::Export, kind, wake, status);
+        let kind = DialogKind::SaveImage {
+            start,
+            title: "Export the stylized image".into(),
+            name: format!("{stem}-stylized.png"),
+        };
+        self.spawn_dialog(StyleDialog::Export, kind, wake);
     }
 
-    fn spawn_dialog(
-        &mut self,
-        purpose: StyleDialog,
-        kind: DialogKind,
-        wake: Waker,
-        status: &mut Status,
-    ) {
-        if self.dialog.is_some() {
-            return;
+    fn spawn_dialog(&mut self, purpose: StyleDialog, kind: DialogKind, wake: Waker) {
+        if self.dialog.is_none() {
+            self.dialog = Some((purpose, PendingDialog::spawn(kind, move || wake())));
         }
-        match PendingDialog::spawn(kind, move || wake()) {
-            Ok(dialog) => self.dialog = Some((purpose, dialog)),
-            Err(message) => status.fail(message),
+    }
+
+    /// Draws the open dialog when it is visionlab's own (a system dialog draws itself).
+    pub fn show_dialog(&mut self, ctx: &egui::Context) {
+        if let Some((_, dialog)) = &mut self.dialog {
+            dialog.show(ctx);
         }
+    }
+
+    /// Whether a system file dialog is open (outside the window).
+    fn waiting_for_system_dialog(&self) -> bool {
+        self.dialog.as_ref().is_some_and(|(_, d)| !d.is_in_window())
     }
 
     /// One line on what the tab does, for the status bar.
@@ -396,7 +397,7 @@ impl StyleTab {
         let loading = self.content.poll() | self.style.poll();
         self.poll_dialog(wake, status);
         let Some(job) = &self.job else {
-            return loading || self.dialog.is_some();
+            return loading || self.waiting_for_system_dialog();
         };
         let (events, end) = drain(job, LAB_EVENTS_PER_FRAME);
         let mut ended = end == DrainEnd::Disconnected;
@@ -447,22 +448,21 @@ impl StyleTab {
     }
 
     fn poll_dialog(&mut self, wake: &Waker, status: &mut Status) {
-        let Some((purpose, dialog)) = &self.dialog else {
+        let Some((purpose, dialog)) = &mut self.dialog else {
             return;
         };
         let purpose = *purpose;
         let answer = dialog.poll();
-        if answer == DialogPoll::Pending {
-            return;
-        }
-        self.dialog = None;
         match answer {
-            DialogPoll::Pending | DialogPoll::Cancelled => {}
-            DialogPoll::Failed(message) => status.fail(message),
-            DialogPoll::Unavailable => status.fail(
-                "No file dialog could be opened (it needs a desktop portal or zenity); \
-                 drop the image files on the wells instead.",
-            ),
+            DialogPoll::Pending => return,
+            DialogPoll::FellBack(message) => {
+                status.log(message);
+                return;
+            }
+            _ => self.dialog = None,
+        }
+        match answer {
+            DialogPoll::Pending | DialogPoll::FellBack(_) | DialogPoll::Cancelled => {}
             DialogPoll::Picked(path) => match purpose {
                 StyleDialog::Open(kind) => self.set_input(kind, path, wake.clone()),
                 StyleDialog::Export => self.export_to(&path, status),

@@ -28,6 +28,7 @@ pub fn show(
     status: &mut Status,
     wake: &Waker,
 ) {
+    state.show_dialog(ui.ctx());
     let (dropped, at, hovering) = ui.ctx().input(|i| {
         (
             i.raw
@@ -133,7 +134,7 @@ fn controls(
             .on_hover_text("Save the result at full size as PNG or JPEG")
             .clicked()
         {
-            state.export_dialog(wake.clone(), status);
+            state.export_dialog(wake.clone());
         }
     });
     if let Some(path) = &state.exported {
@@ -198,7 +199,7 @@ fn well(
         ui.label(RichText::new(format!("{}{size}", name.as_deref().unwrap_or("—"))).small());
         ui.horizontal(|ui| {
             if ui.small_button("Open…").clicked() {
-                state.open_dialog(kind, wake.clone(), status);
+                state.open_dialog(kind, wake.clone());
             }
             let samples: &[&str] = match kind {
                 WellKind::Content => &CONTENT_SAMPLES,

@@ -29,6 +29,7 @@ pub fn show<T: TaskTab>(
     textures: &mut TextureCache,
     status: &mut Status,
 ) {
+    tab.run.show_dialog(ui.ctx());
     let id = controls.id;
     let panel = egui::Panel::left(format!("{id}-controls"))
         .resizable(true)

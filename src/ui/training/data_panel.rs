@@ -56,13 +56,14 @@ pub fn show(
 fn choose(ui: &mut Ui, state: &mut RunState, folder_hint: &str, status: &mut Status) {
     let wake = waker(ui.ctx());
     ui.horizontal(|ui| {
-        let waiting = state.dialog_open() == Some(RunDialog::DatasetFolder);
+        let waiting = state.dialog_open() == Some(RunDialog::DatasetFolder)
+            && state.waiting_for_system_dialog();
         let open = ui.add_enabled(
             state.dialog_open().is_none(),
             egui::Button::new("Open folder…"),
         );
         if open.clicked() {
-            state.open_dialog(RunDialog::DatasetFolder, wake.clone(), status);
+            state.open_dialog(RunDialog::DatasetFolder, wake.clone());
         }
         if ui.button("Built-in: shapes").clicked() {
             let spec = match &state.config.data {

@@ -366,8 +366,8 @@ impl RunState {
         sent
     }
 
-    /// Opens a file dialog on its own thread.
-    pub fn open_dialog(&mut self, purpose: RunDialog, wake: Waker, status: &mut Status) {
+    /// Opens a file dialog: the system's on its own thread, or visionlab's in the window.
+    pub fn open_dialog(&mut self, purpose: RunDialog, wake: Waker) {
         if self.dialog.is_some() {
             return;
         }
@@ -384,9 +384,19 @@ impl RunState {
             RunDialog::SaveCheckpoint => DialogKind::SaveCheckpoint(near(&self.checkpoint_text)),
             RunDialog::LoadCheckpoint => DialogKind::OpenCheckpoint(near(&self.checkpoint_text)),
         };
-        match PendingDialog::spawn(kind, move || wake()) {
-            Ok(dialog) => self.dialog = Some((purpose, dialog)),
-            Err(message) => status.fail(message),
+        self.dialog = Some((purpose, PendingDialog::spawn(kind, move || wake())));
+    }
+
+    /// Whether a system file dialog is open (it runs outside the window: the tab shows a
+    /// "waiting" line with a way to stop waiting).
+    pub fn waiting_for_system_dialog(&self) -> bool {
+        self.dialog.as_ref().is_some_and(|(_, d)| !d.is_in_window())
+    }
+
+    /// Draws the open dialog when it is visionlab's own (a system dialog draws itself).
+    pub fn show_dialog(&mut self, ctx: &egui::Context) {
+        if let Some((_, dialog)) = &mut self.dialog {
+            dialog.show(ctx);
         }
     }
 
@@ -400,20 +410,19 @@ impl RunState {
     /// Takes the answer of an open file dialog. A dataset folder is read and a checkpoint
     /// saved here; a checkpoint to resume from is returned, for the tab to resume from it.
     pub(super) fn poll_dialog(&mut self, wake: &Waker, status: &mut Status) -> Option<PathBuf> {
-        let (purpose, dialog) = self.dialog.as_ref()?;
+        let (purpose, dialog) = self.dialog.as_mut()?;
         let purpose = *purpose;
         let answer = dialog.poll();
-        if answer == DialogPoll::Pending {
-            return None;
-        }
-        self.dialog = None;
         match answer {
-            DialogPoll::Pending | DialogPoll::Cancelled => {}
-            DialogPoll::Failed(message) => status.fail(message),
-            DialogPoll::Unavailable => status.fail(
-                "No file dialog could be opened (it needs a desktop portal or zenity); \
-                 type the path into the text field instead.",
-            ),
+            DialogPoll::Pending => return None,
+            DialogPoll::FellBack(message) => {
+                status.log(message);
+                return None;
+            }
+            _ => self.dialog = None,
+        }
+        match answer {
+            DialogPoll::Pending | DialogPoll::FellBack(_) | DialogPoll::Cancelled => {}
             DialogPoll::Picked(path) => match purpose {
                 RunDialog::DatasetFolder => {
                     self.folder_text = path.display().to_string();

@@ -244,7 +244,7 @@ fn checkpoints<T: TaskTab>(ui: &mut Ui, tab: &mut TrainingTab<T>, status: &mut S
             .add_enabled(can_save && no_dialog, egui::Button::new("Save checkpoint…"))
             .clicked()
         {
-            state.open_dialog(RunDialog::SaveCheckpoint, wake.clone(), status);
+            state.open_dialog(RunDialog::SaveCheckpoint, wake.clone());
         }
         if ui
             .add_enabled(
@@ -262,7 +262,7 @@ fn checkpoints<T: TaskTab>(ui: &mut Ui, tab: &mut TrainingTab<T>, status: &mut S
             .on_hover_text("Continue training from a checkpoint file")
             .clicked()
         {
-            state.open_dialog(RunDialog::LoadCheckpoint, wake.clone(), status);
+            state.open_dialog(RunDialog::LoadCheckpoint, wake.clone());
         }
         if ui
             .add_enabled(
@@ -279,10 +279,12 @@ fn checkpoints<T: TaskTab>(ui: &mut Ui, tab: &mut TrainingTab<T>, status: &mut S
         tab.resume_from(path, wake, status);
     }
     let state = &mut tab.run;
-    if matches!(
-        state.dialog_open(),
-        Some(RunDialog::SaveCheckpoint | RunDialog::LoadCheckpoint)
-    ) {
+    if state.waiting_for_system_dialog()
+        && matches!(
+            state.dialog_open(),
+            Some(RunDialog::SaveCheckpoint | RunDialog::LoadCheckpoint)
+        )
+    {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label("Waiting for the file dialog…");
