@@ -155,15 +155,19 @@ fn train_test_layout() {
                 }
             }
         }
-        // A class only present in test/ still counts (union of class names).
+        let set = load(tmp.path()).expect("load");
+        assert_eq!(set.classes, vec!["x", "y"]);
+        assert_eq!((set.width, set.height), (16, 16));
+        assert_eq!(set.counts(&set.train), vec![6, 6]);
+        assert_eq!(set.counts(&set.val), vec![2, 2]);
+
+        // A class only present in the held-out folder is one the model never trains on.
         let z = mkdir(&tmp.path().join(test_name).join("z"));
         rgb(16, 16, 0).save(z.join("0.png")).expect("png");
-
-        let set = load(tmp.path()).expect("load");
-        assert_eq!(set.classes, vec!["x", "y", "z"]);
-        assert_eq!((set.width, set.height), (16, 16));
-        assert_eq!(set.counts(&set.train), vec![6, 6, 0]);
-        assert_eq!(set.counts(&set.val), vec![2, 2, 1]);
+        let err = image_folder::load(tmp.path(), &FolderOptions::default(), &mut |_, _| {})
+            .expect_err("z is never trained on");
+        assert!(matches!(err, DataError::SplitClasses { .. }), "{err:?}");
+        assert!(err.to_string().contains("`z`"), "{err}");
     }
 }
 

@@ -69,7 +69,8 @@ pub fn read_csv_gz(path: &Path) -> Result<Vec<LabeledImage>, DataError> {
         let line_no = n + 1;
         let line =
             line.map_err(|e| file_error(path, format!("line {line_no}: cannot read: {e}")))?;
-        let line = line.trim();
+        // A leading byte-order mark would make the first row look like a header.
+        let line = crate::data::text::strip_bom(line.trim_start()).trim();
         if line.is_empty() {
             continue;
         }

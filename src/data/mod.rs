@@ -8,6 +8,8 @@ pub mod batch;
 pub mod image_folder;
 pub mod mnist;
 pub mod shapes;
+pub mod text;
+pub mod walk;
 
 /// Streaming of folders too large to decode into memory (lives with the folder reader).
 pub use image_folder::stream;
@@ -152,6 +154,20 @@ pub enum DataError {
         path: PathBuf,
         /// The only class.
         class: String,
+    },
+    /// A class has images in one split folder and none in the other.
+    #[error(
+        "class `{class}` has images in {has} but none in {lacks} (no {lacks}/{class} with images): {why}"
+    )]
+    SplitClasses {
+        /// The class (folder name).
+        class: String,
+        /// The split folder that has it.
+        has: PathBuf,
+        /// The split folder that lacks it.
+        lacks: PathBuf,
+        /// Why that is a problem and what to do.
+        why: &'static str,
     },
     /// A file could not be read or written.
     #[error("{path}: {message}")]

@@ -41,9 +41,16 @@ pub enum ModelError {
         /// Input width.
         width: usize,
     },
-    /// Fewer than two classes.
-    #[error("a classifier needs at least 2 classes, got {0}")]
-    TooFewClasses(usize),
+    /// Fewer classes than the task needs (2 to classify or segment, 1 to detect).
+    #[error("{model} needs at least {min}; the data has {got}")]
+    TooFewClasses {
+        /// What needs them ("a classifier", "the detector", "the U-Net").
+        model: &'static str,
+        /// The least it takes ("2 classes").
+        min: &'static str,
+        /// How many it got.
+        got: usize,
+    },
     /// Pretrained weights could not be found or loaded.
     #[error("{0}")]
     Pretrained(String),
@@ -86,7 +93,11 @@ impl Classifier {
         device: &Device,
     ) -> Result<Self, ModelError> {
         if classes < 2 {
-            return Err(ModelError::TooFewClasses(classes));
+            return Err(ModelError::TooFewClasses {
+                model: "a classifier",
+                min: "2 classes",
+                got: classes,
+            });
         }
         Ok(match kind {
             ModelKind::ConvNet => Classifier::ConvNet(ConvNet::new(input, classes, device)?),

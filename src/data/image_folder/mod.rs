@@ -19,6 +19,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use crate::data::walk::{Walk, check_regular};
 use crate::data::{ClassificationSet, DataError, Image, LabeledImage, Skipped};
 use stream::StreamedImages;
 
@@ -361,7 +362,7 @@ fn spread_pick(items: &[usize], k: usize) -> Vec<usize> {
 }
 
 /// Runs a per-file step, turning a decoder panic into a skip reason.
-fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
         .unwrap_or_else(|_| Err("the image decoder failed on this file (internal error)".into()))
 }
@@ -425,40 +426,11 @@ fn input_size(requested: Option<u32>, headers: impl Iterator<Item = Header>) -> 
     }
 }
 
-/// Whether a file name is hidden (starts with a dot).
-fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.'))
-}
-
 /// Whether a path has one of [`IMAGE_EXTENSIONS`] (any case).
 pub fn has_image_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| IMAGE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
-}
-
-/// Lists a folder: sorted (sub-folders, image files), hidden entries left out.
-fn list(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
-    let mut dirs = Vec::new();
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        if is_hidden(&path) {
-            continue;
-        }
-        // Follow symbolic links; a dangling link is neither and is ignored.
-        match fs::metadata(&path) {
-            Ok(m) if m.is_dir() => dirs.push(path),
-            Ok(m) if m.is_file() => files.push(path),
-            _ => {}
-        }
-    }
-    dirs.sort();
-    files.sort();
-    Ok((dirs, files))
 }
 
 fn unreadable(path: &Path, error: std::io::Error) -> DataError {
@@ -468,9 +440,13 @@ fn unreadable(path: &Path, error: std::io::Error) -> DataError {
     }
 }
 
-/// Finds the image files of an ImageFolder, in a deterministic order.
+/// Finds the image files of an ImageFolder, in a deterministic order. Folders are entered
+/// once and only regular files are taken ([`Walk`]); what the walk leaves out goes into
+/// `skipped`.
 fn scan(dir: &Path, skipped: &mut Vec<Skipped>) -> Result<Vec<Entry>, DataError> {
-    let (dirs, _files) = list(dir).map_err(|e| unreadable(dir, e))?;
+    let mut walk = Walk::new();
+    walk.enter(dir);
+    let dirs = walk.list(dir).map_err(|e| unreadable(dir, e))?.dirs;
     let named = |names: &[&str]| -> Option<PathBuf> {
         names.iter().find_map(|n| {
             dirs.iter()
@@ -488,68 +464,113 @@ fn scan(dir: &Path, skipped: &mut Vec<Skipped>) -> Result<Vec<Entry>, DataError>
     let mut entries = Vec::new();
     match (train_dir, test_dir) {
         (Some(train), Some(test)) => {
-            scan_classes(&train, Split::Train, &mut entries, skipped)?;
-            scan_classes(&test, Split::Val, &mut entries, skipped)?;
+            // Both claimed first: a link from one into the other is not followed.
+            walk.enter(&train);
+            walk.enter(&test);
+            scan_classes(&train, Split::Train, &mut walk, &mut entries)?;
+            scan_classes(&test, Split::Val, &mut walk, &mut entries)?;
+            check_split_classes(&train, &test, &entries)?;
         }
         (Some(train), None) if dirs.len() == 1 => {
             // Only `train/`: split it like a single folder.
-            scan_classes(&train, Split::Auto, &mut entries, skipped)?;
+            scan_classes(&train, Split::Auto, &mut walk, &mut entries)?;
         }
-        _ => scan_classes(dir, Split::Auto, &mut entries, skipped)?,
+        _ => scan_classes(dir, Split::Auto, &mut walk, &mut entries)?,
     }
+    skipped.append(&mut walk.skipped);
     Ok(entries)
+}
+
+/// Fails when a class has images in one split folder and none in the other: a class only
+/// in `test/` is one the model never trains on; a class only in `train/` is never
+/// validated. (When the held-out folder has no images at all, nothing is compared.)
+fn check_split_classes(train: &Path, test: &Path, entries: &[Entry]) -> Result<(), DataError> {
+    let classes = |split: Split| -> std::collections::BTreeSet<&str> {
+        entries
+            .iter()
+            .filter(|e| e.split == split)
+            .map(|e| e.class.as_str())
+            .collect()
+    };
+    let (in_train, in_test) = (classes(Split::Train), classes(Split::Val));
+    if in_test.is_empty() {
+        return Ok(());
+    }
+    if let Some(class) = in_test.difference(&in_train).next() {
+        return Err(DataError::SplitClasses {
+            class: class.to_string(),
+            has: test.to_path_buf(),
+            lacks: train.to_path_buf(),
+            why: "the model would be tested on a class it never trains on; add training images of it or remove the folder",
+        });
+    }
+    if let Some(class) = in_train.difference(&in_test).next() {
+        return Err(DataError::SplitClasses {
+            class: class.to_string(),
+            has: train.to_path_buf(),
+            lacks: test.to_path_buf(),
+            why: "the class would never be validated; add held-out images of it or remove it from the training folder",
+        });
+    }
+    Ok(())
 }
 
 /// Adds the images of every class sub-folder of `root`.
 fn scan_classes(
     root: &Path,
     split: Split,
+    walk: &mut Walk,
     entries: &mut Vec<Entry>,
-    skipped: &mut Vec<Skipped>,
 ) -> Result<(), DataError> {
-    let (dirs, files) = list(root).map_err(|e| unreadable(root, e))?;
-    for file in files {
+    if !walk.enter(root) {
+        return Ok(());
+    }
+    let listing = walk.list(root).map_err(|e| unreadable(root, e))?;
+    for file in listing.files {
         if has_image_extension(&file) {
-            skipped.push(Skipped {
+            walk.skipped.push(Skipped {
                 path: file,
                 reason: "image is not inside a class sub-folder; it has no label".into(),
             });
         }
     }
-    for class_dir in dirs {
+    // Every class folder is claimed before any is read: a link in one class folder to
+    // another class folder does not take that class's images.
+    for class_dir in walk.enter_all(listing.dirs) {
         let Some(class) = class_dir.file_name().and_then(|n| n.to_str()) else {
-            skipped.push(Skipped {
+            walk.skipped.push(Skipped {
                 path: class_dir.clone(),
                 reason: "class folder name is not valid UTF-8".into(),
             });
             continue;
         };
         let class = class.to_string();
-        collect_images(&class_dir, &class, split, 0, entries, skipped);
+        collect_images(&class_dir, &class, split, 0, walk, entries);
     }
     Ok(())
 }
 
-/// Adds the images under one class folder (recursively, up to [`MAX_DEPTH`]).
+/// Adds the images under one class folder, already entered (recursively, up to
+/// [`MAX_DEPTH`]; each folder once).
 fn collect_images(
     dir: &Path,
     class: &str,
     split: Split,
     depth: usize,
+    walk: &mut Walk,
     entries: &mut Vec<Entry>,
-    skipped: &mut Vec<Skipped>,
 ) {
-    let (dirs, files) = match list(dir) {
+    let listing = match walk.list(dir) {
         Ok(listing) => listing,
         Err(e) => {
-            skipped.push(Skipped {
+            walk.skipped.push(Skipped {
                 path: dir.to_path_buf(),
                 reason: format!("cannot read folder: {e}"),
             });
             return;
         }
     };
-    for path in files {
+    for path in listing.files {
         if has_image_extension(&path) {
             entries.push(Entry {
                 path,
@@ -559,14 +580,18 @@ fn collect_images(
         }
     }
     if depth < MAX_DEPTH {
-        for sub in dirs {
-            collect_images(&sub, class, split, depth + 1, entries, skipped);
+        for sub in walk.enter_all(listing.dirs) {
+            collect_images(&sub, class, split, depth + 1, walk, entries);
         }
     }
 }
 
-fn open_reader(path: &Path) -> Result<ImageReader<std::io::BufReader<fs::File>>, String> {
-    let meta = fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+/// Opens an image file for reading: a regular file only (never a pipe or a device), not
+/// empty.
+pub(crate) fn open_reader(
+    path: &Path,
+) -> Result<ImageReader<std::io::BufReader<fs::File>>, String> {
+    let meta = check_regular(path)?;
     if meta.len() == 0 {
         return Err("file is empty (0 bytes)".into());
     }
@@ -679,15 +704,26 @@ pub(crate) fn par_map<T: Sync, R: Send>(
     f: impl Fn(&T) -> R + Sync,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(2, 32);
+    par_map_threads(items, threads, f, progress)
+}
+
+/// [`par_map`] on at most `threads` threads (at least one), for steps whose memory must
+/// stay bounded.
+pub(crate) fn par_map_threads<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Vec<R> {
     let total = items.len();
     if total == 0 {
         return Vec::new();
     }
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .clamp(2, 32)
-        .min(total);
+    let threads = threads.clamp(1, total);
     let next = AtomicUsize::new(0);
     let mut results: Vec<Option<R>> = (0..total).map(|_| None).collect();
     let step = (total / 100).max(1);

@@ -134,7 +134,11 @@ impl Detector {
             });
         }
         if classes == 0 {
-            return Err(ModelError::TooFewClasses(classes));
+            return Err(ModelError::TooFewClasses {
+                model: "the detector",
+                min: "1 class",
+                got: classes,
+            });
         }
         let width = width.max(1);
         let (w1, w2, w3) = (width, width * 2, width * 4);

@@ -20,10 +20,13 @@ use crate::core::protocol::{
 };
 use crate::data::batch::Normalization;
 use crate::data::spread;
+use crate::data::stream;
 use crate::models::InputShape;
 use crate::tasks::detect::data as detection;
 use crate::tasks::detect::data::augment::{Policy, augment};
-use crate::tasks::detect::data::{DetectionSample, DetectionSet};
+use crate::tasks::detect::data::{
+    DetectionOptions, DetectionSample, DetectionSet, StreamedDetections,
+};
 use crate::tasks::detect::model::Detector;
 use crate::tasks::detect::{
     self, DETECTOR_WIDTH, Decoded, DetectionBatch, MIN_SCORE, detection_loss, make_batch,
@@ -48,7 +51,9 @@ pub fn input_side(config: &TrainConfig) -> u32 {
     })
 }
 
-/// Reads the detection data a config names (resized to the input side), sending
+/// Reads the detection data a config names, each image decoded, resized to the input side
+/// and rasterised one at a time, within the decode budget ([`stream::budget_bytes`]: a
+/// folder whose samples need more has its training split streamed from disk). Sends
 /// [`Event::Loading`] progress.
 pub fn load_dataset(config: &TrainConfig, out: &Outbox) -> anyhow::Result<DetectionSet> {
     let size = input_side(config);
@@ -69,15 +74,13 @@ pub fn load_dataset(config: &TrainConfig, out: &Outbox) -> anyhow::Result<Detect
         }
         DataSpec::Folder(dir) => {
             let mut progress = loading_progress(out);
-            let mut set = detection::load(dir, config.val_fraction, config.seed, &mut progress)?;
-            for split in [&mut set.train, &mut set.val] {
-                for sample in split.iter_mut() {
-                    if sample.image.width != size || sample.image.height != size {
-                        *sample = sample.resized(size);
-                    }
-                }
-            }
-            Ok(set)
+            let opts = DetectionOptions {
+                size: Some(size),
+                val_fraction: config.val_fraction,
+                seed: config.seed,
+                decode_budget: Some(stream::budget_bytes()),
+            };
+            Ok(detection::load_with(dir, &opts, &mut progress)?)
         }
     }
 }
@@ -111,9 +114,12 @@ pub fn summarize(spec: &DataSpec, set: &DetectionSet) -> DatasetSummary {
     DatasetSummary {
         source: spec.describe(),
         classes: set.classes.clone(),
-        train_counts: count(&set.train),
+        train_counts: match &set.streamed {
+            Some(s) => s.box_counts(set.classes.len()),
+            None => count(&set.train),
+        },
         val_counts: count(&set.val),
-        train_images: set.train.len(),
+        train_images: set.train_len(),
         val_images: set.val.len(),
         input_shape: [
             3,
@@ -173,13 +179,74 @@ pub fn evaluate(
     })
 }
 
+/// How a set holds its samples, for the log: decoded in memory or streamed, with the
+/// sizes against the decode budget. Starts with [`stream::MODE_LINE_PREFIX`].
+pub fn holding_line(set: &DetectionSet) -> String {
+    let mb = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    let bytes = |samples: &[DetectionSample]| -> u64 {
+        samples
+            .iter()
+            .map(|s| {
+                s.image.pixels.len() as u64
+                    + s.masks
+                        .iter()
+                        .flatten()
+                        .map(|m| m.pixels.len() as u64)
+                        .sum::<u64>()
+            })
+            .sum()
+    };
+    let prefix = stream::MODE_LINE_PREFIX;
+    match &set.streamed {
+        Some(s) => format!(
+            "{prefix}streamed from disk batch by batch: {} training images would take {:.0} MB decoded, over the {:.0} MB decode budget ({}); {} validation images ({:.1} MB) decoded",
+            s.len(),
+            mb(s.decoded_bytes),
+            mb(s.budget),
+            stream::BUDGET_ENV,
+            set.val.len(),
+            mb(bytes(&set.val))
+        ),
+        None => format!(
+            "{prefix}decoded in memory: {} images, {:.1} MB (decode budget {:.0} MB)",
+            set.train.len() + set.val.len(),
+            mb(bytes(&set.train) + bytes(&set.val)),
+            mb(stream::budget_bytes())
+        ),
+    }
+}
+
+/// The training samples: decoded in memory, or read from disk batch by batch.
+enum TrainSamples {
+    Memory(Arc<Vec<DetectionSample>>),
+    Streamed(Arc<StreamedDetections>),
+}
+
+impl TrainSamples {
+    fn len(&self) -> usize {
+        match self {
+            TrainSamples::Memory(s) => s.len(),
+            TrainSamples::Streamed(s) => s.len(),
+        }
+    }
+
+    /// Sample `i` augmented under `policy`; `None` when a streamed file can no longer be
+    /// read.
+    fn augmented(&self, i: usize, policy: Policy, rng: &mut StdRng) -> Option<DetectionSample> {
+        match self {
+            TrainSamples::Memory(s) => s.get(i).map(|sample| augment(sample, policy, rng)),
+            TrainSamples::Streamed(s) => s.decode(i).map(|sample| augment(&sample, policy, rng)),
+        }
+    }
+}
+
 /// Detection as a task of the one training run: the CenterNet-style [`Detector`] on
 /// images with boxes (and instance masks), its heatmap/size/mask loss, mAP on the
 /// validation split.
 pub struct DetectTask {
     classes: Vec<String>,
     input: InputShape,
-    train: Arc<Vec<DetectionSample>>,
+    train: TrainSamples,
     val: Vec<DetectionSample>,
     /// Measured on the training images.
     norm: Normalization,
@@ -219,15 +286,19 @@ impl TrainTask for DetectTask {
             .chunks(cx.config.batch_size.max(1))
             .map(<[usize]>::to_vec)
             .collect();
-        let train = Arc::clone(&self.train);
+        let train = match &self.train {
+            TrainSamples::Memory(s) => TrainSamples::Memory(Arc::clone(s)),
+            TrainSamples::Streamed(s) => TrainSamples::Streamed(Arc::clone(s)),
+        };
         let norm = cx.norm.clone();
         let classes = self.classes.len();
-        Box::new(chunks.into_iter().map(move |chunk| {
+        Box::new(chunks.into_iter().filter_map(move |chunk| {
             let samples: Vec<DetectionSample> = chunk
                 .iter()
-                .map(|&i| augment(&train[i], policy, &mut aug_rng))
+                .filter_map(|&i| train.augmented(i, policy, &mut aug_rng))
                 .collect();
-            make_batch(&samples, classes, &norm)
+            // A batch whose streamed files all vanished since the folder was read.
+            (!samples.is_empty()).then(|| make_batch(&samples, classes, &norm))
         }))
     }
 
@@ -290,12 +361,15 @@ impl TaskSetup for DetectTask {
     const NOUN: &'static str = "detection";
 
     fn load(config: &TrainConfig, out: &Outbox) -> anyhow::Result<Self> {
-        let set = load_dataset(config, out)?;
+        let mut set = load_dataset(config, out)?;
         out.send(Event::Dataset(summarize(&config.data, &set)));
         for skipped in &set.skipped {
             out.send(Event::Log(format!("skipped {skipped}")));
         }
-        if set.train.is_empty() {
+        if matches!(config.data, DataSpec::Folder(_)) {
+            out.send(Event::Log(holding_line(&set)));
+        }
+        if set.train_len() == 0 {
             bail!("the dataset has no training images");
         }
         let side = input_side(config) as usize;
@@ -306,8 +380,11 @@ impl TaskSetup for DetectTask {
                 width: side,
             },
             norm: Normalization::from_pixels(set.train.iter().map(|s| &s.image), 3),
+            train: match set.streamed.take() {
+                Some(streamed) => TrainSamples::Streamed(streamed),
+                None => TrainSamples::Memory(Arc::new(set.train)),
+            },
             classes: set.classes,
-            train: Arc::new(set.train),
             val: set.val,
         })
     }

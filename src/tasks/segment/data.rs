@@ -25,6 +25,8 @@ use crate::data::image_folder::par_map;
 use crate::data::image_folder::save_png;
 
 use crate::data::image_folder::stratified_split;
+use crate::data::text::read_text;
+use crate::data::walk::{Walk, check_regular};
 use crate::data::{DataError, Image, Skipped, shapes};
 
 /// Mask value of pixels that are ignored by the loss and the metrics.
@@ -149,7 +151,7 @@ pub fn voc_palette() -> Vec<u8> {
 /// # Errors
 /// A message (without the path) when the file cannot be read or is not a mask.
 pub fn read_mask(path: &Path, max_pixels: u64) -> Result<RawMask, String> {
-    let meta = fs::metadata(path).map_err(|e| format!("cannot read mask: {e}"))?;
+    let meta = check_regular(path).map_err(|e| format!("mask: {e}"))?;
     if meta.len() == 0 {
         return Err("mask file is empty (0 bytes)".into());
     }
@@ -358,7 +360,7 @@ fn read_classes(dir: &Path) -> Result<Option<Vec<String>>, DataError> {
     if !path.exists() {
         return Ok(None);
     }
-    let text = fs::read_to_string(&path).map_err(|e| DataError::File {
+    let text = read_text(&path).map_err(|e| DataError::File {
         path: path.clone(),
         message: format!("cannot read the class list: {e}"),
     })?;
@@ -412,28 +414,31 @@ fn stem_of(path: &Path) -> Option<String> {
 fn pair_files(
     root: &Path,
     split: Split,
+    walk: &mut Walk,
     pairs: &mut Vec<Pair>,
     skipped: &mut Vec<Skipped>,
-) -> Result<bool, DataError> {
-    let (Some(images), Some(masks)) = (
-        sub_dir(root, &["images", "JPEGImages"]),
-        sub_dir(root, &["masks", "SegmentationClass", "labels"]),
-    ) else {
-        return Ok(false);
+) -> Result<Found, DataError> {
+    let images = sub_dir(root, &["images", "JPEGImages"]);
+    let masks = sub_dir(root, &["masks", "SegmentationClass", "labels"]);
+    let (images, masks) = match (images, masks) {
+        (Some(i), Some(m)) => (i, m),
+        (None, None) => return Ok(Found::Neither),
+        (Some(i), None) => return Ok(Found::Missing(i, root.join("masks"))),
+        (None, Some(m)) => return Ok(Found::Missing(m, root.join("images"))),
     };
-    let files = |dir: &Path| -> Result<BTreeMap<String, PathBuf>, DataError> {
+    let mut files = |dir: &Path| -> Result<BTreeMap<String, PathBuf>, DataError> {
         let mut out = BTreeMap::new();
-        let listing = fs::read_dir(dir).map_err(|error| DataError::UnreadableFolder {
-            path: dir.to_path_buf(),
-            error,
-        })?;
-        for entry in listing.flatten() {
-            let path = entry.path();
-            let hidden = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'));
-            if hidden || !path.is_file() || !image_folder::has_image_extension(&path) {
+        if !walk.enter(dir) {
+            return Ok(out);
+        }
+        let listing = walk
+            .list(dir)
+            .map_err(|error| DataError::UnreadableFolder {
+                path: dir.to_path_buf(),
+                error,
+            })?;
+        for path in listing.files {
+            if !image_folder::has_image_extension(&path) {
                 continue;
             }
             if let Some(stem) = stem_of(&path) {
@@ -467,7 +472,17 @@ fn pair_files(
             path: mask,
         });
     }
-    Ok(true)
+    Ok(Found::Pair)
+}
+
+/// What [`pair_files`] found in a folder.
+enum Found {
+    /// Both `images/` and `masks/`.
+    Pair,
+    /// Neither.
+    Neither,
+    /// One of them (`.0`) without the other (`.1`, where it was expected).
+    Missing(PathBuf, PathBuf),
 }
 
 fn validate(opts: &MaskFolderOptions) -> Result<(), DataError> {
@@ -516,22 +531,42 @@ pub fn load(
     let declared = read_classes(dir)?;
     let mut pairs = Vec::new();
     let mut skipped = Vec::new();
+    let mut walk = Walk::new();
     let train_dir = sub_dir(dir, &["train"]);
     let val_dir = sub_dir(dir, &VAL_FOLDER_NAMES);
     let found = match (train_dir, val_dir) {
         (Some(train), Some(val)) => {
-            let t = pair_files(&train, Split::Train, &mut pairs, &mut skipped)?;
-            let v = pair_files(&val, Split::Val, &mut pairs, &mut skipped)?;
-            t && v
+            let t = pair_files(&train, Split::Train, &mut walk, &mut pairs, &mut skipped)?;
+            let v = pair_files(&val, Split::Val, &mut walk, &mut pairs, &mut skipped)?;
+            match (t, v) {
+                (Found::Pair, Found::Pair) => Found::Pair,
+                (Found::Missing(a, b), _) | (_, Found::Missing(a, b)) => Found::Missing(a, b),
+                (Found::Neither, _) => Found::Missing(train.clone(), train.join("images")),
+                (_, Found::Neither) => Found::Missing(val.clone(), val.join("images")),
+            }
         }
-        _ => pair_files(dir, Split::Auto, &mut pairs, &mut skipped)?,
+        _ => pair_files(dir, Split::Auto, &mut walk, &mut pairs, &mut skipped)?,
     };
-    if !found {
-        return Err(DataError::File {
-            path: dir.to_path_buf(),
-            message: "expected images/ and masks/ folders (or train/ and val/ each holding them)"
-                .into(),
-        });
+    skipped.append(&mut walk.skipped);
+    match found {
+        Found::Pair => {}
+        Found::Neither => {
+            return Err(DataError::File {
+                path: dir.to_path_buf(),
+                message:
+                    "expected images/ and masks/ folders (or train/ and val/ each holding them)"
+                        .into(),
+            });
+        }
+        Found::Missing(present, missing) => {
+            return Err(DataError::File {
+                path: missing,
+                message: format!(
+                    "is missing: {} needs its partner folder (images/ and masks/ with the same file stems)",
+                    present.display()
+                ),
+            });
+        }
     }
 
     // Sizes from the headers (cheap), then decode in parallel.
@@ -539,6 +574,7 @@ pub fn load(
     let sizes: Vec<Result<(u32, u32), String>> = par_map(
         &pairs,
         |p| {
+            check_regular(&p.image)?;
             let reader = ImageReader::open(&p.image)
                 .and_then(|r| r.with_guessed_format())
                 .map_err(|e| format!("cannot read image: {e}"))?;
@@ -715,6 +751,7 @@ fn decode_pair(p: &Pair, width: u32, height: u32, max: u64) -> Result<Decoded, S
         })
     };
     guarded(&|| {
+        check_regular(&p.image).map_err(|e| skip(&p.image, e))?;
         let decoded = ImageReader::open(&p.image)
             .and_then(|r| r.with_guessed_format())
             .map_err(|e| skip(&p.image, format!("cannot read image: {e}")))?

@@ -140,7 +140,11 @@ impl UNet {
             });
         }
         if classes < 2 {
-            return Err(ModelError::TooFewClasses(classes));
+            return Err(ModelError::TooFewClasses {
+                model: "segmentation (background and one more class)",
+                min: "2 classes",
+                got: classes,
+            });
         }
         let (w1, w2, w3, w4) = (width, width * 2, width * 4, width * 8);
         Ok(UNet {

@@ -10,13 +10,14 @@
 //! (or with RLE) gets its filled box as mask.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::data::Skipped;
-use crate::tasks::detect::data::detect::files_with_ext;
+use crate::data::text::{read_bytes, strip_bom_bytes};
+use crate::data::walk::Walk;
+use crate::tasks::detect::data::detect::annotation_files;
 use crate::tasks::detect::data::{DetectionError, Entry, InstanceMask, LabeledBox, RawSet, Split};
 
 /// The top level of a COCO file; images and annotations are checked one by one.
@@ -90,8 +91,8 @@ pub struct CocoParsed {
 /// A message (without the file name, with line and column) when the file is not JSON or
 /// lacks `images` or `categories`.
 pub fn parse(bytes: &[u8]) -> Result<CocoParsed, String> {
-    let file: CocoFile =
-        serde_json::from_slice(bytes).map_err(|e| format!("malformed COCO JSON: {e}"))?;
+    let file: CocoFile = serde_json::from_slice(strip_bom_bytes(bytes))
+        .map_err(|e| format!("malformed COCO JSON: {e}"))?;
     let mut problems = Vec::new();
 
     let mut categories = file.categories;
@@ -330,8 +331,14 @@ fn split_of(path: &Path) -> (Split, String) {
     (split, tail)
 }
 
-/// Where an image named `file_name` in annotation file `json` (with split `tail`) is.
-fn find_image(dir: &Path, json: &Path, tail: &str, file_name: &str) -> Option<PathBuf> {
+/// Where an image named `file_name` in annotation file `json` (with split `tail`) is; an
+/// error naming the image when the one found is not a regular file (never opened).
+fn find_image(
+    dir: &Path,
+    json: &Path,
+    tail: &str,
+    file_name: &str,
+) -> Result<Option<PathBuf>, Skipped> {
     let mut candidates = vec![
         dir.join("images").join(tail).join(file_name),
         dir.join("images").join(file_name),
@@ -347,7 +354,7 @@ fn find_image(dir: &Path, json: &Path, tail: &str, file_name: &str) -> Option<Pa
     if let Some(parent) = json.parent() {
         candidates.push(parent.join(file_name));
     }
-    candidates.into_iter().find(|p| p.is_file())
+    super::existing_image(candidates)
 }
 
 /// Reads a COCO folder's annotation files (images are decoded later). Categories of all
@@ -370,9 +377,12 @@ pub fn read(dir: &Path) -> Result<RawSet, DetectionError> {
         .unwrap_or_else(|| dir.join("annotations"));
     let mut set = RawSet::default();
     let mut classes: Option<(PathBuf, Vec<String>)> = None;
-    for json in files_with_ext(&ann_dir, "json") {
-        let parsed = match fs::read(&json)
-            .map_err(|e| format!("cannot read annotation file: {e}"))
+    let mut walk = Walk::new();
+    let json_files = annotation_files(&ann_dir, "json", &mut walk);
+    set.skipped.append(&mut walk.skipped);
+    for json in json_files {
+        let parsed = match read_bytes(&json)
+            .map_err(|e| format!("annotation file: {e}"))
             .and_then(|b| parse(&b))
         {
             Ok(p) => p,
@@ -403,15 +413,22 @@ pub fn read(dir: &Path) -> Result<RawSet, DetectionError> {
             }));
         let (split, tail) = split_of(&json);
         for im in parsed.images {
-            let Some(image) = find_image(dir, &json, &tail, &im.file_name) else {
-                set.skipped.push(Skipped {
-                    path: json.clone(),
-                    reason: format!(
-                        "image `{}` is named but not found (looked in images/, images/{tail}/, {tail}/ and beside the annotations)",
-                        im.file_name
-                    ),
-                });
-                continue;
+            let image = match find_image(dir, &json, &tail, &im.file_name) {
+                Ok(Some(image)) => image,
+                Ok(None) => {
+                    set.skipped.push(Skipped {
+                        path: json.clone(),
+                        reason: format!(
+                            "image `{}` is named but not found (looked in images/, images/{tail}/, {tail}/ and beside the annotations)",
+                            im.file_name
+                        ),
+                    });
+                    continue;
+                }
+                Err(left_out) => {
+                    set.skipped.push(left_out);
+                    continue;
+                }
             };
             let name = Path::new(&im.file_name)
                 .file_stem()
@@ -428,7 +445,10 @@ pub fn read(dir: &Path) -> Result<RawSet, DetectionError> {
             });
         }
     }
-    set.classes = classes.map(|(_, c)| c).unwrap_or_default();
+    if let Some((path, classes)) = classes {
+        set.classes = classes;
+        set.classes_from = Some(path);
+    }
     Ok(set)
 }
 

@@ -11,6 +11,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::data::walk::Walk;
 use crate::tasks::detect::data::AnnotationFormat;
 
 use crate::tasks::detect::data::DetectionError;
@@ -78,6 +79,58 @@ pub fn yolo_pairs(dir: &Path) -> Option<Vec<(Option<String>, PathBuf, PathBuf)>>
     (!pairs.is_empty()).then_some(pairs)
 }
 
+/// A YOLO folder of images without its labels folder, or the converse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unpaired {
+    /// The folder that exists and holds files.
+    pub present: PathBuf,
+    /// Its partner, which does not exist.
+    pub missing: PathBuf,
+    /// Whether `present` is the labels folder (and the images are missing).
+    pub labels_present: bool,
+}
+
+/// YOLO split folders that have no partner: each `images/<split>` (or `<split>/images`)
+/// that holds something while its `labels/<split>` (or `<split>/labels`) does not exist,
+/// and the converse. Reading such a set would drop that split without a word.
+pub fn yolo_unpaired(dir: &Path) -> Vec<Unpaired> {
+    let mut out = Vec::new();
+    let mut check = |i: PathBuf, l: PathBuf| {
+        for (a, b, labels_present) in [(&i, &l, false), (&l, &i, true)] {
+            if a.is_dir() && !b.exists() && has_entries(a) {
+                out.push(Unpaired {
+                    present: a.clone(),
+                    missing: b.clone(),
+                    labels_present,
+                });
+            }
+        }
+    };
+    let (images, labels) = (dir.join("images"), dir.join("labels"));
+    if images.is_dir() || labels.is_dir() {
+        for split in SPLIT_DIRS {
+            check(images.join(split), labels.join(split));
+        }
+        if !images.is_dir() || !labels.is_dir() {
+            check(images, labels);
+        }
+    } else {
+        for split in SPLIT_DIRS {
+            check(
+                dir.join(split).join("images"),
+                dir.join(split).join("labels"),
+            );
+        }
+    }
+    out
+}
+
+/// Whether `dir` holds any entry that is not hidden.
+fn has_entries(dir: &Path) -> bool {
+    fs::read_dir(dir)
+        .is_ok_and(|entries| entries.filter_map(|e| e.ok()).any(|e| !hidden(&e.path())))
+}
+
 /// Sorted sub-folders of `dir` (hidden ones left out).
 pub(crate) fn subfolders(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out: Vec<PathBuf> = fs::read_dir(dir)?
@@ -102,6 +155,15 @@ pub(crate) fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
         .collect();
     out.sort();
     out
+}
+
+/// The annotation files of `dir`: sorted regular files whose extension is `ext` (any
+/// case). What the walk leaves out (pipes, devices, broken links) is recorded in it; a
+/// folder that cannot be listed gives none.
+pub(crate) fn annotation_files(dir: &Path, ext: &str, walk: &mut Walk) -> Vec<PathBuf> {
+    walk.list(dir)
+        .map(|l| l.files.into_iter().filter(|p| has_ext(p, ext)).collect())
+        .unwrap_or_default()
 }
 
 fn has_file_with_ext(dir: &Path, ext: &str) -> bool {

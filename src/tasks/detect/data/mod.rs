@@ -25,15 +25,15 @@ pub mod yolo;
 pub use crate::core::protocol::{InstanceMask, LabeledBox};
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use image::{DynamicImage, GrayImage, RgbImage};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use crate::data::image_folder::convert;
-
-use crate::data::image_folder::par_map;
+use crate::data::image_folder::{convert, guarded, open_reader, par_map, par_map_threads};
 use crate::data::shapes::{Canvas, Placement, contrasting_colour, mask_bbox, mix, uniform};
+use crate::data::walk::check_regular;
 use crate::data::{Image, Skipped, shapes};
 use crate::tasks::segment::data::{RawMask, resize_mask};
 
@@ -164,9 +164,18 @@ pub struct DetectionSet {
     /// Labels/images left out, each naming file (and line where there is one) and
     /// reason.
     pub skipped: Vec<Skipped>,
+    /// Set when the samples did not fit the decode budget: the training split is read
+    /// from these files batch by batch, and `train` holds only a decoded sample of it (for
+    /// thumbnails and normalisation statistics).
+    pub streamed: Option<Arc<StreamedDetections>>,
 }
 
 impl DetectionSet {
+    /// Number of training images (all of them, also when streamed).
+    pub fn train_len(&self) -> usize {
+        self.streamed.as_ref().map_or(self.train.len(), |s| s.len())
+    }
+
     /// Number of boxes of each class in `items`.
     pub fn box_counts(&self, items: &[DetectionSample]) -> Vec<usize> {
         let mut counts = vec![0; self.classes.len()];
@@ -237,8 +246,26 @@ fn first_reason(skipped: &[Skipped]) -> String {
 /// Largest image (in pixels) read from a detection folder.
 pub const MAX_IMAGE_PIXELS: u64 = 100_000_000;
 
+/// How a detection folder is read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DetectionOptions {
+    /// Side of the square each image (with its boxes and masks) is resized to as it is
+    /// read, one image at a time; `None` keeps every image at its own size.
+    pub size: Option<u32>,
+    /// Fraction held out for validation when the folder has no split of its own.
+    pub val_fraction: f32,
+    /// Seed of that split.
+    pub seed: u64,
+    /// Most bytes of decoded samples (images and masks at `size`) held in memory; it also
+    /// bounds how many full-size images are decoded at once. `None`: no limit. When the
+    /// samples need more, the training split is streamed from disk
+    /// ([`DetectionSet::streamed`]) and only the validation split (at most half the budget
+    /// of it) and a small sample are decoded.
+    pub decode_budget: Option<u64>,
+}
+
 /// Reads a folder in whichever format it holds (detected from its layout); images are
-/// kept at their own size (the trainer resizes with [`DetectionSample::resized`]).
+/// kept at their own size (see [`load_with`] to resize them while reading).
 ///
 /// `progress(done, total)` is called now and then while images are decoded.
 ///
@@ -251,6 +278,26 @@ pub fn load(
     seed: u64,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DetectionSet, DetectionError> {
+    let opts = DetectionOptions {
+        size: None,
+        val_fraction,
+        seed,
+        decode_budget: None,
+    };
+    load_with(dir, &opts, progress)
+}
+
+/// Reads a folder in whichever format it holds, decoding, resizing and rasterising one
+/// image at a time at `opts.size`, within `opts.decode_budget`.
+///
+/// # Errors
+/// [`DetectionError`] naming the folder or file and what is wrong (no classes defined:
+/// the file that should define them); individual bad labels go into `skipped`.
+pub fn load_with(
+    dir: &Path,
+    opts: &DetectionOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<DetectionSet, DetectionError> {
     let format = detect::detect(dir)?;
     let raw = match format {
         AnnotationFormat::Yolo => yolo::read(dir)?,
@@ -258,7 +305,20 @@ pub fn load(
         AnnotationFormat::Voc => voc::read(dir)?,
         AnnotationFormat::Shapes => return Err(DetectionError::UnknownLayout { path: dir.into() }),
     };
-    finish(dir, format, raw, val_fraction, seed, progress)
+    if raw.classes.is_empty()
+        && let Some(path) = &raw.classes_from
+    {
+        let how = match format {
+            AnnotationFormat::Coco => "a non-empty `categories` list",
+            AnnotationFormat::Voc => "one class name a line in classes.txt",
+            _ => "`names:` in data.yaml, or one name a line in classes.txt",
+        };
+        return Err(DetectionError::File {
+            path: path.clone(),
+            message: format!("defines no classes; detection needs at least 1 class ({how})"),
+        });
+    }
+    finish(dir, format, raw, opts, progress)
 }
 
 /// Which split an annotated image belongs to, when the folder says.
@@ -298,62 +358,265 @@ pub struct Entry {
 pub struct RawSet {
     /// Class names.
     pub classes: Vec<String>,
+    /// The file (or folder) the class names come from, named when it defines none.
+    pub classes_from: Option<PathBuf>,
     /// Annotated images.
     pub entries: Vec<Entry>,
     /// Labels and files left out.
     pub skipped: Vec<Skipped>,
 }
 
-/// Decodes the images of `raw`, turns normalised boxes and polygons into pixels, and
-/// splits the set.
+/// An entry whose image header was read: its size in pixels.
+type Headed = (Entry, (u32, u32));
+
+/// The training split of a detection folder whose samples do not fit the decode budget:
+/// its annotated images, decoded, resized and rasterised one at a time when a batch needs
+/// them.
+#[derive(Clone, Debug)]
+pub struct StreamedDetections {
+    /// Each training image's entry and its size in pixels (read from the header).
+    pub items: Vec<(Entry, (u32, u32))>,
+    /// Side the samples are resized to.
+    pub size: u32,
+    /// The decode budget it was streamed under, in bytes.
+    pub budget: u64,
+    /// Bytes all training samples would take decoded.
+    pub decoded_bytes: u64,
+}
+
+impl StreamedDetections {
+    /// Number of training images.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Decodes training sample `index` at [`StreamedDetections::size`]; `None` when it is
+    /// out of range or its file can no longer be read (it was checked when the folder was
+    /// read; it may have changed since).
+    pub fn decode(&self, index: usize) -> Option<DetectionSample> {
+        let (entry, size) = self.items.get(index)?;
+        guarded(|| decode_entry(entry, *size, Some(self.size)))
+            .ok()
+            .map(|(sample, _)| sample)
+    }
+
+    /// Boxes per class in the training annotations (before the boxes are checked against
+    /// their images).
+    pub fn box_counts(&self, classes: usize) -> Vec<usize> {
+        let mut counts = vec![0; classes];
+        for b in self.items.iter().flat_map(|(e, _)| &e.boxes) {
+            if let Some(c) = counts.get_mut(b.class) {
+                *c += 1;
+            }
+        }
+        counts
+    }
+}
+
+/// Reads the image headers of `raw`, splits it, and decodes its images one at a time at
+/// the asked size (boxes and polygons scaled to it), streaming the training split when
+/// the samples do not fit the decode budget.
 fn finish(
     dir: &Path,
     format: AnnotationFormat,
     raw: RawSet,
-    val_fraction: f32,
-    seed: u64,
+    opts: &DetectionOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DetectionSet, DetectionError> {
     let RawSet {
         classes,
+        classes_from,
         entries,
         mut skipped,
     } = raw;
-    let decoded = par_map(&entries, decode_entry, progress);
-    let mut samples = Vec::new();
-    for (entry, result) in entries.into_iter().zip(decoded) {
-        match result {
-            Ok((sample, mut left_out)) => {
-                skipped.append(&mut left_out);
-                samples.push((entry.split, sample));
-            }
+    // Pass 1: headers only (size), cheap.
+    let headers = par_map(&entries, |e| guarded(|| read_header(e)), &mut |_, _| {});
+    let mut usable: Vec<Headed> = Vec::with_capacity(entries.len());
+    for (entry, header) in entries.into_iter().zip(headers) {
+        match header {
+            Ok(size) => usable.push((entry, size)),
             Err(reason) => skipped.push(Skipped {
                 path: entry.image,
                 reason,
             }),
         }
     }
-    if samples.is_empty() {
+    let (train_at, val_at) = split(&usable, opts.val_fraction, opts.seed);
+    skipped.extend(untrained_classes(
+        &usable,
+        &classes,
+        classes_from.as_deref().unwrap_or(dir),
+    ));
+    let bytes = |i: &usize| sample_bytes(&usable[*i], opts.size);
+    let train_bytes: u64 = train_at.iter().map(bytes).sum();
+    let val_bytes: u64 = val_at.iter().map(bytes).sum();
+    let threads = decode_threads(&usable, opts.decode_budget);
+
+    let streaming = match (opts.decode_budget, opts.size) {
+        (Some(budget), Some(side)) if train_bytes + val_bytes > budget => Some((budget, side)),
+        _ => None,
+    };
+    let (val_at, sample_at) = match streaming {
+        Some((budget, _)) => {
+            let largest = val_at.iter().map(bytes).max().unwrap_or(1).max(1);
+            let val_cap = ((budget / 2) / largest).max(1) as usize;
+            (
+                spread_pick(&val_at, val_cap),
+                spread_pick(&train_at, crate::data::stream::SAMPLE_SIZE),
+            )
+        }
+        None => (val_at, train_at.clone()),
+    };
+    let to_decode: Vec<usize> = sample_at.iter().chain(&val_at).copied().collect();
+    let decoded = par_map_threads(
+        &to_decode,
+        threads,
+        |&i| {
+            let (entry, size) = &usable[i];
+            guarded(|| decode_entry(entry, *size, opts.size))
+        },
+        progress,
+    );
+    let mut train = Vec::new();
+    let mut val = Vec::new();
+    for (n, (&i, result)) in to_decode.iter().zip(decoded).enumerate() {
+        match result {
+            Ok((sample, mut left_out)) => {
+                skipped.append(&mut left_out);
+                if n < sample_at.len() {
+                    train.push(sample);
+                } else {
+                    val.push(sample);
+                }
+            }
+            Err(reason) => skipped.push(Skipped {
+                path: usable[i].0.image.clone(),
+                reason,
+            }),
+        }
+    }
+    if train.is_empty() && val.is_empty() {
         return Err(DetectionError::Empty {
             path: dir.into(),
             format,
             skipped,
         });
     }
-    let (train, val) = split(samples, val_fraction, seed);
+    let streamed = streaming.map(|(budget, side)| {
+        let mut items = Vec::with_capacity(train_at.len());
+        let mut usable: Vec<Option<Headed>> = usable.into_iter().map(Some).collect();
+        for &i in &train_at {
+            if let Some(item) = usable[i].take() {
+                items.push(item);
+            }
+        }
+        Arc::new(StreamedDetections {
+            items,
+            size: side,
+            budget,
+            decoded_bytes: train_bytes,
+        })
+    });
     Ok(DetectionSet {
         classes,
         format,
         train,
         val,
         skipped,
+        streamed,
     })
 }
 
-/// Reads one entry's image and checks its boxes against the image's size.
-fn decode_entry(entry: &Entry) -> Result<(DetectionSample, Vec<Skipped>), String> {
-    let image = read_rgb(&entry.image)?;
-    let (w, h) = (image.width, image.height);
+/// Warnings for classes that have boxes in the folder's own validation split but none in
+/// its training split: the detector would be measured on classes it never learns. (A
+/// random split is left alone: there a missing class is chance, not the folder's layout.)
+fn untrained_classes(usable: &[Headed], classes: &[String], defined_in: &Path) -> Vec<Skipped> {
+    let mut in_split = [vec![0usize; classes.len()], vec![0usize; classes.len()]];
+    for (entry, _) in usable {
+        let side = match entry.split {
+            Split::Train => 0,
+            Split::Val => 1,
+            Split::Unsplit => return Vec::new(),
+        };
+        for b in &entry.boxes {
+            if let Some(n) = in_split[side].get_mut(b.class) {
+                *n += 1;
+            }
+        }
+    }
+    let [train, val] = in_split;
+    classes
+        .iter()
+        .zip(train.iter().zip(&val))
+        .filter(|(_, (t, v))| **t == 0 && **v > 0)
+        .map(|(name, (_, v))| Skipped {
+            path: defined_in.to_path_buf(),
+            reason: format!(
+                "class `{name}` has {v} boxes in the validation split but none in the training split: the detector never learns it"
+            ),
+        })
+        .collect()
+}
+
+/// Bytes a sample takes decoded at `size` (its own size when `None`): the RGB image and,
+/// when the source has outlines, one mask per box.
+fn sample_bytes((entry, (w, h)): &Headed, size: Option<u32>) -> u64 {
+    let (tw, th) = size.map_or((*w, *h), |s| (s, s));
+    let pixels = u64::from(tw) * u64::from(th);
+    let masks = if entry.polygons.is_some() {
+        entry.boxes.len() as u64
+    } else {
+        0
+    };
+    pixels * (3 + masks)
+}
+
+/// Threads that decode at once: as many as the machine has, fewer when that many
+/// full-size images (decoded, plus a converted copy) would not fit the budget.
+fn decode_threads(usable: &[Headed], budget: Option<u64>) -> usize {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(2, 32);
+    let Some(budget) = budget else {
+        return cores;
+    };
+    let largest = usable
+        .iter()
+        .map(|(_, (w, h))| u64::from(*w) * u64::from(*h) * 8)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    ((budget / largest) as usize).clamp(1, cores)
+}
+
+/// At most `k` of `items`, spread evenly over them (all when there are `k` or fewer).
+fn spread_pick(items: &[usize], k: usize) -> Vec<usize> {
+    if items.len() <= k {
+        return items.to_vec();
+    }
+    (0..k).map(|i| items[i * items.len() / k]).collect()
+}
+
+/// Reads an entry's image header: its size, checked against the limit and against the
+/// size the annotation states.
+fn read_header(entry: &Entry) -> Result<(u32, u32), String> {
+    let (w, h) = open_reader(&entry.image)?
+        .into_dimensions()
+        .map_err(|e| format!("not a readable image: {e}"))?;
+    if w == 0 || h == 0 {
+        return Err(format!("image has no pixels ({w}×{h})"));
+    }
+    if u64::from(w) * u64::from(h) > MAX_IMAGE_PIXELS {
+        return Err(format!(
+            "image is too large: {w}×{h}, more than {MAX_IMAGE_PIXELS} pixels"
+        ));
+    }
     if let Some((sw, sh)) = entry.stated_size
         && (sw, sh) != (w, h)
         && sw != 0
@@ -363,6 +626,49 @@ fn decode_entry(entry: &Entry) -> Result<(DetectionSample, Vec<Skipped>), String
             "annotation says the image is {sw}×{sh} but the file is {w}×{h}"
         ));
     }
+    Ok((w, h))
+}
+
+/// The first of `candidates` that is a regular file; an error naming a candidate that
+/// exists but is not a regular file or folder (a pipe or device is never opened).
+pub(crate) fn existing_image(candidates: Vec<PathBuf>) -> Result<Option<PathBuf>, Skipped> {
+    for path in candidates {
+        if path.is_file() {
+            return Ok(Some(path));
+        }
+        if path.exists()
+            && !path.is_dir()
+            && let Err(reason) = check_regular(&path)
+        {
+            return Err(Skipped { path, reason });
+        }
+    }
+    Ok(None)
+}
+
+/// Decodes one entry's image at `size` (its own size when `None`; the full-size pixels
+/// are dropped as soon as they are resized) and checks, scales and rasterises its boxes
+/// and polygons at that size.
+fn decode_entry(
+    entry: &Entry,
+    (w, h): (u32, u32),
+    size: Option<u32>,
+) -> Result<(DetectionSample, Vec<Skipped>), String> {
+    let (tw, th) = size.map_or((w, h), |s| (s, s));
+    let image = {
+        let decoded = open_reader(&entry.image)?
+            .decode()
+            .map_err(|e| format!("cannot decode image: {e}"))?;
+        if (decoded.width(), decoded.height()) != (w, h) {
+            return Err(format!(
+                "image changed while it was read: the header said {w}×{h}, the pixels are {}×{}",
+                decoded.width(),
+                decoded.height()
+            ));
+        }
+        convert(&decoded, tw, th, 3)
+    };
+    let (sx, sy) = (tw as f32 / w as f32, th as f32 / h as f32);
     let mut boxes = Vec::new();
     let mut polygons = Vec::new();
     let mut skipped = Vec::new();
@@ -380,9 +686,23 @@ fn decode_entry(entry: &Entry) -> Result<(DetectionSample, Vec<Skipped>), String
         };
         match check_box(&b, w, h) {
             Ok(b) => {
-                boxes.push(b);
+                boxes.push(LabeledBox {
+                    class: b.class,
+                    x0: (b.x0 * sx).clamp(0.0, tw as f32),
+                    y0: (b.y0 * sy).clamp(0.0, th as f32),
+                    x1: (b.x1 * sx).clamp(0.0, tw as f32),
+                    y1: (b.y1 * sy).clamp(0.0, th as f32),
+                });
                 if let Some(p) = entry.polygons.as_ref().and_then(|p| p.get(i)) {
-                    polygons.push(p.clone());
+                    let scaled: Vec<Vec<f32>> = p
+                        .iter()
+                        .map(|poly| {
+                            poly.chunks_exact(2)
+                                .flat_map(|xy| [xy[0] * sx, xy[1] * sy])
+                                .collect()
+                        })
+                        .collect();
+                    polygons.push(scaled);
                 }
             }
             Err(reason) => skipped.push(Skipped {
@@ -396,7 +716,7 @@ fn decode_entry(entry: &Entry) -> Result<(DetectionSample, Vec<Skipped>), String
             polygons
                 .iter()
                 .zip(&boxes)
-                .map(|(p, b)| coco::polygon_mask(p, b, w, h))
+                .map(|(p, b)| coco::polygon_mask(p, b, tw, th))
                 .collect(),
         ),
         _ => None,
@@ -450,43 +770,17 @@ pub fn check_box(b: &LabeledBox, w: u32, h: u32) -> Result<LabeledBox, String> {
     Ok(clipped)
 }
 
-/// Reads an image file as RGB at its own size.
-fn read_rgb(path: &Path) -> Result<Image, String> {
-    let reader = image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| format!("cannot read image: {e}"))?;
-    let (w, h) = reader
-        .into_dimensions()
-        .map_err(|e| format!("not a readable image: {e}"))?;
-    if w == 0 || h == 0 {
-        return Err(format!("image has no pixels ({w}×{h})"));
-    }
-    if u64::from(w) * u64::from(h) > MAX_IMAGE_PIXELS {
-        return Err(format!(
-            "image is too large: {w}×{h}, more than {MAX_IMAGE_PIXELS} pixels"
-        ));
-    }
-    let decoded = image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| format!("cannot read image: {e}"))?
-        .decode()
-        .map_err(|e| format!("cannot decode image: {e}"))?;
-    Ok(convert(&decoded, w, h, 3))
-}
-
-/// Splits samples: the folder's own split where it has one, otherwise a seeded random
-/// `val_fraction` (at least one image on each side when there are two or more).
-fn split(
-    samples: Vec<(Split, DetectionSample)>,
-    val_fraction: f32,
-    seed: u64,
-) -> (Vec<DetectionSample>, Vec<DetectionSample>) {
+/// Splits usable entries into (training, validation) indices: the folder's own split where
+/// it has one, otherwise a seeded random `val_fraction` (at least one image on each side
+/// when there are two or more). Training: the `Train` entries, then the unsplit ones kept
+/// for training; validation likewise.
+fn split(usable: &[Headed], val_fraction: f32, seed: u64) -> (Vec<usize>, Vec<usize>) {
     let (mut train, mut val, mut unsplit) = (Vec::new(), Vec::new(), Vec::new());
-    for (s, sample) in samples {
-        match s {
-            Split::Train => train.push(sample),
-            Split::Val => val.push(sample),
-            Split::Unsplit => unsplit.push(sample),
+    for (i, (entry, _)) in usable.iter().enumerate() {
+        match entry.split {
+            Split::Train => train.push(i),
+            Split::Val => val.push(i),
+            Split::Unsplit => unsplit.push(i),
         }
     }
     if unsplit.is_empty() {
@@ -511,11 +805,11 @@ fn split(
     for &i in &order[..n_val.min(n)] {
         is_val[i] = true;
     }
-    for (sample, v) in unsplit.into_iter().zip(is_val) {
+    for (i, v) in unsplit.into_iter().zip(is_val) {
         if v {
-            val.push(sample);
+            val.push(i);
         } else {
-            train.push(sample);
+            train.push(i);
         }
     }
     (train, val)
@@ -547,6 +841,7 @@ pub fn shapes_set(count: usize, size: u32, seed: u64, val_fraction: f32) -> Dete
         train: samples,
         val,
         skipped: Vec::new(),
+        streamed: None,
     }
 }
 

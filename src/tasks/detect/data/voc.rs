@@ -11,12 +11,13 @@
 //! split when present.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::tasks::detect::data::detect::files_with_ext;
+use crate::data::text::{read_text, strip_bom};
+use crate::data::walk::Walk;
+use crate::tasks::detect::data::detect::annotation_files;
 
 use crate::data::Skipped;
 use crate::tasks::detect::data::detect::subfolders;
@@ -105,8 +106,8 @@ pub struct VocBox {
 /// A message (without the file name) when it is not well-formed XML or not an
 /// `<annotation>`.
 pub fn parse(text: &str) -> Result<VocAnnotation, String> {
+    let text = strip_bom(text);
     let root = text
-        .trim_start_matches('\u{feff}')
         .split('<')
         .skip(1)
         .map(|t| t.trim_start())
@@ -196,15 +197,28 @@ pub fn object_box(
     }
 }
 
-/// Stems listed in an `ImageSets/Main/<name>.txt` file (first word of each line).
-fn image_set(dir: &Path, name: &str) -> Option<BTreeSet<String>> {
-    let text = fs::read_to_string(dir.join("ImageSets").join("Main").join(name)).ok()?;
-    Some(
-        text.lines()
-            .filter_map(|l| l.split_whitespace().next())
-            .map(String::from)
-            .collect(),
-    )
+/// Stems listed in an `ImageSets/Main/<name>.txt` file (first word of each line); `None`
+/// when there is no such file, or (recorded in `skipped`) when it cannot be read.
+fn image_set(dir: &Path, name: &str, skipped: &mut Vec<Skipped>) -> Option<BTreeSet<String>> {
+    let path = dir.join("ImageSets").join("Main").join(name);
+    if !path.exists() {
+        return None;
+    }
+    match read_text(&path) {
+        Ok(text) => Some(
+            text.lines()
+                .filter_map(|l| l.split_whitespace().next())
+                .map(String::from)
+                .collect(),
+        ),
+        Err(reason) => {
+            skipped.push(Skipped {
+                path,
+                reason: format!("split list left out: {reason}"),
+            });
+            None
+        }
+    }
 }
 
 /// The images folder: `JPEGImages/` (any case), else `images/`.
@@ -249,12 +263,12 @@ pub fn read(dir: &Path) -> Result<RawSet, DetectionError> {
 
     // First pass: parse every file.
     let mut parsed = Vec::new();
-    for xml in files_with_ext(&ann_dir, "xml") {
-        let result = fs::read(&xml)
-            .map_err(|e| format!("cannot read annotation file: {e}"))
-            .and_then(|b| {
-                String::from_utf8(b).map_err(|e| format!("annotation file is not UTF-8: {e}"))
-            })
+    let mut walk = Walk::new();
+    let xml_files = annotation_files(&ann_dir, "xml", &mut walk);
+    set.skipped.append(&mut walk.skipped);
+    for xml in xml_files {
+        let result = read_text(&xml)
+            .map_err(|e| format!("annotation file: {e}"))
             .and_then(|t| parse(&t));
         match result {
             Ok(a) => parsed.push((xml, a)),
@@ -264,13 +278,15 @@ pub fn read(dir: &Path) -> Result<RawSet, DetectionError> {
 
     // Classes.
     let classes_txt = dir.join("classes.txt");
-    let classes: Vec<String> = if classes_txt.is_file() {
-        let text = fs::read_to_string(&classes_txt).map_err(|e| DetectionError::File {
+    let classes: Vec<String> = if classes_txt.exists() {
+        let text = read_text(&classes_txt).map_err(|message| DetectionError::File {
             path: classes_txt.clone(),
-            message: e.to_string(),
+            message,
         })?;
+        set.classes_from = Some(classes_txt.clone());
         super::yolo::parse_classes_txt(&text)
     } else {
+        set.classes_from = Some(ann_dir.clone());
         let names: BTreeSet<&str> = parsed
             .iter()
             .flat_map(|(_, a)| a.objects.iter().map(|o| o.name.trim()))
@@ -288,8 +304,8 @@ pub fn read(dir: &Path) -> Result<RawSet, DetectionError> {
         .map(|(i, c)| (c.as_str(), i))
         .collect();
 
-    let val_set = image_set(dir, "val.txt");
-    let train_set = image_set(dir, "train.txt");
+    let val_set = image_set(dir, "val.txt", &mut set.skipped);
+    let train_set = image_set(dir, "train.txt", &mut set.skipped);
     let has_split = val_set.is_some() || train_set.is_some();
 
     for (xml, a) in &parsed {
@@ -307,18 +323,25 @@ pub fn read(dir: &Path) -> Result<RawSet, DetectionError> {
                 None
             }
         };
-        let Some(image) = find_image(&images, a.filename.as_deref(), &stem) else {
-            set.skipped.push(Skipped {
-                path: xml.clone(),
-                reason: format!(
-                    "annotation names a missing image: {} not found in {}",
-                    a.filename
-                        .as_deref()
-                        .map_or_else(|| format!("{stem}.*"), String::from),
-                    images.display()
-                ),
-            });
-            continue;
+        let image = match find_image(&images, a.filename.as_deref(), &stem) {
+            Ok(Some(image)) => image,
+            Ok(None) => {
+                set.skipped.push(Skipped {
+                    path: xml.clone(),
+                    reason: format!(
+                        "annotation names a missing image: {} not found in {}",
+                        a.filename
+                            .as_deref()
+                            .map_or_else(|| format!("{stem}.*"), String::from),
+                        images.display()
+                    ),
+                });
+                continue;
+            }
+            Err(left_out) => {
+                set.skipped.push(left_out);
+                continue;
+            }
         };
         let mut boxes = Vec::new();
         for (k, o) in a.objects.iter().enumerate() {
@@ -362,18 +385,25 @@ pub fn read(dir: &Path) -> Result<RawSet, DetectionError> {
     Ok(set)
 }
 
-/// The image of an annotation: `<filename>` in `images`, else `<stem>.jpg|jpeg|png`.
-fn find_image(images: &Path, filename: Option<&str>, stem: &str) -> Option<PathBuf> {
-    if let Some(f) = filename.map(str::trim).filter(|f| !f.is_empty()) {
-        let p = images.join(f);
-        if !Path::new(f).is_absolute() && p.is_file() {
-            return Some(p);
-        }
+/// The image of an annotation: `<filename>` in `images`, else `<stem>.jpg|jpeg|png`;
+/// an error naming the image when the one found is not a regular file (never opened).
+fn find_image(
+    images: &Path,
+    filename: Option<&str>,
+    stem: &str,
+) -> Result<Option<PathBuf>, Skipped> {
+    let mut candidates = Vec::new();
+    if let Some(f) = filename.map(str::trim).filter(|f| !f.is_empty())
+        && !Path::new(f).is_absolute()
+    {
+        candidates.push(images.join(f));
     }
-    ["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"]
-        .iter()
-        .map(|e| images.join(format!("{stem}.{e}")))
-        .find(|p| p.is_file())
+    candidates.extend(
+        ["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"]
+            .iter()
+            .map(|e| images.join(format!("{stem}.{e}"))),
+    );
+    super::existing_image(candidates)
 }
 
 #[cfg(test)]

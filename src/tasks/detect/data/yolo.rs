@@ -8,14 +8,15 @@
 //! `{0: name}` map form, which a hand-written reader would get wrong.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::tasks::detect::data::detect::files_with_ext;
 
 use crate::data::Skipped;
 use crate::data::image_folder::has_image_extension;
-use crate::tasks::detect::data::detect::yolo_pairs;
+use crate::data::text::{read_text, strip_bom};
+use crate::data::walk::Walk;
+use crate::tasks::detect::data::detect::{yolo_pairs, yolo_unpaired};
 use crate::tasks::detect::data::{DetectionError, Entry, LabeledBox, RawSet, Split};
 
 /// Slack, as a fraction of the image side, for boxes that stick out of the image
@@ -36,7 +37,7 @@ pub struct LineError {
 pub fn parse_labels(text: &str, classes: usize) -> (Vec<LabeledBox>, Vec<LineError>) {
     let mut boxes = Vec::new();
     let mut errors = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in strip_bom(text).lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -138,8 +139,8 @@ enum Names {
 /// # Errors
 /// A message (without the file name) when it is not YAML or has no usable `names`.
 pub fn parse_data_yaml(text: &str) -> Result<Vec<String>, String> {
-    let data: DataYaml =
-        serde_norway::from_str(text).map_err(|e| format!("not a readable data.yaml: {e}"))?;
+    let data: DataYaml = serde_norway::from_str(strip_bom(text))
+        .map_err(|e| format!("not a readable data.yaml: {e}"))?;
     let names: Vec<String> = match data.names {
         None => return Err("data.yaml has no `names:` list of class names".into()),
         Some(Names::List(list)) => list.iter().map(scalar_name).collect::<Result<_, _>>()?,
@@ -182,38 +183,43 @@ fn scalar_name(v: &serde_norway::Value) -> Result<String, String> {
 
 /// Class names from the text of a `classes.txt`: one a line, blank lines left out.
 pub fn parse_classes_txt(text: &str) -> Vec<String> {
-    text.lines()
+    strip_bom(text)
+        .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(String::from)
         .collect()
 }
 
-/// The class list of a YOLO folder: `data.yaml` (or any single `*.yaml` beside it), else
-/// `classes.txt`.
-fn read_classes(dir: &Path) -> Result<Vec<String>, DetectionError> {
+/// The class list of a YOLO folder and the file it comes from: `data.yaml` (or any single
+/// `*.yaml` beside it), else `classes.txt`.
+fn read_classes(dir: &Path) -> Result<(Vec<String>, PathBuf), DetectionError> {
     let file_err = |path: &Path, message: String| DetectionError::File {
         path: path.to_path_buf(),
         message,
     };
     let mut yaml = vec![dir.join("data.yaml"), dir.join("dataset.yaml")];
-    yaml.retain(|p| p.is_file());
+    yaml.retain(|p| p.exists());
     if yaml.is_empty() {
         yaml = files_with_ext(dir, "yaml");
         yaml.extend(files_with_ext(dir, "yml"));
     }
     if let Some(path) = yaml.first() {
-        let text = fs::read_to_string(path).map_err(|e| file_err(path, e.to_string()))?;
-        return parse_data_yaml(&text).map_err(|m| file_err(path, m));
+        let text = read_text(path).map_err(|m| file_err(path, m))?;
+        let names = parse_data_yaml(&text).map_err(|m| file_err(path, m))?;
+        return Ok((names, path.clone()));
     }
     let txt = dir.join("classes.txt");
-    if txt.is_file() {
-        let text = fs::read_to_string(&txt).map_err(|e| file_err(&txt, e.to_string()))?;
+    if txt.exists() {
+        let text = read_text(&txt).map_err(|m| file_err(&txt, m))?;
         let names = parse_classes_txt(&text);
         if names.is_empty() {
-            return Err(file_err(&txt, "lists no class names".into()));
+            return Err(file_err(
+                &txt,
+                "lists no class names; detection needs at least 1 class (one name a line)".into(),
+            ));
         }
-        return Ok(names);
+        return Ok((names, txt));
     }
     Err(file_err(
         &dir.join("data.yaml"),
@@ -226,34 +232,68 @@ fn read_classes(dir: &Path) -> Result<Vec<String>, DetectionError> {
 /// # Errors
 /// [`DetectionError`] when there is no class list or no `images/`+`labels/` pair.
 pub fn read(dir: &Path) -> Result<RawSet, DetectionError> {
-    let classes = read_classes(dir)?;
+    let (classes, classes_from) = read_classes(dir)?;
     let pairs = yolo_pairs(dir).ok_or_else(|| DetectionError::UnknownLayout {
         path: dir.to_path_buf(),
     })?;
+    if let Some(u) = yolo_unpaired(dir).into_iter().next() {
+        let message = if u.labels_present {
+            format!(
+                "is missing: {} holds label files, and YOLO reads each image beside its label file",
+                u.present.display()
+            )
+        } else {
+            format!(
+                "is missing: {} holds images, and YOLO reads the boxes of {}/<name>.jpg from {}/<name>.txt (an image without objects needs no label file, but the folder must exist)",
+                u.present.display(),
+                u.present.display(),
+                u.missing.display()
+            )
+        };
+        return Err(DetectionError::File {
+            path: u.missing,
+            message,
+        });
+    }
     let mut set = RawSet {
         classes,
+        classes_from: Some(classes_from),
         ..RawSet::default()
     };
+    let mut walk = Walk::new();
+    // Every split folder is claimed before any is read: a link from one into another is
+    // not followed.
+    for (_, images, labels) in &pairs {
+        walk.enter(images);
+        walk.enter(labels);
+    }
     for (split, images, labels) in pairs {
         let split = match split.as_deref() {
             Some("train") => Split::Train,
             Some(_) => Split::Val,
             None => Split::Unsplit,
         };
-        read_pair(&images, &labels, split, &mut set);
+        read_pair(&images, &labels, split, &mut walk, &mut set);
     }
+    set.skipped.append(&mut walk.skipped);
     Ok(set)
 }
 
 /// Every image under `images` (recursively) with its label file under `labels` (same
 /// relative path, `.txt`), and label files whose image is missing.
-fn read_pair(images: &Path, labels: &Path, split: Split, set: &mut RawSet) {
-    let mut image_files = Vec::new();
-    walk(images, &mut image_files, &|p| has_image_extension(p));
-    let mut label_files = Vec::new();
-    walk(labels, &mut label_files, &|p| {
-        super::detect::has_ext(p, "txt")
-    });
+fn read_pair(images: &Path, labels: &Path, split: Split, walk: &mut Walk, set: &mut RawSet) {
+    let image_files = walk.files_under(images, &|p| has_image_extension(p));
+    let label_files = walk.files_under(labels, &|p| super::detect::has_ext(p, "txt"));
+    if label_files.is_empty() && !image_files.is_empty() {
+        set.skipped.push(Skipped {
+            path: labels.to_path_buf(),
+            reason: format!(
+                "holds no label files: the {} images of {} are read as images without objects",
+                image_files.len(),
+                images.display()
+            ),
+        });
+    }
     let mut with_image: BTreeMap<PathBuf, bool> =
         label_files.into_iter().map(|l| (l, false)).collect();
     for image in image_files {
@@ -266,31 +306,22 @@ fn read_pair(images: &Path, labels: &Path, split: Split, set: &mut RawSet) {
         let mut boxes = Vec::new();
         if let Some(seen) = with_image.get_mut(&label) {
             *seen = true;
-            match fs::read(&label) {
+            match read_text(&label) {
                 Err(e) => {
                     set.skipped.push(Skipped {
                         path: label.clone(),
-                        reason: format!("cannot read label file: {e}"),
+                        reason: format!("label file: {e}; its image is left out"),
                     });
                     continue;
                 }
-                Ok(bytes) => match std::str::from_utf8(&bytes) {
-                    Err(e) => {
-                        set.skipped.push(Skipped {
-                            path: label.clone(),
-                            reason: format!("label file is not UTF-8 text: {e}"),
-                        });
-                        continue;
-                    }
-                    Ok(text) => {
-                        let (b, errors) = parse_labels(text, set.classes.len());
-                        boxes = b;
-                        set.skipped.extend(errors.into_iter().map(|e| Skipped {
-                            path: label.clone(),
-                            reason: format!("line {}: {}", e.line, e.reason),
-                        }));
-                    }
-                },
+                Ok(text) => {
+                    let (b, errors) = parse_labels(&text, set.classes.len());
+                    boxes = b;
+                    set.skipped.extend(errors.into_iter().map(|e| Skipped {
+                        path: label.clone(),
+                        reason: format!("line {}: {}", e.line, e.reason),
+                    }));
+                }
             }
         }
         set.entries.push(Entry {
@@ -313,28 +344,6 @@ fn read_pair(images: &Path, labels: &Path, split: Split, set: &mut RawSet) {
                 ),
                 path: label,
             });
-        }
-    }
-}
-
-/// Files under `dir` (recursively, sorted, hidden ones left out) that `keep` accepts.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, keep: &dyn Fn(&Path) -> bool) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'))
-        {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out, keep);
-        } else if keep(&p) {
-            out.push(p);
         }
     }
 }
