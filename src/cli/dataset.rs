@@ -68,6 +68,8 @@ pub fn run(command: DatasetCmd) -> anyhow::Result<()> {
             if size < 8 {
                 bail!("--size must be at least 8");
             }
+            // Written in chunks, but a label per image is held: the count is bounded too.
+            crate::core::limits::check_shapes_count(count)?;
             let n = match task {
                 Task::Classify => shapes::write_image_folder(&out, count, size, seed)?,
                 Task::Segment => segment::data::write_shapes(&out, count, size, seed)?,
