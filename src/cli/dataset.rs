@@ -68,6 +68,14 @@ pub fn run(command: DatasetCmd) -> anyhow::Result<()> {
             if size < 8 {
                 bail!("--size must be at least 8");
             }
+            // Written in chunks, but a label per image is held: the count is bounded too
+            // (any count from 1 can be written; training asks for more).
+            let most = crate::core::limits::MAX_SHAPES_COUNT;
+            if !(1..=most).contains(&count) {
+                bail!(
+                    "--count {count} is out of range: the images written must be between 1 and {most}"
+                );
+            }
             let n = match task {
                 Task::Classify => shapes::write_image_folder(&out, count, size, seed)?,
                 Task::Segment => segment::data::write_shapes(&out, count, size, seed)?,

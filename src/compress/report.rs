@@ -293,6 +293,13 @@ pub fn compress(
             if set_train.is_empty() {
                 bail!("fine-tuning needs training images, and the data has none");
             }
+            // The same epoch bound as a training run's (`--finetune`).
+            let most = crate::core::limits::MAX_EPOCHS;
+            if finetune_epochs > most {
+                bail!(
+                    "--finetune {finetune_epochs} is out of range: the fine-tune epochs must be between 0 and {most}"
+                );
+            }
             let autodiff = trained.device.clone().autodiff();
             let model = trained.checkpoint.model(&autodiff)?;
             let (model, masks) = prune(model, sparsity)?;

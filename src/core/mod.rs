@@ -1,5 +1,6 @@
 //! The foundations every other layer stands on: the protocol between the UI and the jobs,
-//! the job runtime, the compute pool, devices, bundled assets and atomic file writes.
+//! the job runtime, the compute pool, devices, bundled assets, atomic file writes and the
+//! bounds on what a run may ask for.
 //! Nothing here knows a task, a model or the UI.
 
 pub mod assets;
@@ -8,4 +9,5 @@ pub mod control;
 pub mod device;
 pub mod files;
 pub mod job;
+pub mod limits;
 pub mod protocol;

@@ -15,8 +15,9 @@ use crate::data::image_folder::par_map;
 
 use crate::data::image_folder::save_png;
 
+use crate::core::limits;
 use crate::data::image_folder::stratified_split;
-use crate::data::{ClassificationSet, DataError, Image, LabeledImage};
+use crate::data::{ClassificationSet, DataError, Image, LabeledImage, stream};
 
 /// Class names, in label order.
 pub const CLASSES: [&str; 5] = ["circle", "square", "triangle", "cross", "star"];
@@ -213,22 +214,48 @@ impl Canvas {
     }
 }
 
+/// Checks a request for `count` built-in shapes images of `size × size` before any is
+/// made: the count and the size in range ([`limits`]), and all of them, held with
+/// `bytes_per_pixel` bytes a pixel (3 for the RGB image, more with masks), within the
+/// decode budget ([`stream::budget_bytes`], the one folders stream over). The error names
+/// `--count` or `--image-size` and says how many images fit.
+pub fn check_request(count: usize, size: u32, bytes_per_pixel: u64) -> Result<(), DataError> {
+    let invalid = |e: limits::OutOfRange| DataError::Invalid(e.to_string());
+    limits::check_shapes_count(count).map_err(invalid)?;
+    limits::check_image_size(size).map_err(invalid)?;
+    let per_image = u64::from(size) * u64::from(size) * bytes_per_pixel.max(1);
+    let needed = (count as u64).saturating_mul(per_image);
+    let budget = stream::budget_bytes();
+    if needed <= budget {
+        return Ok(());
+    }
+    let mb = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    let fits = budget / per_image;
+    let advice = if fits >= limits::MIN_SHAPES_COUNT as u64 {
+        format!("use --count {fits} or fewer at this size, or a smaller --image-size")
+    } else {
+        "use a smaller --image-size".to_string()
+    };
+    Err(DataError::Invalid(format!(
+        "--count {count} is out of range at --image-size {size}: {count} built-in shapes images of {size}×{size} would take {:.0} MB in memory, more than the decode budget of {:.0} MB ({}); {advice}",
+        mb(needed),
+        mb(budget),
+        stream::BUDGET_ENV
+    )))
+}
+
 /// A classification set of `count` shapes: validation is a seeded stratified
-/// `val_fraction` of each class (clamped to `0.0..=0.95`).
+/// `val_fraction` of each class (each class of two or more keeps an image on each side).
+/// The fraction is checked by the caller ([`limits::check_val_fraction`]).
 pub fn classification_set(
     count: usize,
     size: u32,
     seed: u64,
     val_fraction: f32,
 ) -> ClassificationSet {
-    let fraction = if val_fraction.is_finite() {
-        val_fraction.clamp(0.0, 0.95)
-    } else {
-        0.0
-    };
     let samples = generate(count, size, seed);
     let labels: Vec<usize> = samples.iter().map(|s| s.class).collect();
-    let is_val = stratified_split(&labels, CLASSES.len(), fraction, seed);
+    let is_val = stratified_split(&labels, CLASSES.len(), val_fraction, seed);
     let mut train = Vec::new();
     let mut val = Vec::new();
     for (s, v) in samples.into_iter().zip(is_val) {

@@ -5,6 +5,7 @@ use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Linear, LinearConfig, Relu};
 use burn::prelude::*;
 
+use crate::core::limits;
 use crate::models::InputShape;
 
 use crate::models::ModelError;
@@ -31,6 +32,19 @@ impl ConvNet {
         // Spatial size after conv5 → pool2 → conv5 → pool2.
         let side = |s: usize| ((s - 4) / 2 - 4) / 2;
         let flat = 16 * side(input.height) * side(input.width);
+        // The first dense layer grows with the input's area: refuse what would not fit.
+        let weights =
+            input.channels * 6 * 25 + 6 * 16 * 25 + (flat + 1) * 120 + 121 * 84 + 85 * classes;
+        if weights > limits::MAX_WEIGHTS {
+            return Err(ModelError::TooManyWeights {
+                model: "ConvNet",
+                weights,
+                max: limits::MAX_WEIGHTS,
+                height: input.height,
+                width: input.width,
+                hint: ", or the ResNet (whose size does not grow with the input)",
+            });
+        }
         Ok(ConvNet {
             conv1: Conv2dConfig::new([input.channels, 6], [5, 5]).init(device),
             conv2: Conv2dConfig::new([6, 16], [5, 5]).init(device),
@@ -78,6 +92,22 @@ mod tests {
             let net = ConvNet::new(input, 7, &device).unwrap();
             let out = net.forward(Tensor::zeros([2, c, s, s], &device));
             assert_eq!(out.dims(), [2, 7]);
+        }
+    }
+
+    /// The first dense layer grows with the input's area: past the weight limit the net
+    /// is refused before anything is allocated; past the side limit too.
+    #[test]
+    fn a_net_too_large_is_refused() {
+        let device = Device::flex();
+        for (side, words) in [(1024, "weights"), (4096, "at most 1024×1024")] {
+            let input = InputShape {
+                channels: 3,
+                height: side,
+                width: side,
+            };
+            let err = ConvNet::new(input, 5, &device).err().unwrap().to_string();
+            assert!(err.contains(words), "{err}");
         }
     }
 

@@ -9,6 +9,7 @@ use burn::prelude::*;
 
 use crate::core::protocol::ModelKind;
 
+use crate::core::limits::{self, OutOfRange};
 use crate::core::protocol::TransferOptions;
 
 pub use convnet::ConvNet;
@@ -51,14 +52,103 @@ pub enum ModelError {
         /// How many it got.
         got: usize,
     },
+    /// The input is larger than any network takes ([`limits::MAX_INPUT_SIDE`]).
+    #[error(
+        "{model} takes images of at most {max}×{max} pixels, got {height}×{width} (the input size is out of range)"
+    )]
+    InputTooLarge {
+        /// Model name.
+        model: &'static str,
+        /// Largest side it takes.
+        max: usize,
+        /// Input height.
+        height: usize,
+        /// Input width.
+        width: usize,
+    },
+    /// The input has another number of channels than 1 (grey) or 3 (RGB).
+    #[error("{model} takes 1 (grey) or 3 (RGB) channels, got {channels}")]
+    Channels {
+        /// Model name.
+        model: &'static str,
+        /// The channels asked for.
+        channels: usize,
+    },
+    /// More classes than any network takes ([`limits::MAX_CLASSES`]).
+    #[error("{model} takes at most {max} classes, got {classes}")]
+    TooManyClasses {
+        /// Model name.
+        model: &'static str,
+        /// The most it takes.
+        max: usize,
+        /// The classes asked for.
+        classes: usize,
+    },
+    /// A size setting of the network (a width) is out of range.
+    #[error("{0}")]
+    Size(#[from] OutOfRange),
+    /// The network would hold more weights than [`limits::MAX_WEIGHTS`].
+    #[error(
+        "{model} for {height}×{width} images would hold {weights} weights, more than the limit of {max}: use a smaller image size{hint}"
+    )]
+    TooManyWeights {
+        /// Model name.
+        model: &'static str,
+        /// Its weights at this input.
+        weights: usize,
+        /// The limit.
+        max: usize,
+        /// Input height.
+        height: usize,
+        /// Input width.
+        width: usize,
+        /// What else to try (", or …"), may be empty.
+        hint: &'static str,
+    },
     /// Pretrained weights could not be found or loaded.
     #[error("{0}")]
     Pretrained(String),
 }
 
 impl ModelError {
+    /// `Err` when `input` is larger than [`limits::MAX_INPUT_SIDE`] on either side, or has
+    /// other than 1 or 3 channels: the checks every network makes before it is built, so
+    /// a checkpoint or a flag cannot make it allocate without bound.
+    pub fn check_input(model: &'static str, input: InputShape) -> Result<(), Self> {
+        let max = limits::MAX_INPUT_SIDE as usize;
+        if input.height > max || input.width > max {
+            return Err(ModelError::InputTooLarge {
+                model,
+                max,
+                height: input.height,
+                width: input.width,
+            });
+        }
+        if input.channels != 1 && input.channels != 3 {
+            return Err(ModelError::Channels {
+                model,
+                channels: input.channels,
+            });
+        }
+        Ok(())
+    }
+
+    /// `Err(TooManyClasses)` when `classes` is over [`limits::MAX_CLASSES`].
+    pub fn check_classes(model: &'static str, classes: usize) -> Result<(), Self> {
+        if classes > limits::MAX_CLASSES {
+            return Err(ModelError::TooManyClasses {
+                model,
+                max: limits::MAX_CLASSES,
+                classes,
+            });
+        }
+        Ok(())
+    }
+
     /// `Err(InputTooSmall)` when `input` is smaller than `min` on either side.
+    /// (It also makes the checks of [`ModelError::check_input`].)
     pub fn check_side(model: &'static str, min: usize, input: InputShape) -> Result<(), Self> {
+        Self::check_input(model, input)?;
         if input.height < min || input.width < min {
             return Err(ModelError::InputTooSmall {
                 model,
@@ -99,6 +189,7 @@ impl Classifier {
                 got: classes,
             });
         }
+        ModelError::check_classes("a classifier", classes)?;
         Ok(match kind {
             ModelKind::ConvNet => Classifier::ConvNet(ConvNet::new(input, classes, device)?),
             ModelKind::ResNet => Classifier::ResNet(ResNet::new(input, classes, device)?),

@@ -8,6 +8,7 @@ pub mod segment;
 use anyhow::{Context, bail};
 
 use crate::core::job::{JobHandle, Waker, no_waker, spawn_job};
+use crate::core::limits;
 use crate::core::protocol::{DataSpec, EpochSummary, Event, FinishReason, Task, TrainConfig};
 use crate::train::run::run_job;
 
@@ -46,6 +47,8 @@ pub fn spawn_inspect(
             image_size,
             ..TrainConfig::default()
         };
+        // The image size and the shapes count in range before anything is read.
+        limits::check_train_config(&config)?;
         let summary = match task {
             Task::Classify => classify::train::summarize(
                 &config.data,

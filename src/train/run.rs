@@ -17,9 +17,9 @@ use std::time::Instant;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
-use crate::core::device;
 use crate::core::job::Outbox;
 use crate::core::protocol::{Command, EpochSummary, Event, FinishReason, TrainConfig};
+use crate::core::{device, limits};
 use crate::data::batch::Normalization;
 use crate::train::checkpoint::{self, CheckpointMeta, Progress, task_key};
 use crate::train::control::{self, Control, Controlled};
@@ -128,6 +128,9 @@ impl<T: TaskSetup> Run<T> {
     /// Selects and seeds the device, reads the data, builds the network (or restores it,
     /// with the optimizer state, normalisation and progress, from `config.resume_from`).
     pub fn prepare(mut config: TrainConfig, out: &Outbox) -> anyhow::Result<Self> {
+        // Every number in range before anything is read or built (the CLI, the GUI and the
+        // tests all come through here).
+        limits::check_train_config(&config)?;
         let selected = device::select(config.device)?;
         // Seeds weight initialisation (the split, shuffles and augmentation have their own).
         selected.device.seed(config.seed);
@@ -143,9 +146,18 @@ impl<T: TaskSetup> Run<T> {
                     }
                     .into());
                 }
-                // The run continues with the checkpoint's network and input size.
-                config.image_size = Some(ck.meta.input.height as u32);
+                // The run continues with the checkpoint's network and input size: both
+                // in range before the data is read at that size.
+                let file = ck.path.clone();
+                let in_file = |e: limits::OutOfRange| anyhow::anyhow!(e.in_file(&file));
+                let stored = ck.meta.input;
+                for side in [stored.height, stored.width] {
+                    limits::check_image_size(u32::try_from(side).unwrap_or(u32::MAX))
+                        .map_err(in_file)?;
+                }
+                config.image_size = Some(stored.height as u32);
                 T::adopt(&mut config, &ck.meta.config);
+                limits::check_train_config(&config).map_err(in_file)?;
                 Some(ck)
             }
             None => None,
@@ -153,6 +165,13 @@ impl<T: TaskSetup> Run<T> {
         out.send(Event::Log(format!("Reading {}…", config.data.describe())));
         let task = T::load(&config, out)?;
         check_batch_size(config.batch_size)?;
+        // The input size may have come from the data.
+        let input = task.input();
+        limits::check_batch_pixels(
+            config.batch_size,
+            u32::try_from(input.height).unwrap_or(u32::MAX),
+            u32::try_from(input.width).unwrap_or(u32::MAX),
+        )?;
         let autodiff = selected.device.clone().autodiff();
         let model = task.build(&config, &autodiff, out)?;
         let mut run = Run {

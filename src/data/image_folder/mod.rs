@@ -374,12 +374,8 @@ fn validate(opts: &FolderOptions) -> Result<(), DataError> {
             opts.val_fraction
         )));
     }
-    if let Some(s) = opts.image_size
-        && !(1..=4096).contains(&s)
-    {
-        return Err(DataError::Invalid(format!(
-            "image size {s} is out of range: it must be between 1 and 4096 pixels"
-        )));
+    if let Some(s) = opts.image_size {
+        crate::core::limits::check_image_size(s).map_err(|e| DataError::Invalid(e.to_string()))?;
     }
     Ok(())
 }

@@ -48,10 +48,9 @@ fn read_dataset(
 ) -> anyhow::Result<ClassificationSet> {
     match &config.data {
         DataSpec::Shapes { count, seed } => {
-            if *count < 10 {
-                bail!("the shapes dataset needs at least 10 images, got {count}");
-            }
             let size = config.image_size.unwrap_or(SHAPES_SIZE);
+            // RGB images, and their masks while they are generated.
+            shapes::check_request(*count, size, 4)?;
             Ok(shapes::classification_set(
                 *count,
                 size,

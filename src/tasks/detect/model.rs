@@ -121,6 +121,9 @@ impl Detector {
         width: usize,
         device: &Device,
     ) -> Result<Self, ModelError> {
+        // The input and classes may come from a checkpoint: bound them before allocating.
+        ModelError::check_input("the detector", input)?;
+        ModelError::check_classes("the detector", classes)?;
         if !input.height.is_multiple_of(Self::SIDE_MULTIPLE)
             || !input.width.is_multiple_of(Self::SIDE_MULTIPLE)
             || input.height < Self::MIN_SIDE
@@ -219,5 +222,13 @@ mod tests {
             width: 32,
         };
         assert!(Detector::new(input, 3, 8, &Device::flex()).is_err());
+        // A checkpoint's 65536² input (which ran for minutes) is refused before anything.
+        let huge = InputShape {
+            channels: 3,
+            height: 65_536,
+            width: 65_536,
+        };
+        let err = Detector::new(huge, 3, 8, &Device::flex()).err().unwrap();
+        assert!(err.to_string().contains("at most 1024×1024"), "{err}");
     }
 }

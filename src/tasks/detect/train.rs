@@ -14,13 +14,13 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use crate::core::job::{Outbox, loading_progress};
+use crate::core::limits;
 use crate::core::protocol::{
     BoxPrediction, DataSpec, DatasetSummary, DetectEvent, DetectionSummary, Event, RgbaImage, Task,
     TrainConfig,
 };
 use crate::data::batch::Normalization;
-use crate::data::spread;
-use crate::data::stream;
+use crate::data::{shapes, spread, stream};
 use crate::models::InputShape;
 use crate::tasks::detect::data as detection;
 use crate::tasks::detect::data::augment::{Policy, augment};
@@ -57,14 +57,14 @@ pub fn input_side(config: &TrainConfig) -> u32 {
 /// [`Event::Loading`] progress.
 pub fn load_dataset(config: &TrainConfig, out: &Outbox) -> anyhow::Result<DetectionSet> {
     let size = input_side(config);
+    limits::check_image_size(size)?;
     if size < Detector::MIN_SIDE as u32 || !size.is_multiple_of(Detector::SIDE_MULTIPLE as u32) {
         bail!("detection needs an image size that is a multiple of 8, at least 16; got {size}");
     }
     match &config.data {
         DataSpec::Shapes { count, seed } => {
-            if *count < 10 {
-                bail!("the shapes dataset needs at least 10 images, got {count}");
-            }
+            // RGB images with up to four one-byte instance masks each.
+            shapes::check_request(*count, size, 3 + detection::MAX_SHAPES as u64)?;
             Ok(detection::shapes_set(
                 *count,
                 size,

@@ -492,11 +492,12 @@ fn validate(opts: &MaskFolderOptions) -> Result<(), DataError> {
             opts.val_fraction
         )));
     }
+    let max = crate::core::limits::MAX_INPUT_SIDE;
     if let Some(s) = opts.image_size
-        && !(SIDE_MULTIPLE..=2048).contains(&s)
+        && !(SIDE_MULTIPLE..=max).contains(&s)
     {
         return Err(DataError::Invalid(format!(
-            "image size {s} is out of range for segmentation: it must be between {SIDE_MULTIPLE} and 2048 pixels"
+            "--image-size {s} is out of range for segmentation: it must be between {SIDE_MULTIPLE} and {max} pixels"
         )));
     }
     Ok(())

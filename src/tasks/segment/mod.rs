@@ -258,6 +258,10 @@ pub struct TrainedSegmenter {
 pub fn unet_from(checkpoint: &Checkpoint, device: &Device) -> anyhow::Result<UNet> {
     let meta = &checkpoint.meta;
     checkpoint.expect_task(crate::core::protocol::Task::Segment, "a segmentation model")?;
+    // A width of 0 would panic in batch norm, a huge one allocate without bound: say which
+    // file holds it (the other sizes are checked by `UNet::new`).
+    crate::core::limits::check_unet_width(meta.config.unet_width)
+        .map_err(|e| anyhow::anyhow!(e.in_file(&checkpoint.path)))?;
     let fresh = UNet::new(
         meta.input,
         meta.classes.len(),

@@ -25,6 +25,7 @@ use burn::nn::{
 use burn::prelude::*;
 use burn::tensor::activation::log_sigmoid;
 
+use crate::core::limits;
 use crate::models::InputShape;
 
 use crate::models::ModelError;
@@ -127,6 +128,11 @@ impl UNet {
         width: usize,
         device: &Device,
     ) -> Result<Self, ModelError> {
+        // Bounds first: a width of 0 would panic in batch norm, a huge one or a huge input
+        // would allocate without bound (the width and input may come from a checkpoint).
+        limits::check_unet_width(width)?;
+        ModelError::check_input("the U-Net", input)?;
+        ModelError::check_classes("the U-Net", classes)?;
         if !input.height.is_multiple_of(Self::SIDE_MULTIPLE)
             || !input.width.is_multiple_of(Self::SIDE_MULTIPLE)
             || input.height < Self::SIDE_MULTIPLE
@@ -273,5 +279,28 @@ mod tests {
             width: 32,
         };
         assert!(UNet::new(input, 3, 8, &Device::flex()).is_err());
+    }
+
+    /// A width of 0 (which panicked in batch norm) or over the limit, an input over the
+    /// side limit and a wrong channel count are errors that say so, before anything is
+    /// allocated.
+    #[test]
+    fn sizes_out_of_range_are_errors() {
+        let input = |side, channels| InputShape {
+            channels,
+            height: side,
+            width: side,
+        };
+        let device = Device::flex();
+        let err = |input, width| {
+            UNet::new(input, 3, width, &device)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        assert!(err(input(16, 3), 0).contains("--unet-width 0 is out of range"));
+        assert!(err(input(16, 3), 100_000).contains("between 1 and 64"));
+        assert!(err(input(65_536, 3), 8).contains("at most 1024×1024"));
+        assert!(err(input(16, 7), 8).contains("got 7"));
     }
 }

@@ -18,7 +18,7 @@ use crate::core::protocol::{
 };
 use crate::data::augment::Policy;
 use crate::data::batch::Normalization;
-use crate::data::spread;
+use crate::data::{shapes, spread};
 use crate::models::InputShape;
 use crate::tasks::classify::train::SHAPES_SIZE;
 use crate::tasks::segment::data as masks;
@@ -39,10 +39,9 @@ const SHOWCASE: usize = 24;
 pub fn load_dataset(config: &TrainConfig, out: &Outbox) -> anyhow::Result<SegmentationSet> {
     match &config.data {
         DataSpec::Shapes { count, seed } => {
-            if *count < 10 {
-                bail!("the shapes dataset needs at least 10 images, got {count}");
-            }
             let size = config.image_size.unwrap_or(SHAPES_SIZE);
+            // RGB images with a one-byte mask each.
+            shapes::check_request(*count, size, 4)?;
             if size < masks::SIDE_MULTIPLE || !size.is_multiple_of(masks::SIDE_MULTIPLE) {
                 bail!("segmentation needs an image size that is a multiple of 8, got {size}");
             }

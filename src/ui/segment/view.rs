@@ -3,6 +3,7 @@
 
 use egui::{DragValue, Ui};
 
+use crate::core::limits;
 use crate::core::protocol::TrainConfig;
 use crate::ui::segment::overlay_gpu::UploadCounter;
 use crate::ui::segment::{SegmentTab, overlay_panel};
@@ -76,7 +77,7 @@ fn model_rows(ui: &mut Ui, config: &mut TrainConfig, editable: bool) {
         ui.label("U-Net, width");
         ui.add_enabled(
             editable,
-            DragValue::new(&mut config.unet_width).range(4..=64),
+            DragValue::new(&mut config.unet_width).range(4..=limits::MAX_UNET_WIDTH),
         )
         .labelled_by(label.id)
         .on_hover_text("Channels of the first stage; doubled at each of the 3 stages");

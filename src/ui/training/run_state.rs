@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::core::job::{JobHandle, Waker};
+use crate::core::limits;
 use crate::core::protocol::{Command, DataSpec, DatasetSummary, Event, FinishReason, TrainConfig};
 use crate::tasks;
 use crate::ui::jobs::{DrainEnd, TRAINING_EVENTS_PER_FRAME, drain, guarded};
@@ -288,6 +289,12 @@ impl RunState {
     pub(super) fn launch(&mut self, config: TrainConfig, wake: Waker, status: &mut Status) {
         if !self.can_edit() {
             status.fail("A run is already in progress.");
+            return;
+        }
+        // The same checks as the CLI's and the run's, said before anything starts (remembered
+        // settings may hold values the fields would not allow).
+        if let Err(e) = limits::check_train_config(&config) {
+            status.fail(format!("Cannot start: {e}"));
             return;
         }
         // Ending the previous (finished) job frees its model.

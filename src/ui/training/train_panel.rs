@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use egui::{ComboBox, DragValue, Grid, ProgressBar, RichText, Ui};
 
+use crate::core::limits;
 use crate::core::protocol::{DeviceChoice, OptimizerKind, TrainConfig};
 use crate::ui::jobs::waker;
 use crate::ui::training::{Phase, RunDialog, RunState, TaskTab, TrainingTab};
@@ -62,7 +63,7 @@ fn settings(
             ui.add_enabled(
                 editable,
                 DragValue::new(&mut config.learning_rate)
-                    .range(1e-6..=1.0)
+                    .range(limits::MIN_LEARNING_RATE..=1.0)
                     .speed(speed)
                     .custom_formatter(|value, _| format!("{value:.2e}"))
                     .custom_parser(|text| text.trim().parse::<f64>().ok()),
@@ -75,7 +76,7 @@ fn settings(
             ui.add_enabled(
                 editable,
                 DragValue::new(&mut config.batch_size)
-                    .range(1..=4096)
+                    .range(1..=limits::MAX_BATCH_SIZE)
                     .speed(0.5),
             )
             .labelled_by(label.id);
@@ -86,7 +87,7 @@ fn settings(
                 .add_enabled(
                     editable || paused,
                     DragValue::new(&mut config.epochs)
-                        .range(1..=10_000)
+                        .range(1..=limits::MAX_EPOCHS)
                         .speed(0.1),
                 )
                 .labelled_by(label.id);
@@ -118,8 +119,12 @@ fn settings(
                         };
                     }
                     if let Some(size) = &mut config.image_size {
-                        ui.add(DragValue::new(size).range(8..=512).suffix(" px"))
-                            .labelled_by(label.id);
+                        ui.add(
+                            DragValue::new(size)
+                                .range(8..=limits::MAX_INPUT_SIDE)
+                                .suffix(" px"),
+                        )
+                        .labelled_by(label.id);
                         state.manual_image_size = *size;
                     }
                 });

@@ -833,8 +833,9 @@ pub fn shapes_set(count: usize, size: u32, seed: u64, val_fraction: f32) -> Dete
     } else {
         0.0
     };
+    // At least one training image is left.
     let n_val = ((count as f64) * f64::from(fraction)).round() as usize;
-    let val = samples.split_off(count - n_val.min(count));
+    let val = samples.split_off(count - n_val.min(count.saturating_sub(1)));
     DetectionSet {
         classes: shapes::CLASSES.iter().map(|c| c.to_string()).collect(),
         format: AnnotationFormat::Shapes,
