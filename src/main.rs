@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use visionlab::cli;
+use visionlab::core::device;
 
 fn main() -> std::process::ExitCode {
     // Optimizer state in checkpoints is materialised on burn's default device before it moves
@@ -11,6 +12,13 @@ fn main() -> std::process::ExitCode {
         unsafe { std::env::set_var("BURN_DEVICE", "flex") };
     }
     let args = cli::Cli::parse();
+    // A subcommand opens no window: keep the Vulkan loader's display probing off stderr.
+    if args.command.is_some()
+        && let Some((key, value)) = device::headless_environment(std::env::var_os)
+    {
+        // SAFETY: still single-threaded: parsing the arguments starts no thread.
+        unsafe { std::env::set_var(key, value) };
+    }
     match cli::run(args) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

@@ -3,7 +3,10 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
+
 use crate::bench::{self, BenchOptions, Measure};
+use crate::core::files;
 use crate::core::protocol::DeviceChoice;
 
 /// Options of `visionlab bench`.
@@ -58,6 +61,13 @@ pub struct BenchArgs {
 
 /// Runs `visionlab bench`.
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    // Where the results and the scratch data go is checked before minutes of measuring.
+    if let Some(json) = &args.json {
+        files::check_output_file(json).context("--json")?;
+    }
+    if let Some(scratch) = &args.scratch {
+        files::check_output_dir(scratch).context("--scratch")?;
+    }
     bench::run(&BenchOptions {
         steps: args.steps,
         batch: args.batch,

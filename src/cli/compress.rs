@@ -3,14 +3,14 @@
 
 use std::path::PathBuf;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use serde_json::json;
 
 use crate::cli::args::data_spec;
 use crate::cli::output::discarding_outbox;
 use crate::compress::report;
-use crate::core::device;
 use crate::core::protocol::{CompressSetting, CompressionRow, DeviceChoice};
+use crate::core::{device, files};
 use crate::tasks::classify::Trained;
 
 /// Images of the built-in shapes read by `--data shapes`.
@@ -70,6 +70,8 @@ pub fn run(args: CompressArgs) -> anyhow::Result<()> {
             per_block: matches!(args.granularity, Granularity::Block),
         },
     };
+    // The compressed model's file is checked before the model is read and compressed.
+    files::check_output_file(&args.out).context("--out")?;
     let selected = device::select(args.device)?;
     let trained = Trained::load(&args.model, &selected)?;
     let set = report::split(

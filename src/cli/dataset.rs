@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 
+use crate::core::files;
 use crate::core::protocol::Task;
 use crate::data::{mnist, shapes};
 use crate::tasks::detect::data::{AnnotationFormat, write};
@@ -53,6 +54,12 @@ pub enum DatasetCmd {
 
 /// Runs `visionlab dataset …` and says how many images it wrote where.
 pub fn run(command: DatasetCmd) -> anyhow::Result<()> {
+    // The output folder is checked before any image is generated or read.
+    match &command {
+        DatasetCmd::Shapes { out, .. } | DatasetCmd::Mnist { out, .. } => {
+            files::check_output_dir(out).context("--out")?;
+        }
+    }
     let (n, out) = match command {
         DatasetCmd::Shapes {
             task,

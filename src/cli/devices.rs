@@ -10,7 +10,11 @@ pub fn run() -> anyhow::Result<()> {
         println!("no wgpu adapter found");
     }
     for a in adapters {
-        let kind = if a.software { "software" } else { "hardware" };
+        let kind = if a.software {
+            "software rasteriser, slower than the CPU"
+        } else {
+            "hardware"
+        };
         println!("{} ({}, {kind})", a.name, a.backend);
     }
     println!(

@@ -62,6 +62,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let Some(command) = cli.command else {
         return crate::ui::run().map_err(|e| anyhow::anyhow!("the window failed: {e}"));
     };
+    // A device that is a poor choice (a software rasteriser) is said once, on stderr.
+    crate::core::device::report_warnings_to(|warning| eprintln!("warning: {warning}"));
     match command {
         Cmd::Train(args) => train::run(&args),
         Cmd::Eval(args) => eval::run(&args),

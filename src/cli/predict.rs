@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 
-use crate::core::device;
 use crate::core::protocol::{DeviceChoice, Task};
+use crate::core::{device, files};
 use crate::tasks::classify::imagenet::ImageNetClassifier;
 use crate::tasks::classify::{self, Trained};
 use crate::tasks::detect::{self, TrainedDetector};
@@ -47,6 +47,10 @@ pub struct PredictArgs {
 
 /// Runs `visionlab predict` for the checkpoint's task.
 pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
+    // Masks and drawings go into the --out folder: refuse one that cannot be written first.
+    if let Some(out) = &args.out {
+        files::check_output_dir(out).context("--out")?;
+    }
     match args.task {
         Task::Classify => classify_files(args),
         Task::Segment => segment_files(args),

@@ -84,8 +84,8 @@ fn request(args: &StylizeArgs) -> anyhow::Result<StyleRequest> {
         }
         (None, _) => Vec::new(),
     };
-    // Refuse a wrong extension before any work is done.
-    picture::export_format(&args.out)?;
+    // Refuse a wrong extension or an unwritable path before any work is done.
+    picture::check_export(&args.out)?;
     Ok(StyleRequest {
         content: args.content.clone(),
         style: args.style.clone(),

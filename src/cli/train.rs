@@ -4,18 +4,18 @@
 
 use std::path::PathBuf;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use clap::ValueEnum;
 use indicatif::ProgressBar;
 use serde_json::json;
 
 use crate::cli::args::{SHAPES, data_spec_over};
 use crate::cli::output::bar_style;
-use crate::core::job;
 use crate::core::protocol::{
     Command, DataSpec, DetectEvent, DetectionSummary, DeviceChoice, EpochSummary, Event,
     FinishReason, ModelKind, OptimizerKind, SegmentEvent, SegmentationSummary, Task, TrainConfig,
 };
+use crate::core::{files, job};
 use crate::tasks;
 
 /// Options of `visionlab train`. Every option left out takes the task's default: the
@@ -220,6 +220,10 @@ pub fn config_from_args(args: &TrainArgs) -> TrainConfig {
 /// Runs `visionlab train`: trains to the end (or until the job stops) and saves the
 /// checkpoint to `--out`.
 pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
+    // A checkpoint that cannot be written is refused before the training, not after it.
+    if let Some(out) = &args.out {
+        files::check_output_file(out).context("--out")?;
+    }
     let config = config_from_args(args);
     let epochs = config.epochs;
     let task = config.task;

@@ -370,6 +370,8 @@ pub fn file_name(stem: &str, setting: CompressSetting) -> String {
 /// pause, resume and stop apply between settings and fine-tuning steps.
 pub fn spawn(config: CompressConfig, wake: Waker) -> JobHandle {
     job::spawn_job("compress", wake, move |inbox, out| {
+        // The output folder is checked before the model is read and measured.
+        crate::core::files::check_output_dir(&config.out_dir)?;
         let selected = device::select(config.device)?;
         out.send(Event::Device(selected.description.clone()));
         let trained = Trained::load(&config.model, &selected)?;

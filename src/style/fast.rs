@@ -21,35 +21,51 @@ pub const WEIGHTS_ASSET: &str = "weights/multistyle26.bpk";
 /// The network downsamples by 4: inputs are padded (reflected) to a multiple of it.
 const MULTIPLE: u32 = 4;
 
+/// The smallest side the network takes. Its layers reflect-pad their inputs (by 4 around
+/// the 9×9 convolutions at full size, by 1 around the 3×3 ones at ½ and ¼ size), and a
+/// reflection needs more pixels than it pads: 2 at a quarter of the size, so 8 in all.
+/// Smaller images (down to 1×1, and panoramas a few pixels high) are padded up to it and
+/// cropped back.
+pub const MIN_SIDE: u32 = 8;
+
+/// The side a `side`-pixel image is padded to: a multiple of [`MULTIPLE`], at least
+/// [`MIN_SIDE`].
+fn padded_side(side: u32) -> u32 {
+    side.next_multiple_of(MULTIPLE).max(MIN_SIDE)
+}
+
 /// The normalised 26-way weight vector of `(style, weight)` pairs (weights of a style
-/// given twice add up).
+/// given twice add up). Any finite weights work, from the smallest to `f32::MAX`: they
+/// are added and normalised in `f64`, so neither the sum nor a weight overflows or
+/// vanishes.
 ///
 /// # Errors
-/// [`StyleError::Builtin`] for an index out of range, a negative or non-finite weight,
-/// or weights that are all zero.
+/// [`StyleError::Builtin`], naming `--builtin` and the style, for an index out of range, a
+/// negative or non-finite weight, or weights that are all zero.
 pub fn style_weights(builtin: &[(usize, f32)]) -> Result<[f32; STYLES], StyleError> {
-    let mut weights = [0f32; STYLES];
+    let mut weights = [0f64; STYLES];
     for &(index, weight) in builtin {
         if index >= STYLES {
             return Err(StyleError::Builtin(format!(
-                "there is no built-in style {index}: they are numbered 0 to {}",
+                "--builtin: there is no built-in style {index}: they are numbered 0 to {}",
                 STYLES - 1
             )));
         }
         if !weight.is_finite() || weight < 0.0 {
             return Err(StyleError::Builtin(format!(
-                "the weight of style {index} must be a number ≥ 0, not {weight}"
+                "--builtin: the weight of style {index} must be a finite number ≥ 0, not {weight}"
             )));
         }
-        weights[index] += weight;
+        weights[index] += f64::from(weight);
     }
-    let sum: f32 = weights.iter().sum();
-    if sum <= 0.0 {
+    // Each weight is at most f32::MAX and there are few of them: the f64 sum is finite.
+    let sum: f64 = weights.iter().sum();
+    if !(sum > 0.0 && sum.is_finite()) {
         return Err(StyleError::Builtin(
-            "choose at least one built-in style with a weight above 0".into(),
+            "--builtin: choose at least one built-in style with a weight above 0".into(),
         ));
     }
-    Ok(weights.map(|w| w / sum))
+    Ok(weights.map(|w| (w / sum) as f32))
 }
 
 /// Parses `N[:w][,M:w…]` (the CLI's `--builtin`).
@@ -97,26 +113,50 @@ impl FastStyle {
         Ok(FastStyle { model, device })
     }
 
-    /// Stylizes `[1, 3, h, w]` (0..1, `h` and `w` multiples of 4) with a 26-way weight
-    /// vector; returns `[1, 3, h, w]`.
+    /// Stylizes `[1, 3, h, w]` (0..1) with a 26-way weight vector; returns `[1, 3, h, w]`.
+    ///
+    /// The network itself takes sides that are multiples of 4 and at least [`MIN_SIDE`];
+    /// other sizes are extended by repeating the edge pixels and cropped back (an empty
+    /// input comes back as it is), so no size makes its padding fail.
     pub fn forward(&self, x: Tensor<4>, weights: &[f32; STYLES]) -> Tensor<4> {
-        let w = Tensor::<1>::from_data(TensorData::new(weights.to_vec(), [STYLES]), &self.device);
-        self.model.forward(x, w)
+        let [_, _, h, w] = x.dims();
+        if h == 0 || w == 0 {
+            return x;
+        }
+        let (ph, pw) = (
+            padded_side(h as u32) as usize,
+            padded_side(w as u32) as usize,
+        );
+        let x = if (ph, pw) == (h, w) {
+            x
+        } else {
+            x.pad(
+                [(0, 0), (0, 0), (0, ph - h), (0, pw - w)],
+                burn::tensor::ops::PadMode::Edge,
+            )
+        };
+        let weights =
+            Tensor::<1>::from_data(TensorData::new(weights.to_vec(), [STYLES]), &self.device);
+        let y = self.model.forward(x, weights); // [1, 3, ph, pw]
+        if (ph, pw) == (h, w) {
+            y
+        } else {
+            y.narrow(2, 0, h).narrow(3, 0, w)
+        }
     }
 
-    /// Stylizes an image at its size (padded by reflection to a multiple of 4, cropped
-    /// back).
+    /// Stylizes an image at its size, any size from 1×1 on (padded by reflection to a
+    /// multiple of 4 and at least [`MIN_SIDE`], cropped back).
     pub fn stylize(
         &self,
         content: &RgbImage,
         weights: &[f32; STYLES],
     ) -> Result<RgbaImage, StyleError> {
         let (w, h) = content.dimensions();
-        let padded = reflect_pad(
-            content,
-            w.next_multiple_of(MULTIPLE),
-            h.next_multiple_of(MULTIPLE),
-        );
+        if w == 0 || h == 0 {
+            return Err(StyleError::Size("the content image is empty".into()));
+        }
+        let padded = reflect_pad(content, padded_side(w), padded_side(h));
         let y = self.forward(picture::to_tensor(&padded, &self.device), weights);
         let [_, _, yh, yw] = y.dims();
         if yh < h as usize || yw < w as usize {
@@ -168,6 +208,20 @@ mod tests {
         assert!(style_weights(&[(1, -1.0)]).is_err());
         assert!(style_weights(&[(1, 0.0)]).is_err());
         assert!(style_weights(&[]).is_err());
+        // Huge weights do not overflow the sum; tiny ones do not vanish.
+        for big in [3e38, f32::MAX] {
+            let w = style_weights(&[(0, big), (1, big), (1, big)]).unwrap();
+            assert!((w[0] - 1.0 / 3.0).abs() < 1e-6 && (w[1] - 2.0 / 3.0).abs() < 1e-6);
+        }
+        let w = style_weights(&[(4, 1e-45), (5, 1e-45)]).unwrap();
+        assert_eq!((w[4], w[5]), (0.5, 0.5));
+        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, -1e-30] {
+            let err = style_weights(&[(2, bad)]).unwrap_err().to_string();
+            assert!(
+                err.contains("--builtin") && err.contains("style 2"),
+                "{err}"
+            );
+        }
     }
 
     #[test]
@@ -180,6 +234,17 @@ mod tests {
         assert!(parse_builtin("x").is_err());
         assert!(parse_builtin("99").unwrap_err().to_string().contains("99"));
         assert!(parse_builtin("").is_err());
+    }
+
+    #[test]
+    fn every_side_is_padded_to_what_the_network_takes() {
+        for (side, padded) in [(1, 8), (4, 8), (7, 8), (8, 8), (9, 12), (60, 60), (61, 64)] {
+            assert_eq!(padded_side(side), padded, "{side}");
+        }
+        // Mirroring a single pixel or row repeats it.
+        let dot = RgbImage::from_pixel(1, 1, image::Rgb([9, 8, 7]));
+        let padded = reflect_pad(&dot, 8, 8);
+        assert!(padded.pixels().all(|p| p.0 == [9, 8, 7]));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use burn::tensor::TensorData;
 use image::imageops::FilterType;
 use image::{ImageFormat, ImageReader, RgbImage};
 
-use crate::core::files::write_atomic;
+use crate::core::files::{check_output_file, write_atomic};
 use crate::core::protocol::RgbaImage;
 use crate::style::StyleError;
 
@@ -176,6 +176,20 @@ pub fn export_format(path: &Path) -> Result<ImageFormat, StyleError> {
     }
 }
 
+/// Checks, before any work, that a picture can be exported to `path`: a PNG or JPEG
+/// extension, and a file that can be written there (its folder exists, is writable, and
+/// the path is not a folder).
+///
+/// # Errors
+/// [`StyleError::Export`] naming the path and the problem.
+pub fn check_export(path: &Path) -> Result<(), StyleError> {
+    export_format(path)?;
+    check_output_file(path).map_err(|e| StyleError::Export {
+        path: path.display().to_string(),
+        message: e.message,
+    })
+}
+
 /// Writes `picture` at its full size as PNG (lossless: exactly these pixels) or JPEG
 /// (quality 95), chosen by the extension, atomically (temporary file, then rename).
 pub fn export(path: &Path, picture: &RgbaImage) -> Result<(), StyleError> {
@@ -236,5 +250,18 @@ mod tests {
         assert!(export_format(Path::new("a.jpeg")).is_ok());
         let err = export_format(Path::new("a.tiff")).unwrap_err().to_string();
         assert!(err.contains(".tiff"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        check_export(&dir.path().join("a.png")).unwrap();
+        let err = check_export(&dir.path().join("a.gif"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a.gif") && err.contains(".gif"), "{err}");
+        let err = check_export(&dir.path().join("missing/a.png"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("missing") && err.contains("does not exist"),
+            "{err}"
+        );
     }
 }

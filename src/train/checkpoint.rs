@@ -2,8 +2,15 @@
 //! everything needed to continue a run or to predict, in one file written atomically.
 //!
 //! Layout: the magic `VLCKPT01`, then three length-prefixed (u64 LE) sections: the JSON
-//! [`CheckpointMeta`], the model record, and the optimizer record (empty when absent).
+//! [`CheckpointMeta`], the model record, and the optimizer record (empty when absent);
+//! then the checksums: the tag `VLCKSUM1`, a length-prefixed (u64 LE) JSON [`Checksums`]
+//! (CRC-32 of each section and of each tensor of the two records), and the CRC-32 of that
+//! JSON (u32 LE). A damaged file is named with the section (and tensor) that is damaged.
+//! Checkpoints written before the checksums existed end after the optimizer section; they
+//! load as before, unchecked ([`Checkpoint::checksummed`] is false). Builds from before the
+//! checksums read new files too: they stop after the optimizer section.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -11,6 +18,7 @@ use burn::module::Module;
 use burn::optim::{ModuleOptimizer, OptimizerRecord};
 use burn::prelude::Device;
 use burn::store::ModuleRecord;
+use burn::store::burn_pack::Reader;
 use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +31,35 @@ use crate::models::{Classifier, InputShape};
 pub const CHECKPOINT_EXTENSION: &str = "vlck";
 
 const MAGIC: &[u8; 8] = b"VLCKPT01";
+
+/// The tag that starts the checksums after the three sections.
+const CHECKSUM_TAG: &[u8; 8] = b"VLCKSUM1";
+
+/// The most classes a checkpoint's metadata may name (the head of a model with more would
+/// not be a model anyone trained here; ImageNet-21k has 21 843).
+pub const MAX_CLASSES: usize = 100_000;
+
+/// The sections of a checkpoint, in file order, as messages name them.
+const SECTIONS: [&str; 3] = ["metadata", "model weights", "optimizer state"];
+
+/// The checksums stored after a checkpoint's sections: CRC-32 (IEEE) of each section, and
+/// of each tensor's bytes in the two records (by the tensor's path in the module), so a
+/// damaged file can be named down to the tensor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Checksums {
+    /// CRC-32 of the metadata section.
+    pub metadata: u32,
+    /// CRC-32 of the model record section.
+    pub model: u32,
+    /// CRC-32 of the optimizer record section (of no bytes when there is none).
+    pub optimizer: u32,
+    /// CRC-32 of each model tensor's data, by tensor path.
+    #[serde(default)]
+    pub model_tensors: BTreeMap<String, u32>,
+    /// CRC-32 of each optimizer-state tensor's data, by tensor path.
+    #[serde(default)]
+    pub optimizer_tensors: BTreeMap<String, u32>,
+}
 
 /// The revision of visionlab's networks that new checkpoints are written with. Raised when a
 /// network changes in a way its tensors cannot show (an activation, say), so a loader can
@@ -41,7 +78,10 @@ pub struct CheckpointMeta {
     pub classes: Vec<String>,
     /// Network input.
     pub input: InputShape,
-    /// Per-channel normalisation the model was trained with.
+    /// Per-channel normalisation the model was trained with. (JSON has no NaN or
+    /// infinity: such a value is written as `null`, and read back as NaN, for
+    /// [`metadata_problem`] to name.)
+    #[serde(deserialize_with = "lenient_normalization")]
     pub normalization: Normalization,
     /// The run's configuration (model kind, optimizer, hyper-parameters, data).
     pub config: TrainConfig,
@@ -85,6 +125,24 @@ impl CheckpointMeta {
             revision: MODEL_REVISION,
         }
     }
+}
+
+/// A [`Normalization`] whose values may be `null` (a non-finite number as JSON writes it):
+/// read as NaN, so the load names the problem instead of a JSON type error.
+fn lenient_normalization<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Normalization, D::Error> {
+    #[derive(Deserialize)]
+    struct Raw {
+        mean: Vec<Option<f32>>,
+        std: Vec<Option<f32>>,
+    }
+    let raw = Raw::deserialize(deserializer)?;
+    let values = |v: Vec<Option<f32>>| v.into_iter().map(|x| x.unwrap_or(f32::NAN)).collect();
+    Ok(Normalization {
+        mean: values(raw.mean),
+        std: values(raw.std),
+    })
 }
 
 /// How far a training run has come. Each training job keeps one, saves it in its
@@ -176,6 +234,9 @@ pub struct Checkpoint {
     pub path: PathBuf,
     /// The metadata.
     pub meta: CheckpointMeta,
+    /// True when the file carried checksums and they all matched; false for a checkpoint
+    /// written before checksums existed (loaded unchecked).
+    pub checksummed: bool,
     model: Vec<u8>,
     optimizer: Vec<u8>,
 }
@@ -256,15 +317,86 @@ impl Checkpoint {
     /// Checks that the checkpoint holds a `task` model; otherwise a format error saying it
     /// is not `what` ("a segmentation model").
     pub fn expect_task(&self, task: Task, what: &str) -> Result<(), CheckpointError> {
-        if self.meta.task == task {
-            Ok(())
-        } else {
-            Err(self.format_error(format!(
+        if self.meta.task != task {
+            return Err(self.format_error(format!(
                 "it holds a {} model, not {what}",
                 task_key(self.meta.task)
-            )))
+            )));
+        }
+        let least = min_classes(task);
+        let classes = self.meta.classes.len();
+        if classes < least {
+            return Err(self.format_error(format!(
+                "metadata: it names {classes} classes, and {what} needs at least {least}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// A note for checkpoints that carry no checksums (written before they existed): their
+    /// damage cannot be detected. `None` for checked ones.
+    pub fn integrity_note(&self) -> Option<String> {
+        (!self.checksummed).then(|| {
+            format!(
+                "{} was written before checkpoints had checksums: it is loaded unchecked (save it again to add them)",
+                self.path.display()
+            )
+        })
+    }
+}
+
+/// The fewest classes a model of `task` has: a classifier chooses between at least two; a
+/// segmentation or detection model may know one class.
+fn min_classes(task: Task) -> usize {
+    match task {
+        Task::Classify => 2,
+        Task::Segment | Task::Detect => 1,
+    }
+}
+
+/// What is wrong with a checkpoint's metadata, if anything: values a model cannot be built
+/// or fed with (the input shape, the normalisation, the number of classes).
+pub fn metadata_problem(meta: &CheckpointMeta) -> Option<String> {
+    let input = meta.input;
+    if !matches!(input.channels, 1 | 3) {
+        return Some(format!(
+            "the input has {} channels; models take 1 (grey) or 3 (RGB)",
+            input.channels
+        ));
+    }
+    if input.height == 0 || input.width == 0 {
+        return Some(format!(
+            "the input size {}×{} is empty",
+            input.height, input.width
+        ));
+    }
+    let norm = &meta.normalization;
+    for (name, values) in [("mean", &norm.mean), ("std", &norm.std)] {
+        if values.len() != input.channels {
+            return Some(format!(
+                "the normalisation has {} {name} values for {} input channels",
+                values.len(),
+                input.channels
+            ));
+        }
+        if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
+            return Some(format!(
+                "the normalisation {name} holds {bad}, not a finite number"
+            ));
         }
     }
+    if let Some(bad) = norm.std.iter().find(|&&s| s <= 0.0) {
+        return Some(format!(
+            "the normalisation std holds {bad}; each must be above 0"
+        ));
+    }
+    if meta.classes.len() > MAX_CLASSES {
+        return Some(format!(
+            "it names {} classes, more than the {MAX_CLASSES} a model here can have",
+            meta.classes.len()
+        ));
+    }
+    None
 }
 
 /// The name a checkpoint gives a task: "classify", "segment" or "detect" (the strings
@@ -307,7 +439,8 @@ mod task_serde {
     }
 }
 
-/// Writes a checkpoint of `model` (and `optimizer`, when given) to `path`, atomically.
+/// Writes a checkpoint of `model` (and `optimizer`, when given) to `path`, atomically,
+/// with the checksums of its sections and tensors.
 pub fn save<M: Module>(
     path: &Path,
     meta: &CheckpointMeta,
@@ -337,19 +470,149 @@ pub fn save<M: Module>(
         ),
         None => None,
     };
-    let mut out = Vec::with_capacity(json.len() + weights.len() + 64);
+    let optim: &[u8] = optim.as_deref().unwrap_or(&[]);
+    let checksums = Checksums {
+        metadata: crc32(&json),
+        model: crc32(&weights[..]),
+        optimizer: crc32(optim),
+        model_tensors: tensor_checksums(&weights[..]).unwrap_or_default(),
+        optimizer_tensors: tensor_checksums(optim).unwrap_or_default(),
+    };
+    let sums = serde_json::to_vec(&checksums).map_err(|e| io(format!("checksums: {e}")))?;
+    let mut out = Vec::with_capacity(json.len() + weights.len() + optim.len() + sums.len() + 64);
     out.extend_from_slice(MAGIC);
-    for section in [&json[..], &weights[..], optim.as_deref().unwrap_or(&[])] {
+    for section in [&json[..], &weights[..], optim] {
         out.extend_from_slice(&(section.len() as u64).to_le_bytes());
         out.extend_from_slice(section);
     }
+    out.extend_from_slice(CHECKSUM_TAG);
+    out.extend_from_slice(&(sums.len() as u64).to_le_bytes());
+    out.extend_from_slice(&sums);
+    out.extend_from_slice(&crc32(&sums).to_le_bytes());
     write_atomic(path, &out).map_err(|e| CheckpointError::Io {
         path: e.path,
         message: e.message,
     })
 }
 
-/// Reads a checkpoint's metadata and tensors (not yet applied to a model).
+/// CRC-32 (IEEE) of `bytes`.
+fn crc32(bytes: &[u8]) -> u32 {
+    crc32fast::hash(bytes)
+}
+
+/// CRC-32 of each tensor's data in a burnpack record, by tensor path; `None` when the
+/// bytes are not a readable record (an empty optimizer section gives an empty map).
+fn tensor_checksums(record: &[u8]) -> Option<BTreeMap<String, u32>> {
+    if record.is_empty() {
+        return Some(BTreeMap::new());
+    }
+    // The reader parses bytes that may be damaged: a panic inside it means "unreadable".
+    std::panic::catch_unwind(|| {
+        let reader = Reader::from_bytes(Bytes::from_bytes_vec(record.to_vec())).ok()?;
+        reader
+            .tensor_names()
+            .into_iter()
+            .map(|name| {
+                let data = reader.tensor_data(name).ok()?;
+                Some((name.to_string(), crc32(&data)))
+            })
+            .collect()
+    })
+    .ok()
+    .flatten()
+}
+
+/// Which part of a record section is damaged, given that the section's checksum differs:
+/// the tensors whose data no longer matches, else its index (names, shapes, offsets).
+fn damaged_part(section: &str, record: &[u8], expected: &BTreeMap<String, u32>) -> String {
+    let Some(found) = tensor_checksums(record) else {
+        return format!(
+            "the {section} section is damaged: its index of tensors cannot be read (checksum mismatch)"
+        );
+    };
+    let mut bad: Vec<&str> = expected
+        .iter()
+        .filter(|(name, crc)| found.get(*name) != Some(crc))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    bad.extend(
+        found
+            .keys()
+            .filter(|name| !expected.contains_key(*name))
+            .map(String::as_str),
+    );
+    if bad.is_empty() {
+        return format!(
+            "the {section} section is damaged outside the tensor data, in its index (checksum mismatch)"
+        );
+    }
+    let shown = bad.len().min(5);
+    let more = if bad.len() > shown {
+        format!(" and {} more", bad.len() - shown)
+    } else {
+        String::new()
+    };
+    format!(
+        "the {section} section is damaged in the tensor{} {}{more} (checksum mismatch)",
+        if bad.len() == 1 { "" } else { "s" },
+        bad[..shown].join(", ")
+    )
+}
+
+/// Splits off a length-prefixed (u64 LE) part named `name` from the front of `rest`.
+fn take_section<'a>(rest: &mut &'a [u8], name: &str) -> Result<&'a [u8], String> {
+    if rest.len() < 8 {
+        return Err(format!("the file is truncated before the {name} section"));
+    }
+    let (len, tail) = rest.split_at(8);
+    let mut len_bytes = [0u8; 8];
+    len_bytes.copy_from_slice(len);
+    let len = u64::from_le_bytes(len_bytes);
+    if (tail.len() as u64) < len {
+        return Err(format!(
+            "the file is truncated in the {name} section, or its length is damaged: it says {len} bytes, {} remain",
+            tail.len()
+        ));
+    }
+    let (section, tail) = tail.split_at(len as usize);
+    *rest = tail;
+    Ok(section)
+}
+
+/// Reads the checksums that follow the three sections: `None` when there are none (a file
+/// from before checksums existed).
+fn read_checksums(rest: &[u8]) -> Result<Option<Checksums>, String> {
+    if rest.is_empty() {
+        return Ok(None);
+    }
+    let Some(mut rest) = rest.strip_prefix(CHECKSUM_TAG.as_slice()) else {
+        return Err(
+            "unexpected bytes after the optimizer state section: a section length is damaged"
+                .into(),
+        );
+    };
+    let damaged = |what: &str| format!("the checksum section is damaged ({what})");
+    let json = take_section(&mut rest, "checksum").map_err(|_| damaged("truncated"))?;
+    if rest.len() != 4 {
+        return Err(damaged("its length"));
+    }
+    let mut crc = [0u8; 4];
+    crc.copy_from_slice(rest);
+    if crc32(json) != u32::from_le_bytes(crc) {
+        return Err(damaged("checksum mismatch"));
+    }
+    serde_json::from_slice(json)
+        .map(Some)
+        .map_err(|e| damaged(&e.to_string()))
+}
+
+/// Reads a checkpoint's metadata and tensors (not yet applied to a model), checking each
+/// section against its checksum (when the file has them) and the metadata's values.
+///
+/// # Errors
+/// [`CheckpointError::Io`] when the file cannot be read; [`CheckpointError::Format`] naming
+/// the file and what is wrong: not a checkpoint, truncated, the damaged section (and
+/// tensor), or metadata a model cannot be built with.
 pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
     let format = |message: String| CheckpointError::Format {
         path: path.to_path_buf(),
@@ -366,32 +629,42 @@ pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
         return Err(format("missing the VLCKPT01 header".into()));
     }
     let mut rest = &bytes[MAGIC.len()..];
-    let mut sections = Vec::with_capacity(3);
-    for name in ["metadata", "model", "optimizer"] {
-        if rest.len() < 8 {
-            return Err(format(format!("truncated before the {name} section")));
+    let json = take_section(&mut rest, SECTIONS[0]).map_err(format)?;
+    let model = take_section(&mut rest, SECTIONS[1]).map_err(format)?;
+    let optimizer = take_section(&mut rest, SECTIONS[2]).map_err(format)?;
+    let checksums = read_checksums(rest).map_err(format)?;
+    if let Some(sums) = &checksums {
+        if crc32(json) != sums.metadata {
+            return Err(format(
+                "the metadata section is damaged (checksum mismatch)".into(),
+            ));
         }
-        let (len, tail) = rest.split_at(8);
-        let mut len_bytes = [0u8; 8];
-        len_bytes.copy_from_slice(len);
-        let len = u64::from_le_bytes(len_bytes) as usize;
-        if tail.len() < len {
-            return Err(format(format!("truncated in the {name} section")));
+        if crc32(model) != sums.model {
+            return Err(format(damaged_part(
+                SECTIONS[1],
+                model,
+                &sums.model_tensors,
+            )));
         }
-        let (section, tail) = tail.split_at(len);
-        sections.push(section.to_vec());
-        rest = tail;
+        if crc32(optimizer) != sums.optimizer {
+            return Err(format(damaged_part(
+                SECTIONS[2],
+                optimizer,
+                &sums.optimizer_tensors,
+            )));
+        }
     }
-    let optimizer = sections.pop().unwrap_or_default();
-    let model = sections.pop().unwrap_or_default();
-    let json = sections.pop().unwrap_or_default();
     let meta: CheckpointMeta =
-        serde_json::from_slice(&json).map_err(|e| format(format!("metadata: {e}")))?;
+        serde_json::from_slice(json).map_err(|e| format(format!("metadata: {e}")))?;
+    if let Some(problem) = metadata_problem(&meta) {
+        return Err(format(format!("metadata: {problem}")));
+    }
     Ok(Checkpoint {
         path: path.to_path_buf(),
         meta,
-        model,
-        optimizer,
+        checksummed: checksums.is_some(),
+        model: model.to_vec(),
+        optimizer: optimizer.to_vec(),
     })
 }
 
@@ -510,6 +783,49 @@ mod tests {
         json.as_object_mut().unwrap().remove("revision");
         let old: CheckpointMeta = serde_json::from_value(json).unwrap();
         assert_eq!(old.revision, 0);
+    }
+
+    /// Metadata a model cannot be built or fed with is named; the defaults pass.
+    #[test]
+    fn metadata_values_are_checked() {
+        assert_eq!(metadata_problem(&fresh_meta(Task::Segment)), None);
+        let mut meta = fresh_meta(Task::Classify);
+        meta.normalization.std[1] = f32::INFINITY;
+        assert!(metadata_problem(&meta).unwrap().contains("std holds inf"));
+        meta.normalization = Normalization::identity(1);
+        assert!(
+            metadata_problem(&meta)
+                .unwrap()
+                .contains("1 mean values for 3")
+        );
+    }
+
+    /// The checksum trailer: none is an old file; a damaged or stray one is named.
+    #[test]
+    fn the_checksum_trailer_is_read_or_refused() {
+        assert_eq!(read_checksums(&[]), Ok(None));
+        let sums = Checksums {
+            metadata: 1,
+            ..Checksums::default()
+        };
+        let json = serde_json::to_vec(&sums).unwrap();
+        let mut trailer = CHECKSUM_TAG.to_vec();
+        trailer.extend_from_slice(&(json.len() as u64).to_le_bytes());
+        trailer.extend_from_slice(&json);
+        trailer.extend_from_slice(&crc32(&json).to_le_bytes());
+        assert_eq!(read_checksums(&trailer), Ok(Some(sums)));
+        let last = trailer.len() - 1;
+        trailer[last] ^= 1;
+        assert!(
+            read_checksums(&trailer)
+                .unwrap_err()
+                .contains("checksum section")
+        );
+        assert!(
+            read_checksums(b"junk")
+                .unwrap_err()
+                .contains("unexpected bytes")
+        );
     }
 
     /// Old checkpoints hold the task as a lowercase string; it reads back as the enum, and

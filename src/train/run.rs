@@ -138,6 +138,9 @@ impl<T: TaskSetup> Run<T> {
         let resumed = match &config.resume_from {
             Some(path) => {
                 let ck = checkpoint::load(path)?;
+                if let Some(note) = ck.integrity_note() {
+                    out.send(Event::Log(note));
+                }
                 if ck.meta.task != T::TASK {
                     return Err(RunError::WrongTask {
                         path: path.clone(),

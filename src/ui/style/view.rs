@@ -373,22 +373,12 @@ fn common_options(ui: &mut Ui, state: &mut StyleTab) {
 fn device_line(ui: &mut Ui, state: &StyleTab) {
     let text = match &state.device_text {
         Some(text) => format!("Runs on {text}"),
-        None => format!("Will run on {}", planned_device(state.request.device)),
+        None => format!(
+            "Will run on {}",
+            device::planned_description(state.request.device)
+        ),
     };
     ui.label(RichText::new(text).strong());
-}
-
-/// Where a run with `choice` would go, in words, without touching the device.
-fn planned_device(choice: DeviceChoice) -> String {
-    let gpu = |a: &device::Adapter| format!("GPU: {} ({})", a.name, a.backend);
-    match choice {
-        DeviceChoice::Cpu => "CPU (flex backend)".into(),
-        DeviceChoice::Auto => device::hardware_gpu()
-            .map_or_else(|| "CPU (flex backend) — no GPU adapter found".into(), gpu),
-        DeviceChoice::Gpu => device::adapters()
-            .first()
-            .map_or_else(|| "no GPU: wgpu finds no adapter".into(), gpu),
-    }
 }
 
 fn output(ui: &mut Ui, state: &mut StyleTab, textures: &mut TextureCache) {
