@@ -274,7 +274,7 @@ fn model_sizes_out_of_range_are_refused() {
             "cpu",
         ],
         &[],
-        &["channels.vlck", "got 7"],
+        &["channels.vlck", "7 channels"],
     );
 }
 
