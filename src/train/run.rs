@@ -204,10 +204,11 @@ impl<T: TaskSetup> Run<T> {
             &run.context(),
             out,
         );
+        let epochs = run.config.epochs;
         out.send(Event::Log(format!(
-            "Training on {}: {} epochs…",
+            "Training on {}: {epochs} epoch{}…",
             run.config.data.describe(),
-            run.config.epochs
+            if epochs == 1 { "" } else { "s" }
         )));
         Ok(run)
     }
