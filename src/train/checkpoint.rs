@@ -35,9 +35,8 @@ const MAGIC: &[u8; 8] = b"VLCKPT01";
 /// The tag that starts the checksums after the three sections.
 const CHECKSUM_TAG: &[u8; 8] = b"VLCKSUM1";
 
-/// The most classes a checkpoint's metadata may name (the head of a model with more would
-/// not be a model anyone trained here; ImageNet-21k has 21 843).
-pub const MAX_CLASSES: usize = 100_000;
+/// The most classes a checkpoint's metadata may name: the bound every network has.
+pub use crate::core::limits::MAX_CLASSES;
 
 /// The sections of a checkpoint, in file order, as messages name them.
 const SECTIONS: [&str; 3] = ["metadata", "model weights", "optimizer state"];
@@ -392,7 +391,7 @@ pub fn metadata_problem(meta: &CheckpointMeta) -> Option<String> {
     }
     if meta.classes.len() > MAX_CLASSES {
         return Some(format!(
-            "it names {} classes, more than the {MAX_CLASSES} a model here can have",
+            "it names {} classes; a model here takes at most {MAX_CLASSES} classes",
             meta.classes.len()
         ));
     }
