@@ -66,13 +66,13 @@ fn defaults_are_the_measured_recipes() {
     let classify = tasks::defaults(Task::Classify);
     assert_eq!(
         (classify.epochs, classify.batch_size, classify.learning_rate),
-        (14, 16, 2e-3)
+        (10, 16, 2e-3)
     );
     assert!(classify.augment && classify.flip);
     assert_eq!(
         classify.data,
         DataSpec::Shapes {
-            count: 4000,
+            count: 8000,
             seed: 7
         }
     );

@@ -9,25 +9,12 @@ use std::time::Duration;
 
 use common::ui::{
     click, harness_sized, has_label_containing, is_enabled, number_after, scroll_into_view,
-    wait_until,
+    small_config, wait_until,
 };
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use visionlab::core::protocol::{DataSpec, DeviceChoice, TrainConfig};
+use visionlab::core::protocol::{DataSpec, TrainConfig};
 use visionlab::ui::VisionApp;
-
-fn small_config() -> TrainConfig {
-    TrainConfig {
-        data: DataSpec::Shapes {
-            count: 300,
-            seed: 7,
-        },
-        epochs: 1,
-        batch_size: 32,
-        device: DeviceChoice::Cpu,
-        ..TrainConfig::default()
-    }
-}
 
 fn harness(app: VisionApp) -> Harness<'static, VisionApp> {
     harness_sized(app, 1280.0, 800.0)

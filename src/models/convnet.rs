@@ -2,7 +2,7 @@
 
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
-use burn::nn::{Linear, LinearConfig, Relu};
+use burn::nn::{Initializer, Linear, LinearConfig, Relu};
 use burn::prelude::*;
 
 use crate::core::limits;
@@ -45,12 +45,28 @@ impl ConvNet {
                 hint: ", or the ResNet (whose size does not grow with the input)",
             });
         }
+        // He initialisation for the layers a ReLU follows. burn's default (as PyTorch's)
+        // draws weights with a sixth of that variance: the signal shrinks layer by layer and
+        // on the built-in shapes the loss sat at ln(classes) for one or two epochs, depending
+        // on the seed. The last layer keeps the default, so the first logits stay small.
+        let he = || Initializer::KaimingUniform {
+            gain: std::f64::consts::SQRT_2,
+            fan_out_only: false,
+        };
         Ok(ConvNet {
-            conv1: Conv2dConfig::new([input.channels, 6], [5, 5]).init(device),
-            conv2: Conv2dConfig::new([6, 16], [5, 5]).init(device),
+            conv1: Conv2dConfig::new([input.channels, 6], [5, 5])
+                .with_initializer(he())
+                .init(device),
+            conv2: Conv2dConfig::new([6, 16], [5, 5])
+                .with_initializer(he())
+                .init(device),
             pool: MaxPool2dConfig::new([2, 2]).with_strides([2, 2]).init(),
-            fc1: LinearConfig::new(flat, 120).init(device),
-            fc2: LinearConfig::new(120, 84).init(device),
+            fc1: LinearConfig::new(flat, 120)
+                .with_initializer(he())
+                .init(device),
+            fc2: LinearConfig::new(120, 84)
+                .with_initializer(he())
+                .init(device),
             fc3: LinearConfig::new(84, classes).init(device),
             relu: Relu::new(),
         })

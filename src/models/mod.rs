@@ -221,6 +221,16 @@ impl Classifier {
         }
     }
 
+    /// The smallest input side the network takes (an automatic image size is raised to it).
+    pub fn min_side(kind: ModelKind) -> u32 {
+        let side = match kind {
+            ModelKind::ConvNet => ConvNet::MIN_SIDE,
+            ModelKind::ResNet => ResNet::MIN_SIDE,
+            ModelKind::MobileNetV2 => MobileNetV2::MIN_SIDE,
+        };
+        side as u32
+    }
+
     /// Whether inputs are raw 0..1 pixels (the network normalises them itself) rather than
     /// normalised with the training set's statistics.
     pub fn normalizes_itself(kind: ModelKind) -> bool {

@@ -9,7 +9,9 @@ use anyhow::{Context, bail};
 
 use crate::core::job::{JobHandle, Waker, no_waker, spawn_job};
 use crate::core::limits;
-use crate::core::protocol::{DataSpec, EpochSummary, Event, FinishReason, Task, TrainConfig};
+use crate::core::protocol::{
+    DataSpec, EpochSummary, Event, FinishReason, ModelKind, Task, TrainConfig,
+};
 use crate::train::run::run_job;
 
 /// The default configuration of a `task` run: the one source the GUI's first launch, the
@@ -34,10 +36,13 @@ pub fn spawn_training(config: TrainConfig, wake: Waker) -> JobHandle {
 
 /// Reads a dataset (for `task`) on its own thread and sends [`Event::Dataset`] then
 /// [`Event::Finished`] (or [`Event::Failed`]).
+/// `model` is the network the data is read for: an automatic image size is raised to what
+/// it takes, as the run will.
 pub fn spawn_inspect(
     task: Task,
     data: DataSpec,
     image_size: Option<u32>,
+    model: ModelKind,
     wake: Waker,
 ) -> JobHandle {
     spawn_job("inspect", wake, move |_inbox, out| {
@@ -45,6 +50,7 @@ pub fn spawn_inspect(
             task,
             data,
             image_size,
+            model,
             ..TrainConfig::default()
         };
         // The image size and the shapes count in range before anything is read.

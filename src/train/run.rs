@@ -158,7 +158,14 @@ impl<T: TaskSetup> Run<T> {
                     limits::check_image_size(u32::try_from(side).unwrap_or(u32::MAX))
                         .map_err(in_file)?;
                 }
-                config.image_size = Some(stored.height as u32);
+                let side = stored.height as u32;
+                if config.image_size != Some(side) {
+                    // Said, not done silently: the data is read at the network's size.
+                    out.send(Event::Log(format!(
+                        "The checkpoint's network takes {side}×{side} images: the data is read at that size."
+                    )));
+                }
+                config.image_size = Some(side);
                 T::adopt(&mut config, &ck.meta.config);
                 limits::check_train_config(&config).map_err(in_file)?;
                 Some(ck)

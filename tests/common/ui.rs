@@ -9,7 +9,22 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use visionlab::core::protocol::{DataSpec, DeviceChoice, TrainConfig};
 use visionlab::ui::VisionApp;
+
+/// A classification run that ends in seconds: one epoch of 300 shapes on the CPU.
+pub fn small_config() -> TrainConfig {
+    TrainConfig {
+        data: DataSpec::Shapes {
+            count: 300,
+            seed: 7,
+        },
+        epochs: 1,
+        batch_size: 32,
+        device: DeviceChoice::Cpu,
+        ..TrainConfig::default()
+    }
+}
 
 /// Longest wait for a job to show a result (a short run on a slow 2-core machine).
 pub const TIMEOUT: Duration = Duration::from_secs(240);

@@ -44,6 +44,9 @@ pub struct FolderOptions {
     /// Side of the square network input; `None` takes it from the data (the common size
     /// when all images share one size with both sides ≤ 64, else 32).
     pub image_size: Option<u32>,
+    /// Smallest side the network takes: an automatic size below it is scaled up to it,
+    /// keeping the aspect ratio (28×28 digits become 32×32 for a network that needs 32).
+    pub min_side: u32,
     /// Fraction of each class held out for validation when the folder has no
     /// `train/` + `test/` split. In `0.0..1.0`.
     pub val_fraction: f32,
@@ -63,6 +66,7 @@ impl Default for FolderOptions {
     fn default() -> Self {
         FolderOptions {
             image_size: None,
+            min_side: 1,
             val_fraction: 0.2,
             seed: 42,
             max_image_pixels: 100_000_000,
@@ -141,6 +145,10 @@ pub fn load(
     }
 
     let (width, height) = input_size(opts.image_size, usable.iter().map(|(_, h)| *h));
+    let (width, height) = match opts.image_size {
+        Some(_) => (width, height),
+        None => at_least(width, height, opts.min_side),
+    };
     let channels = if !usable.is_empty() && usable.iter().all(|(_, h)| h.grey) {
         1
     } else {
@@ -420,6 +428,18 @@ fn input_size(requested: Option<u32>, headers: impl Iterator<Item = Header>) -> 
         Some((w, h)) if w <= MAX_NATIVE_SIZE && h <= MAX_NATIVE_SIZE && w > 0 && h > 0 => (w, h),
         _ => (DEFAULT_IMAGE_SIZE, DEFAULT_IMAGE_SIZE),
     }
+}
+
+/// `(width, height)` scaled up so that its shorter side is at least `min_side`, keeping the
+/// aspect ratio (rounded); unchanged when it already is.
+fn at_least(width: u32, height: u32, min_side: u32) -> (u32, u32) {
+    let short = width.min(height).max(1);
+    if short >= min_side {
+        return (width, height);
+    }
+    let scale = f64::from(min_side) / f64::from(short);
+    let up = |side: u32| ((f64::from(side) * scale).round() as u32).max(min_side);
+    (up(width), up(height))
 }
 
 /// Whether a path has one of [`IMAGE_EXTENSIONS`] (any case).
@@ -866,6 +886,15 @@ mod tests {
         assert_eq!(input_size(None, [header(100, 100)].into_iter()), (32, 32));
         assert_eq!(input_size(None, [header(64, 48)].into_iter()), (64, 48));
         assert_eq!(input_size(None, std::iter::empty()), (32, 32));
+    }
+
+    #[test]
+    fn automatic_size_is_raised_to_the_network_minimum() {
+        assert_eq!(at_least(28, 28, 32), (32, 32));
+        assert_eq!(at_least(28, 28, 16), (28, 28));
+        assert_eq!(at_least(16, 24, 32), (32, 48));
+        assert_eq!(at_least(64, 48, 32), (64, 48));
+        assert_eq!(at_least(0, 0, 8), (8, 8));
     }
 
     #[test]

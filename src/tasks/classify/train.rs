@@ -61,6 +61,7 @@ fn read_dataset(
         DataSpec::Folder(dir) => {
             let options = FolderOptions {
                 image_size: config.image_size,
+                min_side: Classifier::min_side(config.model),
                 val_fraction: config.val_fraction,
                 seed: config.seed,
                 decode_budget,

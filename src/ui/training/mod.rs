@@ -55,6 +55,19 @@ pub struct TrainingTab<T> {
     pub run: RunState,
     /// What only this tab's task shows.
     pub task: T,
+    /// A resume not yet confirmed by the run (its first step): what to restore if it fails.
+    resuming: Option<Resuming>,
+}
+
+/// What a resume changes only once the run has restored the checkpoint: a resume that fails
+/// (a bad file, another model's checkpoint) leaves the tab as it was.
+struct Resuming {
+    /// Step of the checkpoint when written in this session (see [`TaskTab::resume`]).
+    saved_step: Option<u64>,
+    /// The dataset shown before (the resumed run reads its own and sends it first).
+    dataset: Option<DatasetView>,
+    /// The class names of the results shown before.
+    run_classes: Vec<String>,
 }
 
 impl<T: TaskTab> TrainingTab<T> {
@@ -63,6 +76,7 @@ impl<T: TaskTab> TrainingTab<T> {
         TrainingTab {
             run: RunState::new(&settings),
             task: T::new(&settings),
+            resuming: None,
         }
     }
 
@@ -82,6 +96,7 @@ impl<T: TaskTab> TrainingTab<T> {
     pub fn start(&mut self, wake: Waker, status: &mut Status) {
         let mut config = self.run.config.clone();
         config.resume_from = None;
+        self.resuming = None;
         self.run.curves = Curves::default();
         self.task.clear();
         self.run.launch(config, wake, status);
@@ -90,17 +105,43 @@ impl<T: TaskTab> TrainingTab<T> {
     /// Starts a run that continues from the checkpoint at `path`.
     ///
     /// When the checkpoint was written in this session, the curves so far are kept (up to
-    /// its step); otherwise a fresh curve starts at the checkpoint's step.
+    /// its step); otherwise a fresh curve starts at the checkpoint's step. Nothing shown
+    /// changes until the run has restored the checkpoint: a resume that fails leaves the
+    /// curves, results and dataset as they were.
     pub fn resume_from(&mut self, path: PathBuf, wake: Waker, status: &mut Status) {
-        let saved_step = self.run.saved_step(&path);
-        match saved_step {
-            Some(step) => self.run.curves.truncate_after(step),
-            None => self.run.curves = Curves::default(),
-        }
-        self.task.resume(saved_step);
+        let resuming = Resuming {
+            saved_step: self.run.saved_step(&path),
+            dataset: self.run.dataset.clone(),
+            run_classes: self.run.run_classes.clone(),
+        };
         let mut config = self.run.config.clone();
         config.resume_from = Some(path);
         self.run.launch(config, wake, status);
+        if self.run.phase.is_active() {
+            self.resuming = Some(resuming);
+        }
+    }
+
+    /// The resumed run took its first step: the curves after the checkpoint go, and the
+    /// task's results are those of the resumed run from now on.
+    fn confirm_resume(&mut self) {
+        if let Some(resuming) = self.resuming.take() {
+            match resuming.saved_step {
+                Some(step) => self.run.curves.truncate_after(step),
+                None => self.run.curves = Curves::default(),
+            }
+            self.task.resume(resuming.saved_step);
+        }
+    }
+
+    /// The resumed run failed before its first step: the dataset shown before comes back
+    /// (curves and results were never touched).
+    fn undo_resume(&mut self, status: &mut Status) {
+        if let Some(resuming) = self.resuming.take() {
+            self.run.dataset = resuming.dataset;
+            self.run.run_classes = resuming.run_classes;
+            status.log("The resume failed: the results shown are those from before it.");
+        }
     }
 
     /// Stops the run, as the Stop button does.
@@ -125,6 +166,19 @@ impl<T: TaskTab> TrainingTab<T> {
 
     /// Routes one event of the run: the task's own to the task, the rest to the run.
     pub fn apply(&mut self, event: Event, status: &mut Status) {
+        if self.resuming.is_some() {
+            match &event {
+                Event::Step { .. } | Event::Epoch(_) | Event::Paused { .. } => {
+                    self.confirm_resume();
+                }
+                Event::Failed(_) => {
+                    self.run.apply(event, status);
+                    self.undo_resume(status);
+                    return;
+                }
+                _ => {}
+            }
+        }
         match T::own(event) {
             Ok(event) => self.task.apply(event, &self.run, status),
             Err(event) => self.run.apply(event, status),

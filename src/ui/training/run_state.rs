@@ -147,6 +147,9 @@ pub struct RunState {
     /// Number of runs started in this session.
     pub runs_started: usize,
     inspect: Option<JobHandle>,
+    /// The data, its view and the folder text before the dataset being read was chosen:
+    /// they come back if it cannot be read.
+    data_before: Option<(DataSpec, Option<DatasetView>, String)>,
     job: Option<JobHandle>,
     dialog: Option<(RunDialog, PendingDialog)>,
 }
@@ -170,6 +173,7 @@ impl RunState {
             saved: Vec::new(),
             runs_started: 0,
             inspect: None,
+            data_before: None,
             job: None,
             dialog: None,
         }
@@ -260,18 +264,42 @@ impl RunState {
             status.fail("Stop the run before changing the dataset.");
             return;
         }
+        // What was there before, unless a read is already under way (then its own "before"
+        // is still the state to come back to).
+        let before = self.data_before.take().unwrap_or_else(|| {
+            (
+                self.config.data.clone(),
+                self.dataset.clone(),
+                self.folder_text.clone(),
+            )
+        });
+        self.data_before = Some(before);
         self.config.data = data.clone();
         self.dataset = None;
         self.inspect_loading = None;
         self.inspect = None;
         let image_size = self.config.image_size;
-        let task = self.config.task;
-        match guarded(|| tasks::spawn_inspect(task, data.clone(), image_size, wake)) {
+        let (task, model) = (self.config.task, self.config.model);
+        match guarded(|| tasks::spawn_inspect(task, data.clone(), image_size, model, wake)) {
             Ok(handle) => {
                 self.inspect = Some(handle);
                 status.log(format!("Reading {}", data.describe()));
             }
-            Err(message) => status.fail(format!("Could not read the dataset: {message}")),
+            Err(message) => {
+                status.fail(format!("Could not read the dataset: {message}"));
+                self.restore_data_before(status);
+            }
+        }
+    }
+
+    /// After a dataset that could not be read: the data, its view and the folder field
+    /// as they were before it was chosen.
+    fn restore_data_before(&mut self, status: &mut Status) {
+        if let Some((data, view, folder_text)) = self.data_before.take() {
+            status.log(format!("Still using {}.", data.describe()));
+            self.config.data = data;
+            self.dataset = view;
+            self.folder_text = folder_text;
         }
     }
 
@@ -459,7 +487,11 @@ impl RunState {
             match event {
                 Event::Log(line) => status.log(line),
                 Event::Loading { done, total } => self.inspect_loading = Some((done, total)),
-                Event::Dataset(summary) => self.dataset = Some(DatasetView::new(summary)),
+                Event::Dataset(summary) => {
+                    self.data_before = None;
+                    self.flips_off_for_grey(&summary, status);
+                    self.dataset = Some(DatasetView::new(summary));
+                }
                 Event::Finished(_) => {
                     self.inspect = None;
                     self.inspect_loading = None;
@@ -469,6 +501,7 @@ impl RunState {
                     self.inspect = None;
                     self.inspect_loading = None;
                     status.fail(format!("Could not read the dataset: {message}"));
+                    self.restore_data_before(status);
                 }
                 // Reading a dataset trains nothing.
                 Event::Device(_)
@@ -490,8 +523,21 @@ impl RunState {
             self.inspect = None;
             self.inspect_loading = None;
             status.fail("Reading the dataset ended unexpectedly.");
+            self.restore_data_before(status);
         }
         self.inspect.is_some() && end == DrainEnd::More
+    }
+
+    /// Turns horizontal flips off for a grey single-channel dataset (digits, text,
+    /// documents: a mirrored 7 or "b" is another thing), and says so; the box stays free.
+    fn flips_off_for_grey(&mut self, summary: &DatasetSummary, status: &mut Status) {
+        if summary.input_shape[0] == 1 && self.config.flip {
+            self.config.flip = false;
+            status.log(
+                "Flips turned off: the images are grey single-channel (digits and text must \
+                 not be mirrored). Tick \"flips\" to turn them back on.",
+            );
+        }
     }
 
     /// What the training job sent since the last frame (nothing without a job).

@@ -37,30 +37,50 @@ impl Status {
     }
 }
 
+/// Most height an error takes in the bar; a longer one scrolls there, so the bar never
+/// grows over the tab's buttons however long the message is.
+pub const ERROR_MAX_HEIGHT: f32 = 64.0;
+
 /// Draws the bar. `job_state` says what the current job is doing.
 pub fn show(ui: &mut Ui, status: &mut Status, job_state: &str) {
     if let Some(error) = status.error.clone() {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(
-                RichText::new(format!("Error: {error}"))
-                    .color(ERROR_COLOR)
-                    .strong(),
-            );
+        // The buttons first: a long message never pushes them out of the window.
+        ui.horizontal(|ui| {
+            if ui.button("Dismiss").clicked() {
+                status.dismiss();
+            }
+            if ui
+                .button("Copy")
+                .on_hover_text("Copy the whole message")
+                .clicked()
+            {
+                ui.ctx().copy_text(error.clone());
+            }
             if status.older_errors > 0 {
                 ui.label(
                     RichText::new(format!("(+{} earlier)", status.older_errors)).color(ERROR_COLOR),
                 );
             }
-            if ui.button("Dismiss").clicked() {
-                status.dismiss();
-            }
         });
+        egui::ScrollArea::vertical()
+            .id_salt("status-error")
+            .max_height(ERROR_MAX_HEIGHT)
+            .show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("Error: {error}"))
+                            .color(ERROR_COLOR)
+                            .strong(),
+                    )
+                    .wrap(),
+                );
+            });
         ui.separator();
     }
     ui.horizontal(|ui| {
         ui.label(RichText::new(job_state).strong());
         ui.separator();
         let log = status.log.as_deref().unwrap_or("Ready.");
-        ui.add(egui::Label::new(log).truncate());
+        ui.add(egui::Label::new(log).truncate()).on_hover_text(log);
     });
 }
