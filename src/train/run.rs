@@ -5,9 +5,10 @@
 //! ([`TrainTask`], [`TaskSetup`]).
 //!
 //! Keeping: a run prepared from a config with a runs root ([`TrainConfig::runs_dir`]) keeps
-//! itself in its run folder ([`run_folder`](crate::train::run_folder)): `last.vlck` after every epoch and when it is
-//! stopped mid-epoch, `best.vlck` after an epoch that beats the best so far. A checkpoint
-//! that cannot be kept is reported ([`KeepEvent::Failed`]) and the run goes on.
+//! itself in its run folder ([`run_folder`](crate::train::run_folder)): `last.vlck` after
+//! every epoch and when it is stopped mid-epoch, `best.vlck` after an epoch that beats the
+//! best so far. A checkpoint that cannot be kept is reported ([`KeepEvent::Failed`]) and
+//! the run goes on.
 //!
 //! Reproducibility: for a given seed (and thread count), a run draws the same numbers: the
 //! device's generator is seeded from `config.seed` before the network is built, and every

@@ -253,7 +253,8 @@ impl VisionApp {
     }
 
     /// Starts training on the Classify, Segment or Detect tab (whichever is shown;
-    /// Classify for the others), as the Start button does (scripted use and benchmarks).
+    /// Classify for the others), as the Start button does (scripted use and benchmarks),
+    /// without asking about a model in no checkpoint.
     pub fn start_training(&mut self, ctx: &egui::Context) {
         let (wake, status) = (waker(ctx), &mut self.statuses[self.training_tab().index()]);
         match self.tab {
