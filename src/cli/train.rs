@@ -1,6 +1,7 @@
 //! `visionlab train`: the task's defaults ([`crate::tasks::defaults`], the same config the
 //! GUI starts with), the flags given over them, then the training job with a progress bar
-//! or one JSON object per epoch.
+//! or one JSON object per epoch. The run keeps itself in a run folder
+//! ([`crate::train::run_folder`]) unless `--no-keep` is given.
 
 use std::path::PathBuf;
 
@@ -13,10 +14,12 @@ use crate::cli::args::{SHAPES, data_spec_over};
 use crate::cli::output::bar_style;
 use crate::core::protocol::{
     Command, DataSpec, DetectEvent, DetectionSummary, DeviceChoice, EpochSummary, Event,
-    FinishReason, ModelKind, OptimizerKind, SegmentEvent, SegmentationSummary, Task, TrainConfig,
+    FinishReason, KeepEvent, ModelKind, OptimizerKind, SegmentEvent, SegmentationSummary, Task,
+    TrainConfig,
 };
 use crate::core::{files, job};
 use crate::tasks;
+use crate::train::run_folder;
 
 /// Options of `visionlab train`. Every option left out takes the task's default: the
 /// configuration the GUI's tab starts with. (The help of an option with a default shows
@@ -89,6 +92,14 @@ pub struct TrainArgs {
     /// Write the final checkpoint here (atomically).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Keep the run in a new folder under DIR: last.vlck after every epoch, best.vlck,
+    /// config.json (default: $VISIONLAB_RUNS_DIR, else visionlab/runs in the user's data
+    /// folder).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_keep")]
+    runs_dir: Option<PathBuf>,
+    /// Keep nothing: no run folder (only --out is written).
+    #[arg(long)]
+    no_keep: bool,
     // Channels of the U-Net's first stage.
     #[arg(long, help = defaults_help("Channels of the U-Net's first stage (segmentation)", |_, c| c.unet_width.to_string()))]
     unet_width: Option<usize>,
@@ -214,7 +225,18 @@ pub fn config_from_args(args: &TrainArgs) -> TrainConfig {
         resume_from: args.resume.clone().or(defaults.resume_from),
         unet_width: args.unet_width.unwrap_or(defaults.unet_width),
         transfer,
+        // Only `--runs-dir` here; `run` fills in the default root (see `runs_root`).
+        runs_dir: args.runs_dir.clone(),
     }
+}
+
+/// Where `visionlab train` keeps its run: `--runs-dir`, else the default root; nothing with
+/// `--no-keep`.
+pub fn runs_root(args: &TrainArgs) -> Option<PathBuf> {
+    if args.no_keep {
+        return None;
+    }
+    args.runs_dir.clone().or_else(run_folder::default_root)
 }
 
 /// Runs `visionlab train`: trains to the end (or until the job stops) and saves the
@@ -224,7 +246,10 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     if let Some(out) = &args.out {
         files::check_output_file(out).context("--out")?;
     }
-    let config = config_from_args(args);
+    let config = TrainConfig {
+        runs_dir: runs_root(args),
+        ..config_from_args(args)
+    };
     let epochs = config.epochs;
     let task = config.task;
     let job = tasks::spawn_training(config, job::no_waker());
@@ -312,6 +337,10 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
                 break;
             }
             Event::CheckpointFailed(message) => bail!("could not save the checkpoint: {message}"),
+            Event::Kept(KeepEvent::Folder(dir)) => {
+                note(format!("keeping the run in {}", dir.display()))
+            }
+            Event::Kept(KeepEvent::Failed(message)) => eprintln!("warning: {message}"),
             Event::Failed(message) => {
                 bar.abandon();
                 bail!(message);
@@ -381,5 +410,42 @@ fn print_epoch(
         println!("{text}");
     } else {
         bar.println(text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Cmd};
+
+    fn train_args(args: &[&str]) -> Result<TrainArgs, String> {
+        let argv = ["visionlab", "train"].iter().chain(args);
+        match Cli::try_parse_from(argv) {
+            Ok(Cli {
+                command: Some(Cmd::Train(args)),
+            }) => Ok(args),
+            Ok(other) => Err(format!("not a train command: {other:?}")),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
+    #[test]
+    fn runs_are_kept_under_the_default_root_unless_told_otherwise() {
+        let plain = train_args(&[]).unwrap();
+        assert_eq!(runs_root(&plain), run_folder::default_root());
+        assert_eq!(config_from_args(&plain).runs_dir, None);
+
+        let given = train_args(&["--runs-dir", "/tmp/my-runs"]).unwrap();
+        assert_eq!(runs_root(&given), Some(PathBuf::from("/tmp/my-runs")));
+        assert_eq!(
+            config_from_args(&given).runs_dir,
+            Some(PathBuf::from("/tmp/my-runs"))
+        );
+
+        assert_eq!(runs_root(&train_args(&["--no-keep"]).unwrap()), None);
+        let both = train_args(&["--no-keep", "--runs-dir", "/tmp/x"]).unwrap_err();
+        assert!(both.contains("cannot be used with"), "{both}");
     }
 }

@@ -667,6 +667,61 @@ pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
     })
 }
 
+/// The most metadata bytes [`read_meta`] reads (the per-step losses of a very long run fit).
+const MAX_META_BYTES: u64 = 64 << 20;
+
+/// Reads only a checkpoint's metadata (its header and first section, not the weights), to
+/// describe a checkpoint cheaply in a list. The metadata's checksum (at the end of the
+/// file) is not checked: [`load`] checks everything before a model is used.
+///
+/// # Errors
+/// [`CheckpointError::Io`] when the file cannot be read; [`CheckpointError::Format`] when it
+/// is not a checkpoint, is truncated in its metadata, or the metadata cannot be used.
+pub fn read_meta(path: &Path) -> Result<CheckpointMeta, CheckpointError> {
+    let format = |message: String| CheckpointError::Format {
+        path: path.to_path_buf(),
+        message,
+    };
+    let io = |e: std::io::Error| CheckpointError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut head = Vec::with_capacity(16);
+    (&mut file).take(16).read_to_end(&mut head).map_err(io)?;
+    if head.len() < MAGIC.len() || &head[..MAGIC.len()] != MAGIC {
+        return Err(format("missing the VLCKPT01 header".into()));
+    }
+    let mut len = [0u8; 8];
+    match head.get(MAGIC.len()..) {
+        Some(bytes) if bytes.len() == 8 => len.copy_from_slice(bytes),
+        _ => {
+            return Err(format(
+                "the file is truncated before the metadata section".into(),
+            ));
+        }
+    }
+    let len = u64::from_le_bytes(len);
+    if len > MAX_META_BYTES {
+        return Err(format(format!(
+            "its metadata section says {len} bytes: damaged, or not a visionlab checkpoint"
+        )));
+    }
+    let mut json = Vec::new();
+    file.take(len).read_to_end(&mut json).map_err(io)?;
+    if json.len() as u64 != len {
+        return Err(format(
+            "the file is truncated in the metadata section".into(),
+        ));
+    }
+    let meta: CheckpointMeta =
+        serde_json::from_slice(&json).map_err(|e| format(format!("metadata: {e}")))?;
+    if let Some(problem) = metadata_problem(&meta) {
+        return Err(format(format!("metadata: {problem}")));
+    }
+    Ok(meta)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -680,6 +735,50 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn metadata_reads_alone_and_bad_files_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = fresh_meta(Task::Segment);
+        let json = serde_json::to_vec(&meta).unwrap();
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&(json.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&json);
+        // No weights after it: the metadata reads all the same.
+        let path = dir.path().join("meta-only.vlck");
+        std::fs::write(&path, &bytes).unwrap();
+        let back = read_meta(&path).unwrap();
+        assert_eq!((back.task, back.classes), (Task::Segment, meta.classes));
+        let cases: [(&str, &[u8]); 4] = [
+            ("empty", b""),
+            ("not", b"PNG\x89 and more bytes"),
+            ("short", &bytes[..12]),
+            ("cut", &bytes[..bytes.len() - 3]),
+        ];
+        for (name, content) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, content).unwrap();
+            let err = read_meta(&path).unwrap_err();
+            assert!(
+                matches!(err, CheckpointError::Format { .. }),
+                "{name}: {err}"
+            );
+        }
+        let mut huge = MAGIC.to_vec();
+        huge.extend_from_slice(&u64::MAX.to_le_bytes());
+        let path = dir.path().join("huge");
+        std::fs::write(&path, &huge).unwrap();
+        assert!(
+            read_meta(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("metadata section says")
+        );
+        assert!(matches!(
+            read_meta(&dir.path().join("missing")),
+            Err(CheckpointError::Io { .. })
+        ));
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! The training run every task shares ([`run`]) and the small interface a task implements
 //! ([`task`]); checkpoints, controls (pause, resume, stop, save), the optimizer and
-//! learning-rate schedule, and metrics used by several tasks.
+//! learning-rate schedule, metrics used by several tasks, and the run folder every run keeps
+//! its model in ([`run_folder`]).
 
 pub mod checkpoint;
 pub mod control;
 pub mod metrics;
 pub mod run;
+pub mod run_folder;
 pub mod schedule;
 pub mod task;

@@ -4,6 +4,12 @@
 //! then the idle loop that can save the run or extend it. A task only says what is its own
 //! ([`TrainTask`], [`TaskSetup`]).
 //!
+//! Keeping: a run prepared from a config with a runs root ([`TrainConfig::runs_dir`]) keeps
+//! itself in its run folder ([`run_folder`](crate::train::run_folder)): `last.vlck` after
+//! every epoch and when it is stopped mid-epoch, `best.vlck` after an epoch that beats the
+//! best so far. A checkpoint that cannot be kept is reported ([`KeepEvent::Failed`]) and
+//! the run goes on.
+//!
 //! Reproducibility: for a given seed (and thread count), a run draws the same numbers: the
 //! device's generator is seeded from `config.seed` before the network is built, and every
 //! epoch's shuffle and augmentation are seeded from `config.seed + epoch`; a run resumed
@@ -18,12 +24,15 @@ use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 use crate::core::job::Outbox;
-use crate::core::protocol::{Command, EpochSummary, Event, FinishReason, TrainConfig};
+use crate::core::protocol::{
+    Command, EpochSummary, Event, FinishReason, KeepEvent, KeptCheckpoint, TrainConfig,
+};
 use crate::core::{device, limits};
 use crate::data::batch::Normalization;
 use crate::train::checkpoint::{self, CheckpointMeta, Progress, task_key};
 use crate::train::control::{self, Control, Controlled};
 use crate::train::metrics::Running;
+use crate::train::run_folder::Keeping;
 use crate::train::schedule::{learning_rate, optimizer};
 use crate::train::task::{RunContext, TaskSetup, TrainTask};
 
@@ -103,6 +112,10 @@ pub fn run_job<T: TaskSetup>(
     loop {
         let reason =
             run.train_until_done(out, |run, out| control::between_steps(run, inbox, out))?;
+        // A run stopped mid-epoch keeps where it stopped (an epoch's end is kept already).
+        if reason == FinishReason::Stopped && run.progress.batches_into_epoch > 0 {
+            run.keep(None, out);
+        }
         out.send(Event::Finished(reason));
         // Idle: the run is over but its state can still be saved or extended.
         if !control::idle(&mut run, inbox, out) {
@@ -122,6 +135,7 @@ pub struct Run<T: TrainTask> {
     model: T::Model,
     optim: ModuleOptimizer,
     progress: Progress,
+    keeping: Keeping,
 }
 
 impl<T: TaskSetup> Run<T> {
@@ -189,6 +203,7 @@ impl<T: TaskSetup> Run<T> {
             optim: optimizer(config.optimizer),
             model,
             task,
+            keeping: Keeping::new(config.runs_dir.clone()),
             config,
             device: selected.device,
             autodiff,
@@ -224,7 +239,8 @@ impl<T: TaskSetup> Run<T> {
 impl<T: TrainTask> Run<T> {
     /// A fresh run of `task` on `device` (without autodiff) that starts from `model` (on
     /// the autodiff device), with a new optimizer. The device is not seeded and nothing is
-    /// sent: the caller has set up the data and the network.
+    /// sent: the caller has set up the data and the network. It keeps nothing (whatever
+    /// `config.runs_dir` says): no run folder is made.
     pub fn new(
         task: T,
         config: TrainConfig,
@@ -241,6 +257,7 @@ impl<T: TrainTask> Run<T> {
             norm,
             model,
             progress: Progress::default(),
+            keeping: Keeping::default(),
         }
     }
 
@@ -351,8 +368,44 @@ impl<T: TrainTask> Run<T> {
             for event in validation.events {
                 out.send(event);
             }
+            self.keep(Some(&summary), out);
         }
         Ok(FinishReason::Completed)
+    }
+
+    /// Keeps the run as it is in its run folder (when it keeps itself): `last.vlck`, and
+    /// `best.vlck` too when `epoch` (the epoch just finished) beats the best so far. Each
+    /// file written is reported ([`KeepEvent::Checkpoint`]); a failure is reported
+    /// ([`KeepEvent::Failed`]) and the run goes on.
+    fn keep(&mut self, epoch: Option<&EpochSummary>, out: &Outbox) {
+        let meta = self.meta();
+        let Some(folder) = self.keeping.folder(&self.config, out) else {
+            return;
+        };
+        let kept = |path: PathBuf, best: bool| {
+            Event::Kept(KeepEvent::Checkpoint(KeptCheckpoint {
+                path,
+                step: meta.step,
+                epochs_done: meta.epochs_done,
+                best,
+            }))
+        };
+        let failed = |e: &dyn std::fmt::Display| {
+            Event::Kept(KeepEvent::Failed(format!(
+                "could not keep the model (the run goes on): {e}"
+            )))
+        };
+        let last = folder.last();
+        if let Err(e) = checkpoint::save(&last, &meta, &self.model, Some(&self.optim)) {
+            return out.send(failed(&e));
+        }
+        out.send(kept(last, false));
+        if let Some(epoch) = epoch.filter(|e| folder.is_best(e)) {
+            match folder.keep_last_as_best(epoch) {
+                Ok(best) => out.send(kept(best, true)),
+                Err(e) => out.send(failed(&e)),
+            }
+        }
     }
 
     /// The checkpoint metadata of the run as it is now.
@@ -698,6 +751,83 @@ mod tests {
             err.to_string(),
             "/tmp/a.vlck holds a classify model; resume a segmentation checkpoint"
         );
+    }
+
+    /// The kept checkpoints a run reported: (file name, step, epochs done, best).
+    fn kept(events: &mpsc::Receiver<Event>) -> Vec<(String, u64, usize, bool)> {
+        events
+            .try_iter()
+            .filter_map(|e| match e {
+                Event::Kept(KeepEvent::Checkpoint(k)) => Some((
+                    k.path.file_name()?.to_string_lossy().into_owned(),
+                    k.step,
+                    k.epochs_done,
+                    k.best,
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A keeping run writes last.vlck after every epoch and best.vlck after the best one
+    /// (the toy's accuracy is flat and its validation loss grows: epoch 1 is the best).
+    #[test]
+    fn a_run_keeps_its_last_and_best_epochs() {
+        let (out, events) = outbox();
+        let root = tempfile::tempdir().unwrap();
+        let mut run = toy_run(6, 4, 3);
+        run.keeping = Keeping::new(Some(root.path().to_path_buf()));
+        run.train_until_done(&out, |_, _| Control::Continue)
+            .unwrap();
+        let got: Vec<Event> = events.try_iter().collect();
+        let folders: Vec<&PathBuf> = got
+            .iter()
+            .filter_map(|e| match e {
+                Event::Kept(KeepEvent::Folder(dir)) => Some(dir),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(folders.len(), 1, "{got:?}");
+        let dir = folders[0].clone();
+        assert!(dir.starts_with(root.path()));
+        let (tx, rx) = mpsc::channel();
+        for e in got {
+            tx.send(e).unwrap();
+        }
+        assert_eq!(
+            kept(&rx),
+            [
+                ("last.vlck".into(), 2, 1, false),
+                ("best.vlck".into(), 2, 1, true),
+                ("last.vlck".into(), 4, 2, false),
+                ("last.vlck".into(), 6, 3, false),
+            ]
+        );
+        let last: Checkpoint = checkpoint::load(&dir.join("last.vlck")).unwrap();
+        assert_eq!(last.meta.epochs_done, 3);
+        let best: Checkpoint = checkpoint::load(&dir.join("best.vlck")).unwrap();
+        assert_eq!(best.meta.epochs_done, 1);
+        assert!(dir.join("config.json").is_file());
+    }
+
+    /// A run whose folder cannot be made says so once and trains to the end.
+    #[test]
+    fn a_run_that_cannot_keep_goes_on() {
+        let (out, events) = outbox();
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("not-a-folder");
+        std::fs::write(&file, b"").unwrap();
+        let mut run = toy_run(6, 4, 2);
+        run.keeping = Keeping::new(Some(file));
+        let reason = run
+            .train_until_done(&out, |_, _| Control::Continue)
+            .unwrap();
+        assert_eq!(reason, FinishReason::Completed);
+        let failures = events
+            .try_iter()
+            .filter(|e| matches!(e, Event::Kept(KeepEvent::Failed(_))))
+            .count();
+        assert_eq!(failures, 1);
     }
 
     /// Saving writes the run's task, progress and weights; the checkpoint reads back.

@@ -1,4 +1,7 @@
-//! The application: tabs, routing of job events into state, and the frame layout.
+//! The application: tabs, routing of job events into state, the frame layout, and what
+//! passes between tabs ("Use in Attack / Compress", the recent checkpoints).
+
+use std::path::PathBuf;
 
 use egui::Ui;
 
@@ -12,8 +15,9 @@ use crate::ui::segment::overlay_gpu::{OverlayRenderer, UploadCounter};
 use crate::ui::segment::{self, SegmentTab};
 use crate::ui::settings::{self, LabSettings, Layout, Settings};
 use crate::ui::style::{self, StyleTab};
-use crate::ui::training::TrainingTab;
+use crate::ui::training::{LabTab, TrainingTab, UseIn};
 use crate::ui::widgets::model_fields::ModelFields;
+use crate::ui::widgets::recent_checkpoints::RecentCheckpoints;
 use crate::ui::widgets::status_bar::{self, Status};
 use crate::ui::widgets::textures::TextureCache;
 
@@ -94,6 +98,12 @@ pub struct VisionApp {
     inspect_on_start: bool,
     /// Widths of the Classify, Segment and Detect tabs' controls panels, as last drawn.
     controls_width: [f32; 3],
+    /// Where training runs keep themselves; `None` keeps nothing.
+    runs_root: Option<PathBuf>,
+    /// The recent checkpoints offered by the Attack and Compress tabs.
+    recent: RecentCheckpoints,
+    /// The tab and the Classify tab's checkpoint count when the list was last made.
+    recent_made_for: Option<(Tab, usize)>,
 }
 
 impl Default for VisionApp {
@@ -152,12 +162,36 @@ impl VisionApp {
             textures: TextureCache::default(),
             inspect_on_start: false,
             controls_width: [settings::DEFAULT_CONTROLS_WIDTH; 3],
+            runs_root: None,
+            recent: RecentCheckpoints::default(),
+            recent_made_for: None,
         }
+    }
+
+    /// Keeps every training run in a run folder under `root` (see
+    /// [`crate::train::run_folder`]; the window uses its default root), and lists the
+    /// newest ones in the Attack and Compress tabs. `None` (the default) keeps nothing.
+    pub fn with_runs_root(mut self, root: Option<PathBuf>) -> Self {
+        for run in [
+            &mut self.classify.run,
+            &mut self.segment.run,
+            &mut self.detect.run,
+        ] {
+            run.runs_root = root.clone();
+        }
+        self.runs_root = root;
+        self
+    }
+
+    /// Where training runs keep themselves.
+    pub fn runs_root(&self) -> Option<&std::path::Path> {
+        self.runs_root.as_deref()
     }
 
     /// Uses remembered settings for the Detect tab.
     pub fn with_detect_settings(mut self, detect: Settings) -> Self {
         self.detect = TrainingTab::new(detect);
+        self.detect.run.runs_root = self.runs_root.clone();
         self
     }
 
@@ -219,7 +253,8 @@ impl VisionApp {
     }
 
     /// Starts training on the Classify, Segment or Detect tab (whichever is shown;
-    /// Classify for the others), as the Start button does (scripted use and benchmarks).
+    /// Classify for the others), as the Start button does (scripted use and benchmarks),
+    /// without asking about a model in no checkpoint.
     pub fn start_training(&mut self, ctx: &egui::Context) {
         let (wake, status) = (waker(ctx), &mut self.statuses[self.training_tab().index()]);
         match self.tab {
@@ -404,6 +439,58 @@ impl VisionApp {
         }
     }
 
+    /// Applies "Use in Attack / Compress" from the Classify tab: the checkpoint and data go
+    /// into that tab's fields, and it is shown.
+    fn take_use_in(&mut self) {
+        let Some(UseIn { lab, model, data }) = self.classify.run.take_use_in() else {
+            return;
+        };
+        let tab = match lab {
+            LabTab::Attack => {
+                self.attack.use_checkpoint(&model, &data);
+                Tab::Attack
+            }
+            LabTab::Compress => {
+                self.compress.use_checkpoint(&model, &data);
+                Tab::Compress
+            }
+        };
+        self.statuses[tab.index()].log(format!(
+            "Using {} (trained on {}) from the Classify tab",
+            model.display(),
+            data.describe()
+        ));
+        self.tab = tab;
+    }
+
+    /// Makes the Attack or Compress tab's recent checkpoints when it is shown, and again
+    /// when the Classify tab wrote a checkpoint.
+    fn refresh_recent(&mut self) {
+        if !matches!(self.tab, Tab::Attack | Tab::Compress) {
+            self.recent_made_for = None;
+            return;
+        }
+        let key = (self.tab, self.classify.run.saved.len());
+        if self.recent_made_for == Some(key) {
+            return;
+        }
+        self.recent_made_for = Some(key);
+        let session: Vec<PathBuf> = self
+            .classify
+            .run
+            .saved
+            .iter()
+            .rev()
+            .map(|saved| saved.path.clone())
+            .collect();
+        let list = self.recent.list(&session, self.runs_root.as_deref());
+        match self.tab {
+            Tab::Attack => self.attack.fields.recent = list,
+            Tab::Compress => self.compress.fields.recent = list,
+            Tab::Classify | Tab::Segment | Tab::Detect | Tab::Style => {}
+        }
+    }
+
     fn tab_bar(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             ui.heading("visionlab");
@@ -422,6 +509,7 @@ impl eframe::App for VisionApp {
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         egui::Panel::top("tab-bar").show(ui, |ui| self.tab_bar(ui));
+        self.refresh_recent();
         let job_state = match self.tab {
             Tab::Classify => self.classify.phase_text(),
             Tab::Segment => self.segment.phase_text(),
@@ -455,6 +543,7 @@ impl eframe::App for VisionApp {
             Tab::Compress => compress::view::show(ui, &mut self.compress, status, &wake),
             Tab::Style => style::view::show(ui, &mut self.style, textures, status, &wake),
         }
+        self.take_use_in();
         self.textures.end_frame();
     }
 

@@ -111,6 +111,7 @@ impl<T> LabReport<T> {
             | Event::EpochsChanged(_)
             | Event::CheckpointSaved(_)
             | Event::CheckpointFailed(_)
+            | Event::Kept(_)
             | Event::Classify(_)
             | Event::Segment(_)
             | Event::Detect(_)

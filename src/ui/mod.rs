@@ -43,6 +43,7 @@ pub fn run() -> eframe::Result<()> {
         options,
         Box::new(|cc| {
             let mut app = restore(cc.storage)
+                .with_runs_root(crate::train::run_folder::default_root())
                 .with_gpu_overlay(cc.wgpu_render_state.as_ref())
                 .inspect_on_start();
             app.status_mut().log(

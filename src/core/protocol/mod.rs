@@ -101,6 +101,8 @@ pub enum Event {
     CheckpointSaved(PathBuf),
     /// A checkpoint could not be written; the job goes on and the model is kept.
     CheckpointFailed(String),
+    /// What a training run keeps in its run folder.
+    Kept(KeepEvent),
     /// The job ended normally; it still answers [`Command::SaveCheckpoint`] until dropped.
     Finished(FinishReason),
     /// The job failed; the message says why.

@@ -183,6 +183,11 @@ pub struct TrainConfig {
     /// Freezing and unfreezing of a pretrained backbone (transfer learning).
     #[serde(default)]
     pub transfer: TransferOptions,
+    /// Keep the run's model in a new run folder under this one (`last.vlck` after every
+    /// epoch, `best.vlck`, `config.json`; see `train::run_folder`); `None` keeps nothing.
+    /// The GUI and `visionlab train` fill in the default root; library callers choose.
+    #[serde(default)]
+    pub runs_dir: Option<PathBuf>,
 }
 
 fn default_unet_width() -> usize {
@@ -242,6 +247,7 @@ impl Default for TrainConfig {
             resume_from: None,
             unet_width: default_unet_width(),
             transfer: TransferOptions::default(),
+            runs_dir: None,
         }
     }
 }
@@ -284,4 +290,29 @@ pub struct EpochSummary {
     pub val_accuracy: f32,
     /// Wall-clock seconds of the epoch (training + validation).
     pub seconds: f32,
+}
+
+/// What a run keeps of itself in its run folder (see [`TrainConfig::runs_dir`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeepEvent {
+    /// The run's folder was made: its checkpoints and `config.json` are kept there.
+    Folder(PathBuf),
+    /// A checkpoint of the run was written into its folder.
+    Checkpoint(KeptCheckpoint),
+    /// Something could not be kept (the message names the file and why); the run goes on.
+    Failed(String),
+}
+
+/// A checkpoint a run kept in its run folder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeptCheckpoint {
+    /// The file (`last.vlck` or `best.vlck` in the run folder).
+    pub path: PathBuf,
+    /// The global step it holds.
+    pub step: u64,
+    /// Whole epochs it holds.
+    pub epochs_done: usize,
+    /// True for the best epoch's checkpoint (`best.vlck`), false for the latest
+    /// (`last.vlck`).
+    pub best: bool,
 }

@@ -55,5 +55,7 @@ pub fn config() -> TrainConfig {
         unet_width: 8,
         // Only used by the pretrained MobileNetV2: train the new head on a frozen backbone.
         transfer: TransferOptions::default(),
+        // The GUI and the CLI fill in where runs are kept.
+        runs_dir: None,
     }
 }

@@ -53,5 +53,7 @@ pub fn config() -> TrainConfig {
         resume_from: None,
         unet_width: 8,
         transfer: TransferOptions::default(),
+        // The GUI and the CLI fill in where runs are kept.
+        runs_dir: None,
     }
 }

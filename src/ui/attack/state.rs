@@ -1,13 +1,13 @@
 //! The Attack tab's state and actions: the model and data fields, the explorer (an image,
 //! the attack's settings and the latest adversarial example) and the robustness curve.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::attack::{explore, robustness};
 use crate::core::job::{JobHandle, Waker};
 use crate::core::protocol::{
-    AdversarialExample, AttackMethod, AttackSettings, Command, Event, ExploreImage, ExploreRequest,
-    FinishReason, LabEvent, RobustnessConfig, RobustnessPoint,
+    AdversarialExample, AttackMethod, AttackSettings, Command, DataSpec, Event, ExploreImage,
+    ExploreRequest, FinishReason, LabEvent, RobustnessConfig, RobustnessPoint,
 };
 use crate::ui::jobs::{DrainEnd, LAB_EVENTS_PER_FRAME, LabReport, drain};
 use crate::ui::widgets::dialogs::{DialogKind, DialogPoll, PendingDialog};
@@ -100,6 +100,21 @@ impl AttackTab {
             gallery_job: None,
             explore_job: None,
             curve_job: None,
+        }
+    }
+
+    /// Works on the checkpoint at `model`, trained on `data` ("Use in Attack"): the results
+    /// of the previous model are dropped, unless a job is still making them.
+    pub fn use_checkpoint(&mut self, model: &Path, data: &DataSpec) {
+        self.fields.use_checkpoint(model, data);
+        if self.gallery_job.is_none() && self.explore_job.is_none() && self.curve_job.is_none() {
+            self.gallery.clear();
+            self.classes.clear();
+            self.source = None;
+            self.example = None;
+            self.curve.clear();
+            self.curve_progress = None;
+            self.curve_end = None;
         }
     }
 

@@ -1,12 +1,12 @@
 //! The Compress tab's state and actions: the settings to try, the running job and the
 //! measurements it sent (the float model first, then one row per setting).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::compress::report;
 use crate::core::job::{JobHandle, Waker};
 use crate::core::protocol::{
-    Command, CompressConfig, CompressSetting, CompressionRow, FinishReason, LabEvent,
+    Command, CompressConfig, CompressSetting, CompressionRow, DataSpec, FinishReason, LabEvent,
 };
 use crate::ui::jobs::{DrainEnd, LAB_EVENTS_PER_FRAME, LabReport, drain};
 use crate::ui::widgets::model_fields::ModelFields;
@@ -52,6 +52,17 @@ impl CompressTab {
             progress: None,
             end: None,
             job: None,
+        }
+    }
+
+    /// Works on the checkpoint at `model`, trained on `data` ("Use in Compress"): the rows
+    /// of the previous model are dropped, unless a run is still measuring them.
+    pub fn use_checkpoint(&mut self, model: &Path, data: &DataSpec) {
+        self.fields.use_checkpoint(model, data);
+        if self.job.is_none() {
+            self.rows.clear();
+            self.progress = None;
+            self.end = None;
         }
     }
 

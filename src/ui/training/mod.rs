@@ -18,7 +18,10 @@ use crate::ui::settings::Settings;
 use crate::ui::training::curves::Curves;
 use crate::ui::widgets::status_bar::Status;
 
-pub use run_state::{DatasetView, Phase, RunDialog, RunProgress, RunState};
+pub use run_state::{
+    DatasetView, LabTab, Phase, Question, RunDialog, RunProgress, RunState, SavedCheckpoint, UseIn,
+    Written,
+};
 
 /// The part of a training tab that belongs to its task: the results only its runs send,
 /// and how they arrive and go.
@@ -161,6 +164,10 @@ impl<T: TaskTab> TrainingTab<T> {
             self.apply(event, status);
         }
         let more_train = self.run.after_events(end, status);
+        // "Save first" saved: the run the user asked for starts now.
+        if self.run.take_start_request() {
+            self.start(wake.clone(), status);
+        }
         more_inspect || more_train
     }
 

@@ -1,13 +1,21 @@
 //! One training run as a training tab sees it: the configuration being edited, the dataset
-//! as read, where the run stands, its progress and curves, its checkpoints and file dialogs,
-//! and the actions the shared panels trigger. Plain data only: no tensors, no waiting.
+//! as read, where the run stands, its progress and curves, its checkpoints (saved or kept
+//! in its run folder), file dialogs and questions, and the actions the shared panels
+//! trigger. Plain data only: no tensors, no waiting.
+//!
+//! A model is never lost without asking: Start asks before it discards a model with steps
+//! in no checkpoint (with keeping on, only a run whose keeping failed, or one whose last
+//! steps were not kept), and saving over an existing file asks first.
 
 use std::path::{Path, PathBuf};
 
 use crate::core::job::{JobHandle, Waker};
 use crate::core::limits;
-use crate::core::protocol::{Command, DataSpec, DatasetSummary, Event, FinishReason, TrainConfig};
+use crate::core::protocol::{
+    Command, DataSpec, DatasetSummary, Event, FinishReason, KeepEvent, TrainConfig,
+};
 use crate::tasks;
+use crate::train::checkpoint;
 use crate::ui::jobs::{DrainEnd, TRAINING_EVENTS_PER_FRAME, drain, guarded};
 use crate::ui::settings::Settings;
 use crate::ui::training::curves::Curves;
@@ -116,6 +124,62 @@ pub enum RunDialog {
     LoadCheckpoint,
 }
 
+/// How a checkpoint of this session was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// Saved where the user asked.
+    Saved,
+    /// Kept in the run folder as the latest (`last.vlck`).
+    KeptLast,
+    /// Kept in the run folder as the best epoch (`best.vlck`).
+    KeptBest,
+}
+
+/// A checkpoint a run of this tab wrote in this session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedCheckpoint {
+    /// The file.
+    pub path: PathBuf,
+    /// The global step it holds.
+    pub step: u64,
+    /// Whole epochs it holds (known for kept ones).
+    pub epochs: Option<usize>,
+    /// The run that wrote it: its number in [`RunState::runs_started`].
+    pub run: usize,
+    /// Saved or kept.
+    pub how: Written,
+}
+
+/// A question the tab asks before it does something that loses a model.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Question {
+    /// Start would discard a model that is in no checkpoint.
+    DiscardModel,
+    /// Saving would replace this existing file.
+    Replace(PathBuf),
+}
+
+/// The tabs a classifier can be taken to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabTab {
+    /// Adversarial examples and the robustness curve.
+    Attack,
+    /// Quantization and pruning.
+    Compress,
+}
+
+/// "Use in Attack / Compress": the run's checkpoint and data, for the app to put into that
+/// tab's fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UseIn {
+    /// The tab to fill and show.
+    pub lab: LabTab,
+    /// The checkpoint.
+    pub model: PathBuf,
+    /// The data the run trained on.
+    pub data: DataSpec,
+}
+
 /// Everything a training tab shows and edits about its run, whatever the task.
 pub struct RunState {
     /// The configuration for the next run.
@@ -142,10 +206,27 @@ pub struct RunState {
     pub curves: Curves,
     /// Class names of the run the results come from.
     pub run_classes: Vec<String>,
-    /// Checkpoints written during this session, with the step they hold.
-    pub saved: Vec<(PathBuf, u64)>,
+    /// Checkpoints written during this session (saved and kept), oldest first.
+    pub saved: Vec<SavedCheckpoint>,
     /// Number of runs started in this session.
     pub runs_started: usize,
+    /// Where runs keep themselves (a run folder each, see
+    /// [`crate::train::run_folder`]); `None` keeps nothing.
+    pub runs_root: Option<PathBuf>,
+    /// The current run's folder, once it has kept something.
+    pub kept_in: Option<PathBuf>,
+    /// The configuration the current run was started with.
+    run_config: Option<TrainConfig>,
+    /// Steps the current run's job has taken, and how many of them are in a checkpoint.
+    steps_taken: u64,
+    steps_checkpointed: u64,
+    /// The first run whose curves are shown (later runs resumed from its checkpoints).
+    curve_origin: usize,
+    question: Option<Question>,
+    /// "Save first": start once the save has been written.
+    start_after_save: bool,
+    start_requested: bool,
+    use_in: Option<UseIn>,
     inspect: Option<JobHandle>,
     /// The data, its view and the folder text before the dataset being read was chosen:
     /// they come back if it cannot be read.
@@ -172,6 +253,16 @@ impl RunState {
             run_classes: Vec::new(),
             saved: Vec::new(),
             runs_started: 0,
+            runs_root: None,
+            kept_in: None,
+            run_config: None,
+            steps_taken: 0,
+            steps_checkpointed: 0,
+            curve_origin: 0,
+            question: None,
+            start_after_save: false,
+            start_requested: false,
+            use_in: None,
             inspect: None,
             data_before: None,
             job: None,
@@ -275,6 +366,7 @@ impl RunState {
         });
         self.data_before = Some(before);
         self.config.data = data.clone();
+        self.forget_path_of_other_data(&data, status);
         self.dataset = None;
         self.inspect_loading = None;
         self.inspect = None;
@@ -303,13 +395,145 @@ impl RunState {
         }
     }
 
-    /// The step of a checkpoint written in this session at `path`, if it is one.
+    /// Empties the checkpoint path field when it names a checkpoint of other data than
+    /// `data` (it described another model: saving there would replace it, resuming from it
+    /// would not fit). A path to no readable checkpoint stays.
+    fn forget_path_of_other_data(&mut self, data: &DataSpec, status: &mut Status) {
+        let text = self.checkpoint_text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let Ok(meta) = checkpoint::read_meta(Path::new(text)) else {
+            return;
+        };
+        if !same_data(&meta.config.data, data) {
+            status.log(format!(
+                "Cleared the checkpoint path: {text} holds a model of {}",
+                meta.config.data.describe()
+            ));
+            self.checkpoint_text.clear();
+        }
+    }
+
+    /// The step of a checkpoint written in this session at `path` by a run whose curves
+    /// are shown, if it is one.
     pub fn saved_step(&self, path: &Path) -> Option<u64> {
         self.saved
             .iter()
             .rev()
-            .find(|(saved, _)| saved.as_path() == path)
-            .map(|(_, step)| *step)
+            .filter(|saved| saved.run >= self.curve_origin)
+            .find(|saved| saved.path == path)
+            .map(|saved| saved.step)
+    }
+
+    /// The latest checkpoint the user saved from the current run.
+    pub fn last_saved(&self) -> Option<&SavedCheckpoint> {
+        self.saved
+            .iter()
+            .rev()
+            .filter(|saved| saved.run == self.runs_started)
+            .find(|saved| saved.how == Written::Saved)
+    }
+
+    /// The current run's latest checkpoint: what "Use in Attack / Compress" takes (the
+    /// latest state, not the best epoch's).
+    pub fn latest_checkpoint(&self) -> Option<&SavedCheckpoint> {
+        self.saved
+            .iter()
+            .rev()
+            .filter(|saved| saved.run == self.runs_started)
+            .find(|saved| saved.how != Written::KeptBest)
+    }
+
+    /// The current run's latest kept checkpoint of each kind (`last.vlck`, `best.vlck`).
+    pub fn kept(&self, how: Written) -> Option<&SavedCheckpoint> {
+        self.saved
+            .iter()
+            .rev()
+            .filter(|saved| saved.run == self.runs_started)
+            .find(|saved| saved.how == how)
+    }
+
+    /// Whether the tab holds a trained model with steps that are in no checkpoint (saved or
+    /// kept) of its run: starting anew would lose them.
+    pub fn model_unsaved(&self) -> bool {
+        self.has_model() && self.steps_taken > self.steps_checkpointed
+    }
+
+    /// Whether Start may go ahead now; when it would discard a model that is in no
+    /// checkpoint, the tab asks first ([`Question::DiscardModel`]) and this is false.
+    pub fn confirm_start(&mut self) -> bool {
+        if self.model_unsaved() {
+            self.question = Some(Question::DiscardModel);
+            false
+        } else {
+            true
+        }
+    }
+
+    /// The question the tab is asking, if any.
+    pub fn question(&self) -> Option<&Question> {
+        self.question.as_ref()
+    }
+
+    /// Drops the question (Cancel): nothing happens.
+    pub fn cancel_question(&mut self) {
+        self.question = None;
+        self.start_after_save = false;
+    }
+
+    /// "Discard": drops the question; the caller starts the run.
+    pub fn discard_model(&mut self) {
+        self.question = None;
+    }
+
+    /// "Save first": opens the save dialog, and starts once the checkpoint is written.
+    pub fn save_first(&mut self, wake: Waker) {
+        self.question = None;
+        self.start_after_save = true;
+        self.open_dialog(RunDialog::SaveCheckpoint, wake);
+    }
+
+    /// "Replace": saves over the file the question named.
+    pub fn replace(&mut self, status: &mut Status) {
+        if let Some(Question::Replace(path)) = self.question.take() {
+            self.save_checkpoint(path, status);
+        }
+    }
+
+    /// Whether a run was asked to start (after "Save first" saved); asking clears it.
+    pub fn take_start_request(&mut self) -> bool {
+        std::mem::take(&mut self.start_requested)
+    }
+
+    /// "Use in Attack / Compress": asks the app to take the current run's latest checkpoint
+    /// and data to `lab` (the app takes it with [`RunState::take_use_in`]).
+    pub fn use_in(&mut self, lab: LabTab, status: &mut Status) {
+        let request = match (self.latest_checkpoint(), &self.run_config) {
+            (Some(saved), Some(config)) => UseIn {
+                lab,
+                model: saved.path.clone(),
+                data: config.data.clone(),
+            },
+            _ => return status.fail(self.why_not_usable()),
+        };
+        self.use_in = Some(request);
+    }
+
+    /// Why "Use in Attack / Compress" cannot be used now (when it cannot).
+    pub fn why_not_usable(&self) -> String {
+        if self.run_config.is_none() {
+            "Train a model first.".into()
+        } else if self.runs_root.is_some() {
+            "No checkpoint of this run yet: a run keeps one after each epoch (or save one).".into()
+        } else {
+            "Save a checkpoint of the model first (keeping runs is off).".into()
+        }
+    }
+
+    /// A "Use in Attack / Compress" request, taken once.
+    pub fn take_use_in(&mut self) -> Option<UseIn> {
+        self.use_in.take()
     }
 
     /// Starts the training job for `config` (a fresh run, or one resuming from a
@@ -328,6 +552,19 @@ impl RunState {
         // Ending the previous (finished) job frees its model.
         self.job = None;
         status.dismiss();
+        // The run keeps itself under the tab's runs root.
+        let config = TrainConfig {
+            runs_dir: self.runs_root.clone(),
+            ..config
+        };
+        // The curves start anew (not continued from a checkpoint of a run shown).
+        if self.curves.last_step() == 0 {
+            self.curve_origin = self.runs_started + 1;
+        }
+        self.run_config = Some(config.clone());
+        self.kept_in = None;
+        self.question = None;
+        (self.steps_taken, self.steps_checkpointed) = (0, 0);
         self.device = None;
         self.progress = RunProgress {
             epochs: config.epochs,
@@ -380,7 +617,17 @@ impl RunState {
         }
     }
 
-    /// Asks the run to write a checkpoint to `path`.
+    /// Asks the run to write a checkpoint to `path`, asking first
+    /// ([`Question::Replace`]) when a file is there.
+    pub fn save_checkpoint_asking(&mut self, path: PathBuf, status: &mut Status) {
+        if path.exists() {
+            self.question = Some(Question::Replace(path));
+        } else {
+            self.save_checkpoint(path, status);
+        }
+    }
+
+    /// Asks the run to write a checkpoint to `path` (replacing a file there).
     pub fn save_checkpoint(&mut self, path: PathBuf, status: &mut Status) {
         if !self.can_save() {
             status.fail("There is no model to save: start a run first.");
@@ -457,7 +704,8 @@ impl RunState {
             _ => self.dialog = None,
         }
         match answer {
-            DialogPoll::Pending | DialogPoll::FellBack(_) | DialogPoll::Cancelled => {}
+            DialogPoll::Pending | DialogPoll::FellBack(_) => {}
+            DialogPoll::Cancelled => self.start_after_save = false,
             DialogPoll::Picked(path) => match purpose {
                 RunDialog::DatasetFolder => {
                     self.folder_text = path.display().to_string();
@@ -465,7 +713,9 @@ impl RunState {
                 }
                 RunDialog::SaveCheckpoint => {
                     self.checkpoint_text = path.display().to_string();
-                    self.save_checkpoint(path, status);
+                    // The system's dialog may have asked already, but not about the
+                    // extension it added: ask again rather than replace unasked.
+                    self.save_checkpoint_asking(path, status);
                 }
                 RunDialog::LoadCheckpoint => {
                     self.checkpoint_text = path.display().to_string();
@@ -512,6 +762,7 @@ impl RunState {
                 | Event::EpochsChanged(_)
                 | Event::CheckpointSaved(_)
                 | Event::CheckpointFailed(_)
+                | Event::Kept(_)
                 | Event::Classify(_)
                 | Event::Segment(_)
                 | Event::Detect(_)
@@ -561,6 +812,18 @@ impl RunState {
         self.job.is_some() && end == DrainEnd::More
     }
 
+    /// Notes a checkpoint the current run wrote: it holds every step taken so far.
+    fn checkpointed(&mut self, path: PathBuf, step: u64, epochs: Option<usize>, how: Written) {
+        self.steps_checkpointed = self.steps_taken;
+        self.saved.push(SavedCheckpoint {
+            path,
+            step,
+            epochs,
+            run: self.runs_started,
+            how,
+        });
+    }
+
     /// Takes in one lifecycle or progress event of the run. A task's own (nested) events
     /// go to its tab; one that reaches here came from another kind of job and is dropped.
     pub fn apply(&mut self, event: Event, status: &mut Status) {
@@ -583,6 +846,7 @@ impl RunState {
                 self.progress.step = step;
                 self.progress.epoch = epoch;
                 self.progress.steps_per_epoch = steps_per_epoch;
+                self.steps_taken += 1;
                 self.curves.push_step(step, loss);
             }
             Event::Epoch(summary) => {
@@ -612,11 +876,28 @@ impl RunState {
             }
             Event::CheckpointSaved(path) => {
                 status.log(format!("Checkpoint saved to {}", path.display()));
-                self.saved.push((path, self.progress.step));
+                self.checkpointed(path, self.progress.step, None, Written::Saved);
+                if std::mem::take(&mut self.start_after_save) {
+                    self.start_requested = true;
+                }
             }
             Event::CheckpointFailed(message) => {
+                self.start_after_save = false;
                 status.fail(format!("Could not save the checkpoint: {message}"));
             }
+            Event::Kept(KeepEvent::Folder(dir)) => {
+                status.log(format!("Keeping this run in {}", dir.display()));
+                self.kept_in = Some(dir);
+            }
+            Event::Kept(KeepEvent::Checkpoint(kept)) => {
+                let how = if kept.best {
+                    Written::KeptBest
+                } else {
+                    Written::KeptLast
+                };
+                self.checkpointed(kept.path, kept.step, Some(kept.epochs_done), how);
+            }
+            Event::Kept(KeepEvent::Failed(message)) => status.fail(message),
             Event::Finished(reason) => {
                 self.phase = Phase::Finished(reason);
                 self.progress.loading = None;
@@ -638,6 +919,12 @@ impl RunState {
             | Event::Style(_) => {}
         }
     }
+}
+
+/// Whether a model trained on `a` is a model of `b`: the same folder, or the built-in
+/// shapes (whatever their count: the classes are the same).
+fn same_data(a: &DataSpec, b: &DataSpec) -> bool {
+    matches!((a, b), (DataSpec::Shapes { .. }, DataSpec::Shapes { .. })) || a == b
 }
 
 #[cfg(test)]
@@ -679,7 +966,8 @@ mod tests {
         run.apply(Event::Paused { step: 4 }, &mut status);
         assert_eq!(run.phase, Phase::Paused);
         run.apply(Event::CheckpointSaved("/tmp/a.vlck".into()), &mut status);
-        assert_eq!(run.saved, vec![(PathBuf::from("/tmp/a.vlck"), 4)]);
+        assert_eq!(run.saved.len(), 1);
+        assert_eq!((run.saved[0].step, run.saved[0].how), (4, Written::Saved));
         assert_eq!(run.saved_step(Path::new("/tmp/a.vlck")), Some(4));
         run.apply(Event::Failed("boom".into()), &mut status);
         assert_eq!(run.phase, Phase::Failed);

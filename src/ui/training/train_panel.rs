@@ -1,13 +1,17 @@
-//! The training panel: hyper-parameters, run controls, checkpoints and progress.
+//! The training panel: hyper-parameters, run controls, checkpoints (saved and kept),
+//! "Use in Attack / Compress" for classifiers, progress, and the questions asked before a
+//! model is lost (discard on Start, replace on Save).
 
 use std::path::PathBuf;
 
 use egui::{ComboBox, DragValue, Grid, ProgressBar, RichText, Ui};
 
 use crate::core::limits;
-use crate::core::protocol::{DeviceChoice, OptimizerKind, TrainConfig};
+use crate::core::protocol::{DeviceChoice, OptimizerKind, Task, TrainConfig};
 use crate::ui::jobs::waker;
-use crate::ui::training::{Phase, RunDialog, RunState, TaskTab, TrainingTab};
+use crate::ui::training::{
+    LabTab, Phase, Question, RunDialog, RunState, TaskTab, TrainingTab, Written,
+};
 use crate::ui::widgets::dialogs::with_checkpoint_extension;
 use crate::ui::widgets::status_bar::Status;
 
@@ -26,6 +30,10 @@ pub fn show<T: TaskTab>(
     progress(ui, &tab.run);
     ui.add_space(4.0);
     checkpoints(ui, tab, status);
+    if tab.run.config.task == Task::Classify {
+        labs(ui, &mut tab.run, status);
+    }
+    question(ui.ctx(), tab, status);
 }
 
 fn settings(
@@ -169,6 +177,7 @@ fn controls<T: TaskTab>(ui: &mut Ui, tab: &mut TrainingTab<T>, status: &mut Stat
         if ui
             .add_enabled(tab.run.can_edit(), egui::Button::new("Start"))
             .clicked()
+            && tab.run.confirm_start()
         {
             tab.start(waker(ui.ctx()), status);
         }
@@ -259,7 +268,7 @@ fn checkpoints<T: TaskTab>(ui: &mut Ui, tab: &mut TrainingTab<T>, status: &mut S
             .clicked()
             && let Some(path) = typed.clone()
         {
-            state.save_checkpoint(path, status);
+            state.save_checkpoint_asking(path, status);
         }
         let can_load = state.can_edit();
         if ui
@@ -298,7 +307,99 @@ fn checkpoints<T: TaskTab>(ui: &mut Ui, tab: &mut TrainingTab<T>, status: &mut S
             }
         });
     }
-    if let Some((path, step)) = state.saved.last() {
-        ui.label(RichText::new(format!("Last saved: {} (step {step})", path.display())).weak());
+    if let Some(saved) = state.last_saved() {
+        let text = format!("Last saved: {} (step {})", saved.path.display(), saved.step);
+        ui.label(RichText::new(text).weak());
+    }
+    if let Some(dir) = &state.kept_in {
+        let epoch = |how| {
+            state
+                .kept(how)
+                .and_then(|kept| kept.epochs)
+                .map_or("–".to_string(), |e| e.to_string())
+        };
+        let text = format!(
+            "Kept in {} (last: epoch {}, best: epoch {})",
+            dir.display(),
+            epoch(Written::KeptLast),
+            epoch(Written::KeptBest)
+        );
+        ui.label(RichText::new(text).weak())
+            .on_hover_text("Every run keeps last.vlck and best.vlck in its own folder");
+    }
+}
+
+/// "Use in Attack" and "Use in Compress": the run's latest checkpoint and its data, taken
+/// to that tab (the app applies the request).
+fn labs(ui: &mut Ui, state: &mut RunState, status: &mut Status) {
+    let latest = state.latest_checkpoint().map(|saved| saved.path.clone());
+    ui.horizontal_wrapped(|ui| {
+        for (label, lab) in [
+            ("Use in Attack", LabTab::Attack),
+            ("Use in Compress", LabTab::Compress),
+        ] {
+            let button = ui.add_enabled(latest.is_some(), egui::Button::new(label));
+            let button = match &latest {
+                Some(path) => button.on_hover_text(format!(
+                    "Open {} and this run's data in that tab",
+                    path.display()
+                )),
+                None => button.on_disabled_hover_text(state.why_not_usable()),
+            };
+            if button.clicked() {
+                state.use_in(lab, status);
+            }
+        }
+    });
+}
+
+/// The question the tab is asking, in a modal window.
+fn question<T: TaskTab>(ctx: &egui::Context, tab: &mut TrainingTab<T>, status: &mut Status) {
+    let Some(question) = tab.run.question().cloned() else {
+        return;
+    };
+    let mut start = false;
+    let modal = egui::Modal::new(egui::Id::unique("train-question")).show(ctx, |ui| {
+        ui.set_max_width(420.0);
+        match &question {
+            Question::DiscardModel => {
+                ui.heading("Discard the current model?");
+                let unsaved = tab.run.progress.step;
+                ui.label(format!(
+                    "The model trained so far (step {unsaved}) is in no checkpoint: \
+                     a new run replaces it."
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Save first").clicked() {
+                        tab.run.save_first(waker(ui.ctx()));
+                    }
+                    if ui.button("Discard").clicked() {
+                        tab.run.discard_model();
+                        start = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        tab.run.cancel_question();
+                    }
+                });
+            }
+            Question::Replace(path) => {
+                ui.heading(format!("Replace {}?", path.display()));
+                ui.label("A file with this name exists: saving replaces what it holds.");
+                ui.horizontal(|ui| {
+                    if ui.button("Replace").clicked() {
+                        tab.run.replace(status);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        tab.run.cancel_question();
+                    }
+                });
+            }
+        }
+    });
+    if modal.should_close() && tab.run.question().is_some() {
+        tab.run.cancel_question();
+    }
+    if start {
+        tab.start(waker(ctx), status);
     }
 }

@@ -1,9 +1,10 @@
 //! Pieces every tab may draw with: the status bar, pictures and their textures, native
-//! file dialogs, progress bars and the lab tabs' model fields.
+//! file dialogs, progress bars, the lab tabs' model fields and their recent checkpoints.
 
 pub mod dialogs;
 pub mod model_fields;
 pub mod progress_bar;
+pub mod recent_checkpoints;
 pub mod status_bar;
 pub mod textures;
 
