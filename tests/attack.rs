@@ -256,6 +256,11 @@ fn robustness_job_streams_points_and_can_be_stopped() {
 fn cli_prints_accuracy_per_eps() {
     let model = common::trained_model();
     let out = Command::new(env!("CARGO_BIN_EXE_visionlab"))
+        // Runs the binary keeps go to a scratch folder, not the user's data folder.
+        .env(
+            "VISIONLAB_RUNS_DIR",
+            std::env::temp_dir().join("visionlab-test-runs"),
+        )
         .args(["attack", "--model"])
         .arg(&model)
         .args([
@@ -293,6 +298,11 @@ fn cli_prints_accuracy_per_eps() {
     assert!(acc[1] < acc[0], "{acc:?}");
 
     let bad = Command::new(env!("CARGO_BIN_EXE_visionlab"))
+        // Runs the binary keeps go to a scratch folder, not the user's data folder.
+        .env(
+            "VISIONLAB_RUNS_DIR",
+            std::env::temp_dir().join("visionlab-test-runs"),
+        )
         .args(["attack", "--model"])
         .arg(&model)
         .args(["--data", "shapes", "--eps", "3"])

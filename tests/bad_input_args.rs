@@ -29,6 +29,11 @@ fn cli(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let (out_path, err_path) = (dir.path().join("out"), dir.path().join("err"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_visionlab"))
+        // Runs the binary keeps go to a scratch folder, not the user's data folder.
+        .env(
+            "VISIONLAB_RUNS_DIR",
+            std::env::temp_dir().join("visionlab-test-runs"),
+        )
         .args(args)
         .envs(env.iter().copied())
         .env("BURN_DEVICE", "flex")

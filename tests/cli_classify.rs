@@ -6,6 +6,11 @@ use std::process::{Command, Output};
 
 fn visionlab(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_visionlab"))
+        // Runs the binary keeps go to a scratch folder, not the user's data folder.
+        .env(
+            "VISIONLAB_RUNS_DIR",
+            std::env::temp_dir().join("visionlab-test-runs"),
+        )
         .args(args)
         .env("BURN_DEVICE", "flex")
         .output()

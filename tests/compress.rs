@@ -139,6 +139,11 @@ fn cli_compresses_and_reports_before_and_after() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("pruned.vlck");
     let out = Command::new(env!("CARGO_BIN_EXE_visionlab"))
+        // Runs the binary keeps go to a scratch folder, not the user's data folder.
+        .env(
+            "VISIONLAB_RUNS_DIR",
+            std::env::temp_dir().join("visionlab-test-runs"),
+        )
         .args(["compress", "--model"])
         .arg(common::trained_model())
         .args([
@@ -161,6 +166,11 @@ fn cli_compresses_and_reports_before_and_after() {
     assert!(out_path.is_file());
 
     let predict = Command::new(env!("CARGO_BIN_EXE_visionlab"))
+        // Runs the binary keeps go to a scratch folder, not the user's data folder.
+        .env(
+            "VISIONLAB_RUNS_DIR",
+            std::env::temp_dir().join("visionlab-test-runs"),
+        )
         .args(["compress", "--model"])
         .arg(common::trained_model())
         .args(["--data", "shapes", "--out"])

@@ -94,6 +94,11 @@ fn cli_trains_a_streamed_folder() {
     let tmp = tempfile::tempdir().expect("tempdir");
     write_folder(tmp.path());
     let out = Command::new(env!("CARGO_BIN_EXE_visionlab"))
+        // Runs the binary keeps go to a scratch folder, not the user's data folder.
+        .env(
+            "VISIONLAB_RUNS_DIR",
+            std::env::temp_dir().join("visionlab-test-runs"),
+        )
         .args([
             "train", "--device", "cpu", "--epochs", "1", "--batch", "32", "--json",
         ])
@@ -124,6 +129,11 @@ fn cli_trains_a_streamed_folder() {
 
     // Without a budget override the same folder fits and is decoded.
     let out = Command::new(env!("CARGO_BIN_EXE_visionlab"))
+        // Runs the binary keeps go to a scratch folder, not the user's data folder.
+        .env(
+            "VISIONLAB_RUNS_DIR",
+            std::env::temp_dir().join("visionlab-test-runs"),
+        )
         .args([
             "train", "--device", "cpu", "--epochs", "1", "--batch", "32", "--json",
         ])

@@ -308,6 +308,11 @@ fn cli_writes_each_format() {
     for format in ["yolo", "coco", "voc"] {
         let out = tmp.path().join(format);
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_visionlab"))
+            // Runs the binary keeps go to a scratch folder, not the user's data folder.
+            .env(
+                "VISIONLAB_RUNS_DIR",
+                std::env::temp_dir().join("visionlab-test-runs"),
+            )
             .args([
                 "dataset", "shapes", "--task", "detect", "--format", format, "--count", "5",
                 "--size", "32",
@@ -322,6 +327,11 @@ fn cli_writes_each_format() {
         assert!(set.train.iter().all(|s| !s.boxes.is_empty()));
     }
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_visionlab"))
+        // Runs the binary keeps go to a scratch folder, not the user's data folder.
+        .env(
+            "VISIONLAB_RUNS_DIR",
+            std::env::temp_dir().join("visionlab-test-runs"),
+        )
         .args([
             "dataset", "shapes", "--task", "detect", "--format", "shapes", "--out",
         ])

@@ -359,6 +359,11 @@ fn size_is_capped_at_the_image_size() {
 
 fn cli(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_visionlab"))
+        // Runs the binary keeps go to a scratch folder, not the user's data folder.
+        .env(
+            "VISIONLAB_RUNS_DIR",
+            std::env::temp_dir().join("visionlab-test-runs"),
+        )
         .args(args)
         .output()
         .expect("run visionlab")

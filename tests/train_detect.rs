@@ -168,6 +168,11 @@ fn checkpoint_round_trips_and_resumes() {
 
 fn run_cli(args: &[&str]) -> std::process::Output {
     Process::new(env!("CARGO_BIN_EXE_visionlab"))
+        // Runs the binary keeps go to a scratch folder, not the user's data folder.
+        .env(
+            "VISIONLAB_RUNS_DIR",
+            std::env::temp_dir().join("visionlab-test-runs"),
+        )
         .args(args)
         .env("BURN_DEVICE", "flex")
         .output()
