@@ -22,6 +22,9 @@ const PGD_COLOR: Color32 = Color32::from_rgb(255, 150, 60);
 /// Thumbnails per gallery row.
 const GALLERY_COLUMNS: usize = 7;
 
+/// Height of the robustness curve when the explorer leaves less room (the pane scrolls).
+const MIN_CURVE_HEIGHT: f32 = 260.0;
+
 /// Draws the tab: controls on the left, the explorer and the curve in the middle.
 pub fn show(
     ui: &mut Ui,
@@ -42,9 +45,16 @@ pub fn show(
                 .show(ui, |ui| controls(ui, state, textures, status, wake));
         });
     egui::CentralPanel::default().show(ui, |ui| {
-        explorer(ui, state, textures);
-        ui.separator();
-        curve_plot(ui, state, ui.available_height().max(160.0));
+        // The explorer and the curve scroll together: in a small window the curve keeps a
+        // readable height below the explorer instead of being cut off.
+        egui::ScrollArea::vertical()
+            .id_salt("attack-central-scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                explorer(ui, state, textures);
+                ui.separator();
+                curve_plot(ui, state, ui.available_height().max(MIN_CURVE_HEIGHT));
+            });
     });
 }
 

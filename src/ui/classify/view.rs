@@ -58,9 +58,23 @@ fn views(
     });
     ui.separator();
     match tab.task.insight.view {
+        // The sample grid scrolls by itself; the other two views scroll as a whole (ten
+        // classes' matrix and its mistakes, or three maps, do not fit a small window).
         InsightView::Predictions => predictions_panel::show(ui, tab, textures),
-        InsightView::Confusion => confusion_panel::show(ui, tab, textures, status),
-        InsightView::Explain => saliency_panel::show(ui, tab, textures, status),
+        InsightView::Confusion => {
+            egui::ScrollArea::both()
+                .id_salt("confusion-view-scroll")
+                .auto_shrink([false, false])
+                .show(ui, |ui| confusion_panel::show(ui, tab, textures, status))
+                .inner
+        }
+        InsightView::Explain => {
+            egui::ScrollArea::both()
+                .id_salt("explain-view-scroll")
+                .auto_shrink([false, false])
+                .show(ui, |ui| saliency_panel::show(ui, tab, textures, status))
+                .inner
+        }
     }
 }
 

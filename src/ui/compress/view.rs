@@ -26,9 +26,15 @@ pub fn show(ui: &mut Ui, state: &mut CompressTab, status: &mut Status, wake: &Wa
                 .show(ui, |ui| controls(ui, state, status, wake));
         });
     egui::CentralPanel::default().show(ui, |ui| {
-        table(ui, state);
-        ui.separator();
-        charts(ui, state);
+        // The table and the charts scroll together in a small window.
+        egui::ScrollArea::vertical()
+            .id_salt("compress-central-scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                table(ui, state);
+                ui.separator();
+                charts(ui, state);
+            });
     });
 }
 
