@@ -18,7 +18,9 @@ use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 use crate::core::job::Outbox;
-use crate::core::protocol::{Command, EpochSummary, Event, FinishReason, TrainConfig};
+use crate::core::protocol::{
+    Command, EpochSummary, Event, ExplainRequest, FinishReason, TrainConfig,
+};
 use crate::core::{device, limits};
 use crate::data::batch::Normalization;
 use crate::train::checkpoint::{self, CheckpointMeta, Progress, task_key};
@@ -385,8 +387,9 @@ impl<T: TrainTask> Controlled for Run<T> {
         }
     }
 
-    fn explain(&self, index: usize, out: &Outbox) {
-        self.task.explain(&self.model, index, &self.context(), out);
+    fn explain(&self, request: ExplainRequest, out: &Outbox) {
+        self.task
+            .explain(&self.model, request, &self.context(), out);
     }
 }
 
