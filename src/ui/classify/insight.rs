@@ -99,6 +99,8 @@ pub struct InsightState {
     pub explaining: Option<usize>,
     /// The class to explain; `None`: the predicted one.
     pub target: Option<usize>,
+    /// The validation image picked to explain (the last one asked for, or edited).
+    pub picked: usize,
 }
 
 impl InsightState {

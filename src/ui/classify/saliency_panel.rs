@@ -52,19 +52,11 @@ pub fn show(
     let count = tab.task.insight.images.len();
     let classes = tab.run.run_classes.clone();
     let can = count > 0 && tab.run.has_model();
-    let mut index = tab
-        .task
-        .insight
-        .explanation
-        .as_ref()
-        .map_or(0, |e| e.index)
-        .min(count.saturating_sub(1));
+    let mut index = tab.task.insight.picked.min(count.saturating_sub(1));
     ui.horizontal_wrapped(|ui| {
         ui.label("Validation image");
-        let id = ui.scope_id().with("explain-index");
-        index = ui.data(|d| d.get_temp(id)).unwrap_or(index);
         ui.add(egui::DragValue::new(&mut index).range(0..=count.saturating_sub(1)));
-        ui.data_mut(|d| d.insert_temp(id, index));
+        tab.task.insight.picked = index;
         let target = tab.task.insight.target;
         if ui
             .add_enabled(can, egui::Button::new("Explain"))

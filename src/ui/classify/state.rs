@@ -108,6 +108,7 @@ impl TrainingTab<ClassifyTab> {
     pub fn explain_class(&mut self, index: usize, class: Option<usize>, status: &mut Status) {
         self.task.insight.view = InsightView::Explain;
         self.task.insight.target = class;
+        self.task.insight.picked = index;
         if !self.run.has_model() {
             status.fail("There is no model to explain: start a run first.");
             return;
