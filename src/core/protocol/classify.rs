@@ -57,6 +57,9 @@ pub struct Explanation {
     pub saliency: RgbaImage,
     /// Grad-CAM of the last feature map, blended over the image.
     pub grad_cam: RgbaImage,
+    /// Grad-CAM's largest value before scaling: 0 when no region raises the class's score
+    /// (the map is then empty).
+    pub grad_cam_peak: f32,
 }
 
 /// Job → UI events of a classification run (carried by [`Event::Classify`](super::Event::Classify)).

@@ -90,6 +90,7 @@ pub fn explain(
     let fmap = to_vec(features)?;
     let cam = grad_cam(&fmap, &weights, k, fh * fw);
     let cam = upsample(&cam, fw, fh, w, h);
+    let grad_cam_peak = cam.iter().copied().fold(0.0f32, f32::max);
 
     let image = item.image.to_rgba();
     Ok(Explanation {
@@ -100,6 +101,7 @@ pub fn explain(
         chosen: request.class.is_some(),
         saliency: blend(&image, &normalize(&saliency)),
         grad_cam: blend(&image, &normalize(&cam)),
+        grad_cam_peak,
         image,
     })
 }
@@ -310,6 +312,7 @@ mod tests {
                 "{kind:?}: the prediction is the likeliest"
             );
             assert_eq!(o.grad_cam.pixels.len(), e.grad_cam.pixels.len());
+            assert!(e.grad_cam_peak >= 0.0 && o.grad_cam_peak.is_finite());
             let bad = explain(
                 &model,
                 &item,

@@ -78,6 +78,8 @@ pub struct ExplanationView {
     pub saliency: Picture,
     /// Grad-CAM blended over it.
     pub grad_cam: Picture,
+    /// Whether Grad-CAM found no region that raises the class's score.
+    pub grad_cam_empty: bool,
 }
 
 /// Everything the confusion and explanation panels show.
@@ -150,6 +152,7 @@ impl InsightState {
             image: Picture::new(e.image),
             saliency: Picture::new(e.saliency),
             grad_cam: Picture::new(e.grad_cam),
+            grad_cam_empty: e.grad_cam_peak <= 0.0,
         });
     }
 

@@ -26,6 +26,9 @@ const SCALE_STEPS: usize = 48;
 /// The accessible name of the colour scale.
 pub const SCALE_LABEL: &str = "colour scale: 0 (blue) → max (red)";
 
+/// Said under an empty Grad-CAM.
+pub const EMPTY_CAM: &str = "no region raises this class's score";
+
 /// The label of the target-class box.
 pub const TARGET_LABEL: &str = "Class explained";
 
@@ -125,6 +128,9 @@ pub fn show(
             ui.vertical(|ui| {
                 ui.strong(title);
                 show_picture(ui, picture, side, textures);
+                if title == "Grad-CAM" && e.grad_cam_empty {
+                    ui.label(RichText::new(EMPTY_CAM).weak());
+                }
             });
         }
         ui.vertical(|ui| colour_scale(ui, side));
@@ -177,9 +183,9 @@ fn target_box(
 /// map's maximum), `height` points tall.
 fn colour_scale(ui: &mut Ui, height: f32) {
     ui.strong("scale");
-    ui.label(RichText::new("max").small());
+    ui.label("max");
     let (rect, response) =
-        ui.allocate_exact_size(egui::vec2(SCALE_WIDTH, height - 40.0), egui::Sense::hover());
+        ui.allocate_exact_size(egui::vec2(SCALE_WIDTH, height - 48.0), egui::Sense::hover());
     let painter = ui.painter();
     let step = rect.height() / SCALE_STEPS as f32;
     for i in 0..SCALE_STEPS {
@@ -205,7 +211,7 @@ fn colour_scale(ui: &mut Ui, height: f32) {
          the pixel (saliency) or region (Grad-CAM), blue where least; the colour is more \
          opaque where hotter.",
     );
-    ui.label(RichText::new("0").small());
+    ui.label("0");
 }
 
 #[cfg(test)]
