@@ -1,18 +1,20 @@
-//! UI test of the confusion view: after a short run, click a confusion-matrix cell and see
-//! the gallery show exactly that cell's validation images; click one of them and see its
-//! saliency map and Grad-CAM.
+//! UI test of the confusion view: after a short run, the mistakes are captioned with their
+//! true class and the prediction; click a confusion-matrix cell and see the gallery show
+//! exactly that cell's validation images; click one of them and see its saliency map and
+//! Grad-CAM with their colour scale, then explain another class than the predicted one.
 
 mod common;
 
 use std::collections::BTreeSet;
 
-use common::ui::{click, harness_sized, wait_until};
+use common::ui::{click, harness_sized, has_label_containing, wait_until};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use visionlab::core::protocol::{DataSpec, DeviceChoice, ModelKind, TrainConfig};
 use visionlab::ui::VisionApp;
 use visionlab::ui::classify::confusion_panel::{cell_label, image_label};
-use visionlab::ui::classify::insight::InsightView;
+use visionlab::ui::classify::insight::{ExplanationView, InsightView};
+use visionlab::ui::classify::saliency_panel::{SCALE_LABEL, class_option, predicted_option};
 
 fn harness() -> Harness<'static, VisionApp> {
     let app = VisionApp::with_config(TrainConfig {
@@ -27,6 +29,11 @@ fn harness() -> Harness<'static, VisionApp> {
         ..TrainConfig::default()
     });
     harness_sized(app, 1280.0, 900.0)
+}
+
+/// The explanation shown.
+fn explanation(harness: &Harness<'_, VisionApp>) -> Option<ExplanationView> {
+    harness.state().classify().task.insight.explanation.clone()
 }
 
 /// The validation images the gallery shows, by index.
@@ -77,6 +84,15 @@ fn clicking_a_confusion_cell_filters_the_gallery() {
         .filter(|&i| outcome.truth[i] != outcome.predicted[i])
         .collect();
     assert_eq!(gallery(&harness), mistakes);
+    // Each says its true class beside the prediction.
+    if let Some(&i) = mistakes.iter().next() {
+        let (truth, predicted) = (&classes[outcome.truth[i]], &classes[outcome.predicted[i]]);
+        assert!(has_label_containing(&harness, &format!("true: {truth}")));
+        assert!(has_label_containing(
+            &harness,
+            &format!("pred: {predicted} ")
+        ));
+    }
     click(&mut harness, &cell_label(&classes[t], &classes[p]));
     assert_eq!(
         harness.state().classify().task.insight.selected,
@@ -88,14 +104,49 @@ fn clicking_a_confusion_cell_filters_the_gallery() {
     let first = *expected.iter().next().unwrap();
     click(&mut harness, &image_label(first));
     wait_until(&mut harness, "the explanation", |h| {
-        h.state()
-            .classify()
-            .task
-            .insight
-            .explanation
-            .as_ref()
-            .is_some_and(|e| e.index == first)
+        explanation(h).is_some_and(|e| e.index == first)
     });
     assert!(harness.query_by_label("Grad-CAM").is_some());
+    assert!(
+        harness.query_by_label(SCALE_LABEL).is_some(),
+        "the colour scale"
+    );
+    let e = explanation(&harness).unwrap();
+    assert_eq!((e.class, e.chosen), (e.predicted, false));
+    let predicted = predicted_option(Some(&classes[e.predicted]));
+    assert!(
+        harness.query_by_value(&predicted).is_some(),
+        "the class box starts at {predicted}"
+    );
+
+    // Another class in the box sends a new request, and its explanation comes back.
+    let other = (e.predicted + 1) % k;
+    harness.get_by_value(&predicted).click();
+    harness.run_steps(3);
+    click(&mut harness, &class_option(other, &classes[other]));
+    let insight = &harness.state().classify().task.insight;
+    assert_eq!(insight.target, Some(other));
+    assert!(
+        insight.explaining == Some(first) || explanation(&harness).is_some_and(|e| e.chosen),
+        "a new explanation was asked for"
+    );
+    wait_until(&mut harness, "the other class's explanation", |h| {
+        explanation(h).is_some_and(|e| e.class == other && e.chosen)
+    });
+    let chosen = explanation(&harness).unwrap();
+    assert_eq!((chosen.index, chosen.predicted), (first, e.predicted));
+    assert!(
+        chosen.confidence <= e.confidence,
+        "the prediction is the likeliest"
+    );
+    assert!(has_label_containing(
+        &harness,
+        &format!("explaining {}", classes[other])
+    ));
+    assert!(
+        harness
+            .query_by_value(&class_option(other, &classes[other]))
+            .is_some()
+    );
     assert!(harness.state().status().error.is_none());
 }

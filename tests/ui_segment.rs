@@ -48,7 +48,7 @@ fn the_segment_tab_trains_and_shows_the_overlay() {
     assert!(has_label_containing(&harness, &format!("Masks ({shown})")));
     // No wgpu renderer in the test harness: the CPU path colours the masks.
     assert!(!harness.state().overlay_on_gpu());
-    assert!(has_label_containing(&harness, "Shader: CPU fallback"));
+    assert!(has_label_containing(&harness, "Overlay · Runs on: CPU"));
     // Legend: class names with their IoU; metrics beside the loss.
     for class in ["circle", "square", "triangle", "cross", "star"] {
         assert!(

@@ -91,7 +91,7 @@ fn dropping_two_files_fills_the_wells_and_a_run_shows_its_result() {
     });
     let result = harness.state().style().result().cloned().unwrap();
     assert_eq!((result.width, result.height), (64, 43));
-    assert!(harness.query_by_label_contains("Runs on CPU").is_some());
+    assert!(harness.query_by_label_contains("Runs on: CPU").is_some());
     assert!(
         harness.state().status().error.is_none(),
         "{:?}",

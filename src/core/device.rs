@@ -36,6 +36,8 @@ pub struct Selected {
     pub is_gpu: bool,
     /// Said once to the user when this device is a poor choice (a software rasteriser).
     pub warning: Option<String>,
+    /// Where it is, for [`runs_on`].
+    pub placement: Placement,
 }
 
 /// Where [`select`] sends its warnings (the CLI: stderr); unset, they only live in the
@@ -90,19 +92,144 @@ pub fn headless_environment(
     (!runtime_dir_usable && !wayland_absolute && !user_chose).then_some(("NODEVICE_SELECT", "1"))
 }
 
-/// What a run with `choice` would use, in the words of [`Selected::description`], without
-/// creating the device (for a device line shown before the run).
-pub fn planned_description(choice: DeviceChoice) -> String {
-    match choice {
-        DeviceChoice::Cpu => cpu_description(),
-        DeviceChoice::Auto => match hardware_gpu() {
-            Some(adapter) => describe_gpu(adapter).0,
-            None => auto_cpu_description(),
-        },
-        DeviceChoice::Gpu => adapters().first().map_or_else(
-            || "no GPU: wgpu finds no adapter".into(),
-            |adapter| describe_gpu(adapter).0,
+/// Where a tab's work runs: a GPU adapter, or the CPU and why. [`runs_on`] puts it in the
+/// words every tab uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// A wgpu adapter (a software rasteriser such as lavapipe is one too, and says so).
+    Gpu {
+        /// Adapter name, e.g. "NVIDIA H200" or "llvmpipe (LLVM 15.0.6, 256 bits)".
+        name: String,
+        /// True for a software rasteriser.
+        software: bool,
+    },
+    /// The CPU.
+    Cpu {
+        /// Threads the work is split over, when that is known.
+        threads: Option<usize>,
+        /// Why not a GPU.
+        why: CpuReason,
+    },
+}
+
+/// Why work runs on the CPU.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CpuReason {
+    /// The user chose the CPU.
+    Chosen,
+    /// wgpu finds no adapter at all.
+    NoAdapter,
+    /// The only adapter is this software rasteriser, slower than the CPU.
+    SoftwareOnly(String),
+    /// The window is not drawn with wgpu, so a shader cannot draw there.
+    NotWgpu,
+}
+
+impl Placement {
+    /// The GPU `adapter`.
+    pub fn gpu(adapter: &Adapter) -> Self {
+        Placement::Gpu {
+            name: adapter.name.clone(),
+            software: adapter.software,
+        }
+    }
+
+    /// Where drawing runs when the window's renderer uses `adapter` (`None`: the renderer
+    /// is not wgpu, so the CPU draws).
+    pub fn renderer(adapter: Option<&Adapter>) -> Self {
+        adapter.map_or(
+            Placement::Cpu {
+                threads: None,
+                why: CpuReason::NotWgpu,
+            },
+            Placement::gpu,
+        )
+    }
+}
+
+/// The one line every tab shows about where its work runs: "Runs on: GPU (NVIDIA H200)",
+/// "Runs on: GPU (llvmpipe — a software rasteriser)", "Runs on: CPU (2 threads) — no GPU
+/// adapter found", "Runs on: CPU (2 threads) — no hardware GPU: llvmpipe is a software
+/// rasteriser", …
+pub fn runs_on(placement: &Placement) -> String {
+    match placement {
+        Placement::Gpu {
+            name,
+            software: false,
+        } => format!("Runs on: GPU ({})", short_name(name)),
+        Placement::Gpu {
+            name,
+            software: true,
+        } => format!(
+            "Runs on: GPU ({} — a software rasteriser)",
+            short_name(name)
         ),
+        Placement::Cpu { threads, why } => {
+            let threads = threads.map_or(String::new(), |n| {
+                format!(" ({n} thread{})", if n == 1 { "" } else { "s" })
+            });
+            let why = match why {
+                CpuReason::Chosen => String::new(),
+                CpuReason::NoAdapter => " — no GPU adapter found".into(),
+                CpuReason::SoftwareOnly(name) => format!(
+                    " — no hardware GPU: {} is a software rasteriser",
+                    short_name(name)
+                ),
+                CpuReason::NotWgpu => " — the window is not drawn with wgpu".into(),
+            };
+            format!("Runs on: CPU{threads}{why}")
+        }
+    }
+}
+
+/// An adapter's name without the details in brackets ("llvmpipe (LLVM 15.0.6, 256 bits)"
+/// → "llvmpipe"), for one short line.
+fn short_name(name: &str) -> &str {
+    match name.split_once(" (") {
+        Some((short, _)) if !short.trim().is_empty() => short.trim(),
+        _ => name.trim(),
+    }
+}
+
+/// Where a run with `choice` would run, without creating the device (for the line shown
+/// before a run); `Err` when `choice` is the GPU and there is none.
+pub fn planned_placement(choice: DeviceChoice) -> Result<Placement, DeviceError> {
+    match choice {
+        DeviceChoice::Cpu => Ok(cpu_placement(CpuReason::Chosen)),
+        DeviceChoice::Auto => Ok(match hardware_gpu() {
+            Some(adapter) => Placement::gpu(adapter),
+            None => cpu_placement(auto_cpu_reason()),
+        }),
+        DeviceChoice::Gpu => adapters()
+            .first()
+            .map(Placement::gpu)
+            .ok_or(DeviceError::NoAdapter),
+    }
+}
+
+/// [`runs_on`] for a run with `choice`, before it starts; for the GPU when there is none,
+/// what is wrong and what to choose.
+pub fn planned_runs_on(choice: DeviceChoice) -> String {
+    match planned_placement(choice) {
+        Ok(placement) => runs_on(&placement),
+        Err(DeviceError::NoAdapter) => {
+            "Runs on: nothing — no GPU adapter found: choose Auto or CPU".into()
+        }
+    }
+}
+
+fn cpu_placement(why: CpuReason) -> Placement {
+    Placement::Cpu {
+        threads: Some(rayon::current_num_threads()),
+        why,
+    }
+}
+
+/// Why `Auto` takes the CPU on this machine (it has no hardware GPU).
+fn auto_cpu_reason() -> CpuReason {
+    match adapters().first() {
+        Some(a) => CpuReason::SoftwareOnly(a.name.clone()),
+        None => CpuReason::NoAdapter,
     }
 }
 
@@ -155,6 +282,7 @@ pub fn cpu() -> Selected {
         description: cpu_description(),
         is_gpu: false,
         warning: None,
+        placement: cpu_placement(CpuReason::Chosen),
     }
 }
 
@@ -165,12 +293,11 @@ fn cpu_description() -> String {
 
 /// The CPU as `Auto` takes it when there is no hardware GPU, saying why.
 fn auto_cpu_description() -> String {
-    let why = match adapters().first() {
-        Some(a) => format!(
-            " — no hardware GPU ({} is a software rasteriser, slower than the CPU)",
-            a.name
-        ),
-        None => " — no GPU adapter found".into(),
+    let why = match auto_cpu_reason() {
+        CpuReason::SoftwareOnly(name) => {
+            format!(" — no hardware GPU ({name} is a software rasteriser, slower than the CPU)")
+        }
+        _ => " — no GPU adapter found".into(),
     };
     cpu_description() + &why
 }
@@ -188,6 +315,7 @@ pub fn select(choice: DeviceChoice) -> Result<Selected, DeviceError> {
             Some(adapter) => gpu(adapter),
             None => Selected {
                 description: auto_cpu_description(),
+                placement: cpu_placement(auto_cpu_reason()),
                 ..cpu()
             },
         },
@@ -224,6 +352,7 @@ fn gpu(adapter: &Adapter) -> Selected {
         description,
         is_gpu: true,
         warning,
+        placement: Placement::gpu(adapter),
     }
 }
 
@@ -289,6 +418,52 @@ mod tests {
             None
         );
         assert_eq!(headless_environment(env(&[("NODEVICE_SELECT", "0")])), None);
+    }
+
+    #[test]
+    fn every_tab_says_where_it_runs_in_the_same_words() {
+        let gpu = |name: &str, software| Placement::Gpu {
+            name: name.into(),
+            software,
+        };
+        assert_eq!(
+            runs_on(&gpu("NVIDIA H200", false)),
+            "Runs on: GPU (NVIDIA H200)"
+        );
+        let lavapipe = runs_on(&gpu("llvmpipe (LLVM 15.0.6, 256 bits)", true));
+        assert_eq!(lavapipe, "Runs on: GPU (llvmpipe — a software rasteriser)");
+        let cpu = |threads, why| runs_on(&Placement::Cpu { threads, why });
+        assert_eq!(
+            cpu(Some(2), CpuReason::NoAdapter),
+            "Runs on: CPU (2 threads) — no GPU adapter found"
+        );
+        assert_eq!(cpu(Some(1), CpuReason::Chosen), "Runs on: CPU (1 thread)");
+        assert_eq!(
+            cpu(
+                None,
+                CpuReason::SoftwareOnly("llvmpipe (LLVM 15.0.6)".into())
+            ),
+            "Runs on: CPU — no hardware GPU: llvmpipe is a software rasteriser"
+        );
+        assert_eq!(
+            runs_on(&Placement::renderer(None)),
+            "Runs on: CPU — the window is not drawn with wgpu"
+        );
+        let adapter = Adapter {
+            name: "llvmpipe".into(),
+            backend: "Vulkan".into(),
+            software: true,
+        };
+        assert_eq!(runs_on(&Placement::renderer(Some(&adapter))), lavapipe);
+        // What a run uses is what the line before it said.
+        for choice in [DeviceChoice::Cpu, DeviceChoice::Auto] {
+            let selected = select(choice).unwrap();
+            assert_eq!(
+                Ok(selected.placement),
+                planned_placement(choice).map_err(|e| e.to_string())
+            );
+        }
+        assert!(planned_runs_on(DeviceChoice::Cpu).starts_with("Runs on: CPU"));
     }
 
     #[test]

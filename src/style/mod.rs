@@ -10,7 +10,8 @@
 //! ([`generated`], written by `tools/onnx-convert`); their weights are `.bpk` files in the
 //! assets folder, read at run time; the 26-style network's instance norms run as one fused
 //! loop on the CPU ([`instance_norm`]). [`job`] runs a [`StyleRequest`] on its own thread and
-//! reports through the protocol; [`picture`] reads and exports images; [`colors`] keeps
+//! reports through the protocol, and [`previews`] makes the built-in styles' previews for
+//! the picker; [`picture`] reads and exports images; [`colors`] keeps
 //! the content's colours; [`memory`] refuses sizes that would not fit.
 //!
 //! [`StyleRequest`]: crate::core::protocol::StyleRequest
@@ -25,6 +26,7 @@ pub mod losses;
 pub mod memory;
 pub mod optimize;
 pub mod picture;
+pub mod previews;
 
 /// Why a stylization could not run.
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::Duration;
 
 use crate::core::job::Outbox;
-use crate::core::protocol::{Command, Event};
+use crate::core::protocol::{Command, Event, ExplainRequest};
 
 /// What the commands asked of the training loop.
 pub enum Control {
@@ -29,9 +29,8 @@ pub trait Controlled {
     /// Writes a checkpoint to `path` and reports [`Event::CheckpointSaved`] or
     /// [`Event::CheckpointFailed`].
     fn save(&self, path: &Path, out: &Outbox);
-    /// Answers [`Command::Explain`] for validation image `index` (runs that cannot explain
-    /// ignore it).
-    fn explain(&self, _index: usize, _out: &Outbox) {}
+    /// Answers [`Command::Explain`] (runs that cannot explain ignore it).
+    fn explain(&self, _request: ExplainRequest, _out: &Outbox) {}
 }
 
 /// Applies waiting commands between steps; while paused, blocks until resumed or stopped.
@@ -76,7 +75,7 @@ pub fn between_steps(
                 out.send(Event::EpochsChanged(epochs));
             }
             Command::SaveCheckpoint(path) => run.save(&path, out),
-            Command::Explain(index) => run.explain(index, out),
+            Command::Explain(request) => run.explain(request, out),
         }
     }
 }
@@ -88,7 +87,7 @@ pub fn idle(run: &mut impl Controlled, inbox: &Receiver<Command>, out: &Outbox) 
         match inbox.recv() {
             Err(_) => return false,
             Ok(Command::SaveCheckpoint(path)) => run.save(&path, out),
-            Ok(Command::Explain(index)) => run.explain(index, out),
+            Ok(Command::Explain(request)) => run.explain(request, out),
             Ok(Command::SetEpochs(n)) => {
                 run.set_epochs(n);
                 out.send(Event::EpochsChanged(n));

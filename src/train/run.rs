@@ -25,7 +25,8 @@ use burn::prelude::*;
 
 use crate::core::job::Outbox;
 use crate::core::protocol::{
-    Command, EpochSummary, Event, FinishReason, KeepEvent, KeptCheckpoint, TrainConfig,
+    Command, EpochSummary, Event, ExplainRequest, FinishReason, KeepEvent, KeptCheckpoint,
+    TrainConfig,
 };
 use crate::core::{device, limits};
 use crate::data::batch::Normalization;
@@ -445,8 +446,9 @@ impl<T: TrainTask> Controlled for Run<T> {
         }
     }
 
-    fn explain(&self, index: usize, out: &Outbox) {
-        self.task.explain(&self.model, index, &self.context(), out);
+    fn explain(&self, request: ExplainRequest, out: &Outbox) {
+        self.task
+            .explain(&self.model, request, &self.context(), out);
     }
 }
 

@@ -129,9 +129,16 @@ pub trait TrainTask {
         model
     }
 
-    /// Answers [`crate::core::protocol::Command::Explain`] for validation image `index`
-    /// (tasks that cannot explain ignore it).
-    fn explain(&self, _model: &Self::Model, _index: usize, _cx: &RunContext<'_>, _out: &Outbox) {}
+    /// Answers [`crate::core::protocol::Command::Explain`] (tasks that cannot explain
+    /// ignore it).
+    fn explain(
+        &self,
+        _model: &Self::Model,
+        _request: crate::core::protocol::ExplainRequest,
+        _cx: &RunContext<'_>,
+        _out: &Outbox,
+    ) {
+    }
 }
 
 /// A task a run can set up from a [`TrainConfig`]: reads the data, builds or restores the

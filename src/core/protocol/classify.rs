@@ -28,21 +28,38 @@ pub struct ValidationOutcome {
     pub confidence: Vec<f32>,
 }
 
+/// Which validation image to explain, and for which class (answered with
+/// [`ClassifyEvent::Explanation`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExplainRequest {
+    /// The validation image's index.
+    pub index: usize,
+    /// The class whose score is explained; `None`: the predicted class.
+    pub class: Option<usize>,
+}
+
 /// Where a classifier looked when it classified one validation image.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Explanation {
     /// The validation image's index.
     pub index: usize,
-    /// The class explained (the predicted one).
+    /// The class explained (the predicted one unless another was asked for).
     pub class: usize,
     /// Its probability.
     pub confidence: f32,
+    /// The class the model predicts.
+    pub predicted: usize,
+    /// Whether `class` was asked for (else it is the prediction).
+    pub chosen: bool,
     /// The image as the network saw it.
     pub image: RgbaImage,
     /// |∂ class score / ∂ pixel| as a heat map blended over the image.
     pub saliency: RgbaImage,
     /// Grad-CAM of the last feature map, blended over the image.
     pub grad_cam: RgbaImage,
+    /// Grad-CAM's largest value before scaling: 0 when no region raises the class's score
+    /// (the map is then empty).
+    pub grad_cam_peak: f32,
 }
 
 /// Job → UI events of a classification run (carried by [`Event::Classify`](super::Event::Classify)).

@@ -32,9 +32,9 @@ pub enum Command {
     /// Change the epoch budget (taken while paused, or at any time).
     SetEpochs(usize),
     // --- seeing what a classifier learned (issue 6) ---
-    /// Compute a saliency map and Grad-CAM for validation image `index` (answered with
-    /// [`ClassifyEvent::Explanation`]); also taken after the run has finished.
-    Explain(usize),
+    /// Compute a saliency map and Grad-CAM for a validation image and a class (answered
+    /// with [`ClassifyEvent::Explanation`]); also taken after the run has finished.
+    Explain(ExplainRequest),
 }
 
 /// A small RGBA picture the UI can show as is.

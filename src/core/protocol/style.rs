@@ -1,6 +1,7 @@
 //! Types of the Style tab and `visionlab stylize`. The job takes `Command::Stop` (and
 //! Pause/Resume), sends `Event::Device`, `Event::Log` and `Event::Style`, and ends with
-//! `Event::Finished` / `Event::Failed` like every job.
+//! `Event::Finished` / `Event::Failed` like every job. The built-in styles' previews come
+//! from a job of their own, as [`StyleEvent::BuiltinPreview`]s.
 
 use std::path::PathBuf;
 
@@ -179,6 +180,14 @@ pub enum StyleEvent {
     },
     /// The image as it forms (full output size).
     Preview(RgbaImage),
+    /// A preview of one built-in style, from the previews job
+    /// ([`crate::style::previews`]): a small bundled photo stylized with that style alone.
+    BuiltinPreview {
+        /// The built-in style, 0 to 25.
+        style: usize,
+        /// The preview, about 96 px on its longer side.
+        image: RgbaImage,
+    },
     /// The finished image (full output size): what Export writes.
     Result {
         /// The image.

@@ -1,12 +1,13 @@
-//! Where a classifier looks: a saliency map (the gradient of the class score with respect
+//! Where a classifier looks: a saliency map (the gradient of a class score with respect
 //! to the input pixels) and Grad-CAM (the last feature map weighted by the class score's
-//! gradient), each coloured and blended over the image.
+//! gradient), each coloured and blended over the image. The class is the predicted one
+//! unless the request names another.
 
 use burn::module::Module;
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
-use crate::core::protocol::{Explanation, RgbaImage};
+use crate::core::protocol::{ExplainRequest, Explanation, RgbaImage};
 use crate::data::LabeledImage;
 use crate::data::batch::{Normalization, make_batch};
 use crate::models::Classifier;
@@ -15,17 +16,22 @@ use crate::train::metrics;
 /// Opacity of the heat map at its hottest.
 const MAX_ALPHA: f32 = 0.75;
 
-/// Explains the model's prediction for `item` (validation image `index`).
+/// Explains the model's score of the asked class (the predicted one by default) for
+/// `item`, validation image `request.index`.
 ///
 /// `device` must be an autodiff device: gradients flow through a frozen copy of the model
 /// (batch norm uses its running statistics, no weight is touched).
+///
+/// # Errors
+/// An empty image, a class the model does not have, or a tensor that cannot be read.
 pub fn explain(
     model: &Classifier,
     item: &LabeledImage,
-    index: usize,
+    request: ExplainRequest,
     norm: &Normalization,
     device: &Device,
 ) -> anyhow::Result<Explanation> {
+    let index = request.index;
     let model = model.clone().freeze();
     let batch = make_batch(std::slice::from_ref(item), &[0], norm, None);
     let shape = batch.shape;
@@ -36,13 +42,21 @@ pub fn explain(
     let values = batch.images;
     let x = Tensor::<4>::from_data(TensorData::new(values.clone(), shape), device);
 
-    // Which class, and how sure.
+    // What the model predicts, and the class to explain with its probability.
     let logits = to_vec(model.forward(x.clone()))?;
     let classes = logits.len();
-    let (class, confidence) = metrics::top1(&logits, classes)
+    let (predicted, predicted_confidence) = metrics::top1(&logits, classes)
         .first()
         .copied()
         .unwrap_or((0, 0.0));
+    let (class, confidence) = match request.class {
+        None => (predicted, predicted_confidence),
+        Some(class) if class < classes => (class, softmax_at(&logits, class)),
+        Some(class) => anyhow::bail!(
+            "the model has {classes} classes (0 to {}), not class {class}",
+            classes.saturating_sub(1)
+        ),
+    };
 
     // Saliency: |∂ score / ∂ x|, the largest over channels.
     let x = x.require_grad();
@@ -76,14 +90,18 @@ pub fn explain(
     let fmap = to_vec(features)?;
     let cam = grad_cam(&fmap, &weights, k, fh * fw);
     let cam = upsample(&cam, fw, fh, w, h);
+    let grad_cam_peak = cam.iter().copied().fold(0.0f32, f32::max);
 
     let image = item.image.to_rgba();
     Ok(Explanation {
         index,
         class,
         confidence,
+        predicted,
+        chosen: request.class.is_some(),
         saliency: blend(&image, &normalize(&saliency)),
         grad_cam: blend(&image, &normalize(&cam)),
+        grad_cam_peak,
         image,
     })
 }
@@ -93,6 +111,20 @@ fn to_vec<const D: usize>(t: Tensor<D>) -> anyhow::Result<Vec<f32>> {
         .convert::<f32>()
         .try_into_vec::<f32>()
         .map_err(|e| anyhow::anyhow!("reading a tensor: {e:?}"))
+}
+
+/// The softmax probability of class `class` among `logits` (0 when out of range).
+pub fn softmax_at(logits: &[f32], class: usize) -> f32 {
+    let Some(&own) = logits.get(class) else {
+        return 0.0;
+    };
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let sum: f32 = logits.iter().map(|&l| (l - max).exp()).sum();
+    if sum > 0.0 && sum.is_finite() {
+        (own - max).exp() / sum
+    } else {
+        0.0
+    }
 }
 
 /// ReLU of the feature maps summed with their weights: `fmap` is `k × plane`.
@@ -192,6 +224,14 @@ mod tests {
     }
 
     #[test]
+    fn softmax_of_one_class_by_hand() {
+        let p = softmax_at(&[0.0, 0.0, 2f32.ln()], 2);
+        assert!((p - 0.5).abs() < 1e-6, "{p}");
+        assert!((softmax_at(&[1000.0, 1000.0], 0) - 0.5).abs() < 1e-6);
+        assert_eq!(softmax_at(&[1.0], 3), 0.0);
+    }
+
+    #[test]
     fn upsampling_keeps_corners_and_interpolates() {
         let up = upsample(&[0.0, 1.0], 2, 1, 4, 1);
         assert_eq!(up[0], 0.0);
@@ -244,9 +284,46 @@ mod tests {
             ModelKind::MobileNetV2,
         ] {
             let model = Classifier::new(kind, input, 3, &device).unwrap();
-            let e = explain(&model, &item, 4, &norm, &device).unwrap();
+            let request = ExplainRequest {
+                index: 4,
+                class: None,
+            };
+            let e = explain(&model, &item, request, &norm, &device).unwrap();
             assert_eq!(e.index, 4);
             assert!(e.class < 3);
+            assert_eq!((e.predicted, e.chosen), (e.class, false));
+            // Another class: its own probability, maps of the same size; a class the
+            // model does not have is refused.
+            let other = (e.predicted + 1) % 3;
+            let o = explain(
+                &model,
+                &item,
+                ExplainRequest {
+                    class: Some(other),
+                    ..request
+                },
+                &norm,
+                &device,
+            )
+            .unwrap();
+            assert_eq!((o.class, o.predicted, o.chosen), (other, e.predicted, true));
+            assert!(
+                o.confidence <= e.confidence,
+                "{kind:?}: the prediction is the likeliest"
+            );
+            assert_eq!(o.grad_cam.pixels.len(), e.grad_cam.pixels.len());
+            assert!(e.grad_cam_peak >= 0.0 && o.grad_cam_peak.is_finite());
+            let bad = explain(
+                &model,
+                &item,
+                ExplainRequest {
+                    class: Some(3),
+                    ..request
+                },
+                &norm,
+                &device,
+            );
+            assert!(bad.unwrap_err().to_string().contains("not class 3"));
             for map in [&e.saliency, &e.grad_cam] {
                 assert_eq!(
                     (map.width, map.height, map.pixels.len()),

@@ -12,8 +12,8 @@ use burn::tensor::TensorData;
 
 use crate::core::job::{Outbox, loading_progress};
 use crate::core::protocol::{
-    ClassifyEvent, DataSpec, DatasetSummary, Event, ModelKind, Prediction, RgbaImage, Task,
-    TrainConfig, ValidationOutcome,
+    ClassifyEvent, DataSpec, DatasetSummary, Event, ExplainRequest, ModelKind, Prediction,
+    RgbaImage, Task, TrainConfig, ValidationOutcome,
 };
 use crate::data::augment::Policy;
 use crate::data::batch::{Batch, ItemSource, Loader, Normalization};
@@ -332,16 +332,23 @@ impl TrainTask for ClassifyTask {
         model.with_transfer(&transfer, epoch)
     }
 
-    /// Sends a saliency map and Grad-CAM for validation image `index` (a log line when
-    /// there is no such image or it fails: the run goes on).
-    fn explain(&self, model: &Classifier, index: usize, cx: &RunContext<'_>, out: &Outbox) {
+    /// Sends a saliency map and Grad-CAM for the asked validation image and class (a log
+    /// line when there is no such image or it fails: the run goes on).
+    fn explain(
+        &self,
+        model: &Classifier,
+        request: ExplainRequest,
+        cx: &RunContext<'_>,
+        out: &Outbox,
+    ) {
+        let index = request.index;
         let Some(item) = self.val.get(index) else {
             out.send(Event::Log(format!(
                 "There is no validation image {index} to explain."
             )));
             return;
         };
-        match explain::explain(model, item, index, cx.norm, cx.autodiff) {
+        match explain::explain(model, item, request, cx.norm, cx.autodiff) {
             Ok(explanation) => out.send(Event::Classify(ClassifyEvent::Explanation(explanation))),
             Err(e) => out.send(Event::Log(format!(
                 "Could not explain image {index}: {e:#}"

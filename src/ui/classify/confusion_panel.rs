@@ -1,10 +1,12 @@
 //! The confusion matrix as a heat map (click a cell to see exactly its validation images),
 //! per-class precision, recall and F1, and the gallery: the picked cell's images, or the
-//! most confident mistakes when no cell is picked. Clicking a gallery image explains it.
+//! most confident mistakes when no cell is picked, each captioned with its true class and
+//! the prediction. Clicking a gallery image explains it.
 
 use egui::{Color32, FontId, Frame, RichText, Sense, Stroke, Ui, WidgetInfo};
 
 use crate::ui::classify::ClassifyTab;
+use crate::ui::classify::insight::answer_caption;
 use crate::ui::training::TrainingTab;
 use crate::ui::widgets::class_name;
 use crate::ui::widgets::status_bar::Status;
@@ -14,6 +16,8 @@ use crate::ui::widgets::textures::{TextureCache, show_picture};
 const CELL: f32 = 34.0;
 /// Side of a gallery image, in points.
 const THUMB: f32 = 56.0;
+/// Width of a gallery image's caption, in points.
+const CAPTION_WIDTH: f32 = THUMB + 16.0;
 /// Most images the gallery draws.
 const GALLERY_LIMIT: usize = 120;
 /// Tint of right answers (the diagonal) and of mistakes.
@@ -217,7 +221,7 @@ fn gallery(
     }
     let outcome = tab.task.insight.outcome.clone().unwrap_or_default();
     let spacing = 6.0;
-    let cell_width = THUMB + 12.0;
+    let cell_width = CAPTION_WIDTH + 8.0;
     let columns = ((ui.available_width() + spacing) / (cell_width + spacing))
         .floor()
         .max(1.0) as usize;
@@ -233,28 +237,31 @@ fn gallery(
                         let Some(picture) = tab.task.insight.images.get(i) else {
                             continue;
                         };
-                        let right = outcome.truth.get(i) == outcome.predicted.get(i);
+                        let truth = outcome.truth.get(i).copied().unwrap_or(0);
+                        let predicted = outcome.predicted.get(i).copied().unwrap_or(0);
+                        let confidence = outcome.confidence.get(i).copied().unwrap_or(0.0);
+                        let (truth, predicted, right) = (
+                            class_name(classes, truth),
+                            class_name(classes, predicted),
+                            truth == predicted,
+                        );
                         let frame = Frame::new()
                             .stroke(Stroke::new(2.0, if right { RIGHT } else { WRONG }))
                             .inner_margin(2.0)
                             .corner_radius(3.0)
                             .show(ui, |ui| {
                                 ui.vertical(|ui| {
-                                    ui.set_width(THUMB + 4.0);
+                                    ui.set_width(CAPTION_WIDTH);
                                     show_picture(ui, picture, THUMB, textures);
-                                    let predicted = outcome.predicted.get(i).copied().unwrap_or(0);
-                                    let confidence =
-                                        outcome.confidence.get(i).copied().unwrap_or(0.0) * 100.0;
-                                    ui.add(
-                                        egui::Label::new(
-                                            RichText::new(format!(
-                                                "{} {confidence:.0}%",
-                                                class_name(classes, predicted)
-                                            ))
-                                            .small(),
-                                        )
-                                        .truncate(),
-                                    );
+                                    for line in [
+                                        format!("true: {truth}"),
+                                        format!("pred: {predicted} {:.0}%", confidence * 100.0),
+                                    ] {
+                                        ui.add(
+                                            egui::Label::new(RichText::new(line).small())
+                                                .truncate(),
+                                        );
+                                    }
                                 });
                             });
                         let id = ui.scope_id().with(("gallery-image", i));
@@ -262,6 +269,10 @@ fn gallery(
                         let label = image_label(i);
                         response
                             .widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, &label));
+                        let response = response.on_hover_text(format!(
+                            "{label}: {}",
+                            answer_caption(&truth, &predicted, confidence)
+                        ));
                         if response.clicked() {
                             explain = Some(i);
                         }

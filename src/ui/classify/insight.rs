@@ -1,6 +1,7 @@
 //! What a trained classifier learned, as plain data for the panels: every validation image,
 //! the model's answer for each, the confusion matrix and per-class metrics built from them,
-//! the cell the user picked, and the latest saliency / Grad-CAM explanation.
+//! the cell the user picked, the latest saliency / Grad-CAM explanation and the class it
+//! explains, and the words a thumbnail uses for an answer.
 
 use crate::core::protocol::{Explanation, RgbaImage, ValidationOutcome};
 use crate::train::metrics::Confusion;
@@ -36,6 +37,15 @@ impl InsightView {
     }
 }
 
+/// What a thumbnail's hover text says about one answer: the true class and the prediction
+/// with its confidence (0..1), e.g. "true: 7 → pred: 1 (93%)".
+pub fn answer_caption(truth: &str, predicted: &str, confidence: f32) -> String {
+    format!(
+        "true: {truth} → pred: {predicted} ({:.0}%)",
+        confidence * 100.0
+    )
+}
+
 /// Precision, recall, F1 and the number of validation images of one class.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ClassMetrics {
@@ -58,12 +68,18 @@ pub struct ExplanationView {
     pub class: usize,
     /// Its probability.
     pub confidence: f32,
+    /// The class the model predicts.
+    pub predicted: usize,
+    /// Whether `class` was chosen (else it is the prediction).
+    pub chosen: bool,
     /// The image.
     pub image: Picture,
     /// Saliency blended over it.
     pub saliency: Picture,
     /// Grad-CAM blended over it.
     pub grad_cam: Picture,
+    /// Whether Grad-CAM found no region that raises the class's score.
+    pub grad_cam_empty: bool,
 }
 
 /// Everything the confusion and explanation panels show.
@@ -83,6 +99,10 @@ pub struct InsightState {
     pub explanation: Option<ExplanationView>,
     /// The image an explanation was asked for and has not arrived yet.
     pub explaining: Option<usize>,
+    /// The class to explain; `None`: the predicted one.
+    pub target: Option<usize>,
+    /// The validation image picked to explain (the last one asked for, or edited).
+    pub picked: usize,
 }
 
 impl InsightState {
@@ -127,9 +147,12 @@ impl InsightState {
             index: e.index,
             class: e.class,
             confidence: e.confidence,
+            predicted: e.predicted,
+            chosen: e.chosen,
             image: Picture::new(e.image),
             saliency: Picture::new(e.saliency),
             grad_cam: Picture::new(e.grad_cam),
+            grad_cam_empty: e.grad_cam_peak <= 0.0,
         });
     }
 
@@ -232,6 +255,11 @@ mod tests {
         assert_eq!(s.cell_items(2, 2), vec![5]);
         assert!(s.cell_items(2, 0).is_empty());
         assert_eq!(s.confident_mistakes(), vec![4, 2, 1]);
+    }
+
+    #[test]
+    fn captions_name_the_truth_and_the_prediction() {
+        assert_eq!(answer_caption("7", "1", 0.934), "true: 7 → pred: 1 (93%)");
     }
 
     #[test]

@@ -1,9 +1,10 @@
-//! The latest validation predictions: each image with what the model said, framed green
-//! when right and red when wrong.
+//! The latest validation predictions: each image with what the model said and the true
+//! class, framed green when right and red when wrong.
 
 use egui::{Color32, Frame, RichText, Stroke, Ui};
 
 use crate::ui::classify::ClassifyTab;
+use crate::ui::classify::insight::answer_caption;
 use crate::ui::classify::state::PredictionView;
 use crate::ui::training::TrainingTab;
 use crate::ui::widgets::class_name;
@@ -75,6 +76,9 @@ pub fn show(ui: &mut Ui, tab: &mut TrainingTab<ClassifyTab>, textures: &mut Text
 fn cell(ui: &mut Ui, prediction: &PredictionView, classes: &[String], textures: &mut TextureCache) {
     let correct = prediction.is_correct();
     let color = if correct { RIGHT } else { WRONG };
+    let predicted = class_name(classes, prediction.predicted);
+    let truth = class_name(classes, prediction.truth);
+    let confidence = prediction.confidence;
     Frame::new()
         .stroke(Stroke::new(2.0, color))
         .inner_margin(4.0)
@@ -83,18 +87,18 @@ fn cell(ui: &mut Ui, prediction: &PredictionView, classes: &[String], textures: 
             ui.vertical(|ui| {
                 ui.set_width(LABEL_WIDTH);
                 show_picture(ui, &prediction.picture, IMAGE_SIZE, textures);
-                let predicted = class_name(classes, prediction.predicted);
-                let confidence = prediction.confidence * 100.0;
                 ui.add(
                     egui::Label::new(
-                        RichText::new(format!("{predicted} ({confidence:.0}%)")).color(color),
+                        RichText::new(format!("pred: {predicted} ({:.0}%)", confidence * 100.0))
+                            .color(color),
                     )
                     .truncate(),
                 );
-                let truth = class_name(classes, prediction.truth);
                 ui.add(
                     egui::Label::new(RichText::new(format!("true: {truth}")).small()).truncate(),
                 );
             });
-        });
+        })
+        .response
+        .on_hover_text(answer_caption(&truth, &predicted, confidence));
 }

@@ -1,7 +1,7 @@
 //! What only the Classify tab shows: the latest sample of validation predictions and what
 //! the classifier learned (every validation answer, the confusion matrix, explanations).
 
-use crate::core::protocol::{ClassifyEvent, Command, Event, Prediction};
+use crate::core::protocol::{ClassifyEvent, Command, Event, ExplainRequest, Prediction};
 use crate::ui::classify::insight::{InsightState, InsightView};
 use crate::ui::settings::Settings;
 use crate::ui::training::{RunState, TaskTab, TrainingTab};
@@ -96,15 +96,27 @@ impl TaskTab for ClassifyTab {
 }
 
 impl TrainingTab<ClassifyTab> {
-    /// Asks the run for the saliency map and Grad-CAM of validation image `index`, and
-    /// shows the explanation view.
+    /// Asks the run for the saliency map and Grad-CAM of validation image `index` for its
+    /// predicted class, and shows the explanation view.
     pub fn explain(&mut self, index: usize, status: &mut Status) {
+        self.task.insight.target = None;
+        self.explain_class(index, None, status);
+    }
+
+    /// Asks the run to explain validation image `index` for `class` (`None`: the predicted
+    /// class), and shows the explanation view.
+    pub fn explain_class(&mut self, index: usize, class: Option<usize>, status: &mut Status) {
         self.task.insight.view = InsightView::Explain;
+        self.task.insight.target = class;
+        self.task.insight.picked = index;
         if !self.run.has_model() {
             status.fail("There is no model to explain: start a run first.");
             return;
         }
-        if self.run.send(Command::Explain(index), status) {
+        if self
+            .run
+            .send(Command::Explain(ExplainRequest { index, class }), status)
+        {
             self.task.insight.explaining = Some(index);
         }
     }

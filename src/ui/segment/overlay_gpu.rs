@@ -4,12 +4,13 @@
 //! switching the mode never re-uploads an image.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use eframe::egui_wgpu::{self, CallbackResources, CallbackTrait, ScreenDescriptor, wgpu};
 use wgpu::util::DeviceExt;
 
+use crate::core::device::Adapter;
 use crate::tasks::segment::class_colour;
 use crate::ui::segment::overlay::{MaskPixels, OverlayMode};
 
@@ -19,14 +20,20 @@ pub const SHADER: &str = include_str!("../../../shaders/overlay.wgsl");
 /// Items whose textures stay on the GPU; older ones are dropped.
 const CACHE_SIZE: usize = 64;
 
-/// Counts texture uploads (shown in the panel; tests check that slider moves add none).
+/// Counts texture uploads (shown in the panel; tests check that slider moves add none),
+/// and names the adapter that draws.
 #[derive(Clone, Debug, Default)]
-pub struct UploadCounter(Arc<AtomicU64>);
+pub struct UploadCounter(Arc<AtomicU64>, Arc<OnceLock<Adapter>>);
 
 impl UploadCounter {
     /// Uploads so far.
     pub fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
+    }
+
+    /// The adapter the window is drawn with, once the shader is installed.
+    pub fn adapter(&self) -> Option<&Adapter> {
+        self.1.get()
     }
 
     fn bump(&self) {
@@ -177,6 +184,12 @@ impl OverlayRenderer {
         let Some(rs) = render_state else {
             return false;
         };
+        let info = rs.adapter.get_info();
+        let _ = uploads.1.set(Adapter {
+            name: info.name,
+            backend: format!("{:?}", info.backend),
+            software: info.device_type == wgpu::DeviceType::Cpu,
+        });
         let renderer = OverlayRenderer::new(&rs.device, rs.target_format, uploads);
         rs.renderer.write().callback_resources.insert(renderer);
         true

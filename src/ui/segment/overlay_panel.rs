@@ -4,6 +4,7 @@
 
 use egui::{Color32, RichText, Sense, Ui, Vec2};
 
+use crate::core::device::{self, Placement};
 use crate::tasks::segment::class_colour;
 use crate::tasks::segment::data::IGNORE;
 use crate::ui::segment::SegmentTab;
@@ -57,11 +58,16 @@ fn header(ui: &mut Ui, tab: &mut SegmentTab, gpu: Option<&UploadCounter>) {
                 .fixed_decimals(2),
         );
         ui.separator();
-        let renderer = match gpu {
-            Some(counter) => format!("Shader: WGSL on the GPU ({} uploads)", counter.get()),
-            None => "Shader: CPU fallback".to_string(),
+        let runs_on = device::runs_on(&Placement::renderer(gpu.and_then(UploadCounter::adapter)));
+        let how = match gpu {
+            Some(counter) => format!(
+                "the WGSL shader draws the overlay ({} uploads)",
+                counter.get()
+            ),
+            None => "the overlay is coloured on the CPU (no WGSL shader)".to_string(),
         };
-        ui.label(RichText::new(renderer).weak());
+        ui.label(RichText::new(format!("Overlay · {runs_on}")).weak())
+            .on_hover_text(how);
     });
 }
 

@@ -1,6 +1,6 @@
 //! The Style tab's state and actions: the content and style wells (filled by dropping
 //! files, Open… or a bundled sample), the request being edited, the running job and what
-//! it sent (previews, losses, the result), and Export….
+//! it sent (previews, losses, the result), the built-in styles' previews, and Export….
 //!
 //! Drawing is in [`view`](crate::ui::style::view).
 
@@ -14,6 +14,7 @@ use crate::core::protocol::{
 };
 use crate::style::{job, picture};
 use crate::ui::jobs::{DrainEnd, LAB_EVENTS_PER_FRAME, LabReport, drain};
+use crate::ui::style::previews::BuiltinPreviews;
 use crate::ui::widgets::dialogs::{DialogKind, DialogPoll, PendingDialog};
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::Picture;
@@ -24,7 +25,7 @@ pub const THUMBNAIL_SIDE: u32 = 160;
 /// Bundled content samples (files in assets/images).
 pub const CONTENT_SAMPLES: [&str; 2] = ["chelsea.png", "coffee.png"];
 /// Bundled style samples (files in assets/images).
-pub const STYLE_SAMPLES: [&str; 3] = ["flower.jpg", "brick.png", "gravel.png"];
+pub const STYLE_SAMPLES: [&str; 4] = ["starry_night.jpg", "flower.jpg", "brick.png", "gravel.png"];
 
 /// Which input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -144,6 +145,8 @@ pub struct StyleTab {
     pub builtin: usize,
     /// Blend weights of the 26 styles.
     pub blend_weights: [f32; crate::style::fast::STYLES],
+    /// Previews of the 26 styles for the picker, made when it is first shown.
+    pub previews: BuiltinPreviews,
     /// The image as it forms, or the result.
     pub output: Option<Picture>,
     /// Whether `output` is the finished result (what Export writes).
@@ -184,6 +187,7 @@ impl StyleTab {
             blend: false,
             builtin: 0,
             blend_weights,
+            previews: BuiltinPreviews::default(),
             output: None,
             output_is_result: false,
             progress: None,
@@ -394,7 +398,7 @@ impl StyleTab {
     /// Takes in what the job, the thumbnail readers and dialogs sent. Returns true while
     /// something is still running.
     pub fn poll(&mut self, wake: &Waker, status: &mut Status) -> bool {
-        let loading = self.content.poll() | self.style.poll();
+        let loading = self.content.poll() | self.style.poll() | self.previews.poll();
         self.poll_dialog(wake, status);
         let Some(job) = &self.job else {
             return loading || self.waiting_for_system_dialog();
@@ -405,8 +409,8 @@ impl StyleTab {
             match LabReport::style(event) {
                 LabReport::Device(text) => self.device_text = Some(text),
                 LabReport::Log(line) => status.log(line),
-                // The wells already show the inputs.
-                LabReport::Own(StyleEvent::Inputs { .. }) => {}
+                // The wells already show the inputs; previews come from their own job.
+                LabReport::Own(StyleEvent::Inputs { .. } | StyleEvent::BuiltinPreview { .. }) => {}
                 LabReport::Own(StyleEvent::Progress {
                     done,
                     total,

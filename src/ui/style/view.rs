@@ -1,6 +1,6 @@
 //! Drawing of the Style tab: the two wells (drop targets with thumbnails, Open…, samples,
-//! swap), the method and its options, Start / Cancel / Export…, and the image as it forms
-//! with the loss read-out.
+//! swap), the method and its options (the built-in styles as a picker of previews), where
+//! it runs, Start / Cancel / Export…, and the image as it forms with the loss read-out.
 
 use egui::{Color32, RichText, Stroke, Ui};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
@@ -16,6 +16,12 @@ use crate::ui::widgets::textures::{TextureCache, show_picture};
 
 /// Side of a well.
 const WELL_SIDE: f32 = 150.0;
+
+/// Width of a tile of the built-in style picker, in points.
+const TILE_WIDTH: f32 = 64.0;
+
+/// Longer side of a preview beside a blend slider, in points.
+const BLEND_PREVIEW_SIDE: f32 = 28.0;
 
 /// MobileNetV2 stages offered as style layers.
 const STYLE_LAYER_CHOICES: [usize; 9] = [1, 2, 3, 4, 5, 7, 10, 14, 17];
@@ -103,7 +109,7 @@ fn controls(
         ui.separator();
         match state.request.method {
             StyleMethod::Optimize => optimize_options(ui, state),
-            StyleMethod::Fast => builtin_options(ui, state),
+            StyleMethod::Fast => builtin_options(ui, state, textures, wake),
             StyleMethod::Arbitrary => {
                 ui.add(egui::Slider::new(&mut state.request.strength, 0.0..=1.0).text("strength"))
                     .on_hover_text("0 keeps the content's own style, 1 takes the style image's");
@@ -197,7 +203,8 @@ fn well(
             .map(|(a, b)| format!(" · {a}×{b}"))
             .unwrap_or_default();
         ui.label(RichText::new(format!("{}{size}", name.as_deref().unwrap_or("—"))).small());
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.set_max_width(WELL_SIDE);
             if ui.small_button("Open…").clicked() {
                 state.open_dialog(kind, wake.clone());
             }
@@ -206,9 +213,9 @@ fn well(
                 WellKind::Style => &STYLE_SAMPLES,
             };
             for name in samples {
-                let short = name.split('.').next().unwrap_or(name);
+                let short = name.split('.').next().unwrap_or(name).replace('_', " ");
                 if ui
-                    .small_button(short)
+                    .small_button(&short)
                     .on_hover_text(format!("The bundled sample image {name}"))
                     .clicked()
                 {
@@ -301,37 +308,160 @@ fn optimize_options(ui: &mut Ui, state: &mut StyleTab) {
     });
 }
 
-fn builtin_options(ui: &mut Ui, state: &mut StyleTab) {
+fn builtin_options(ui: &mut Ui, state: &mut StyleTab, textures: &mut TextureCache, wake: &Waker) {
+    state.previews.start(state.request.device, wake.clone());
     ui.horizontal(|ui| {
         ui.label("Built-in style");
         ui.selectable_value(&mut state.blend, false, "one");
         ui.selectable_value(&mut state.blend, true, "blend");
     });
+    previews_note(ui, state);
     if state.blend {
         egui::Grid::new("style-blend")
             .num_columns(4)
             .show(ui, |ui| {
                 for i in 0..STYLES {
-                    ui.add(
-                        egui::Slider::new(&mut state.blend_weights[i], 0.0..=1.0)
-                            .text(format!("{i}"))
-                            .show_value(false),
-                    );
+                    ui.horizontal(|ui| {
+                        preview_picture(ui, state, i, BLEND_PREVIEW_SIDE, textures);
+                        ui.add(
+                            egui::Slider::new(&mut state.blend_weights[i], 0.0..=1.0)
+                                .text(format!("{i}"))
+                                .show_value(false),
+                        );
+                    });
                     if i % 2 == 1 {
                         ui.end_row();
                     }
                 }
             });
     } else {
-        egui::Grid::new("style-pick").num_columns(9).show(ui, |ui| {
-            for i in 0..STYLES {
-                ui.selectable_value(&mut state.builtin, i, format!("{i:>2}"));
-                if i % 9 == 8 {
-                    ui.end_row();
+        let spacing = ui.spacing().item_spacing.x;
+        let columns = ((ui.available_width() + spacing) / (TILE_WIDTH + spacing))
+            .floor()
+            .clamp(1.0, STYLES as f32) as usize;
+        egui::Grid::new("style-pick")
+            .spacing([spacing, spacing])
+            .show(ui, |ui| {
+                for i in 0..STYLES {
+                    if style_tile(ui, state, i, textures).clicked() {
+                        state.builtin = i;
+                    }
+                    if (i + 1) % columns == 0 {
+                        ui.end_row();
+                    }
                 }
-            }
-        });
+            });
     }
+}
+
+/// The accessible name of built-in style `style`'s tile in the picker.
+pub fn tile_label(style: usize) -> String {
+    format!("Built-in style {style}")
+}
+
+/// Says while the previews are being made, or why there are none.
+fn previews_note(ui: &mut Ui, state: &StyleTab) {
+    let previews = &state.previews;
+    if previews.making() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(
+                RichText::new(format!(
+                    "Making previews of the {STYLES} styles… {}/{STYLES}",
+                    previews.made()
+                ))
+                .weak(),
+            );
+        });
+    } else if let Some(error) = &previews.error {
+        ui.label(RichText::new(format!("No previews: {error}")).weak())
+            .on_hover_text("The styles still work: pick one by its number.");
+    }
+}
+
+/// A preview at `side` points on its longer side, or an empty frame of that size.
+fn preview_picture(
+    ui: &mut Ui,
+    state: &StyleTab,
+    style: usize,
+    side: f32,
+    textures: &mut TextureCache,
+) {
+    match state.previews.get(style) {
+        Some(picture) => {
+            show_picture(ui, picture, side, textures);
+        }
+        None => {
+            ui.allocate_exact_size(egui::vec2(side, side * 0.75), egui::Sense::hover());
+        }
+    }
+}
+
+/// One tile of the picker: the style's preview (a spinner until it arrives) with its
+/// number under it, framed when it is the picked style.
+fn style_tile(
+    ui: &mut Ui,
+    state: &StyleTab,
+    style: usize,
+    textures: &mut TextureCache,
+) -> egui::Response {
+    let picture_height = TILE_WIDTH * 0.75;
+    let number_height = 16.0;
+    let (rect, response) = ui.allocate_exact_size(
+        egui::vec2(TILE_WIDTH, picture_height + number_height),
+        egui::Sense::click(),
+    );
+    let selected = !state.blend && state.builtin == style;
+    let label = tile_label(style);
+    response.widget_info(|| {
+        egui::WidgetInfo::selected(egui::Role::Button, ui.is_enabled(), selected, &label)
+    });
+    let picture_rect =
+        egui::Rect::from_min_size(rect.min, egui::vec2(TILE_WIDTH, picture_height)).shrink(2.0);
+    let texture = state
+        .previews
+        .get(style)
+        .and_then(|picture| textures.get(ui.ctx(), picture));
+    match texture {
+        Some(texture) => {
+            egui::Image::new((texture.id(), picture_rect.size()))
+                .corner_radius(2.0)
+                .paint_at(ui, picture_rect);
+        }
+        None => {
+            ui.painter()
+                .rect_filled(picture_rect, 2.0, ui.visuals().extreme_bg_color);
+            if state.previews.making() {
+                egui::Spinner::new()
+                    .size(14.0)
+                    .paint_at(ui, picture_rect.shrink(picture_rect.height() / 3.0));
+            }
+        }
+    }
+    let visuals = ui.style().interact_selectable(&response, selected);
+    ui.painter().text(
+        egui::pos2(rect.center().x, rect.max.y - number_height / 2.0),
+        egui::Align2::CENTER_CENTER,
+        style.to_string(),
+        egui::FontId::proportional(12.0),
+        if selected {
+            ui.visuals().selection.stroke.color
+        } else {
+            visuals.text_color()
+        },
+    );
+    if selected || response.hovered() {
+        let stroke = if selected {
+            Stroke::new(2.0, ui.visuals().selection.stroke.color)
+        } else {
+            visuals.fg_stroke
+        };
+        ui.painter()
+            .rect_stroke(rect, 3.0, stroke, egui::StrokeKind::Inside);
+    }
+    response.on_hover_text(format!(
+        "{label}: the bundled coffee photo in this style alone"
+    ))
 }
 
 fn common_options(ui: &mut Ui, state: &mut StyleTab) {
@@ -371,14 +501,10 @@ fn common_options(ui: &mut Ui, state: &mut StyleTab) {
 }
 
 fn device_line(ui: &mut Ui, state: &StyleTab) {
-    let text = match &state.device_text {
-        Some(text) => format!("Runs on {text}"),
-        None => format!(
-            "Will run on {}",
-            device::planned_description(state.request.device)
-        ),
-    };
-    ui.label(RichText::new(text).strong());
+    let line = ui.label(RichText::new(device::planned_runs_on(state.request.device)).strong());
+    if let Some(text) = &state.device_text {
+        line.on_hover_text(format!("The last run used {text}"));
+    }
 }
 
 fn output(ui: &mut Ui, state: &mut StyleTab, textures: &mut TextureCache) {
