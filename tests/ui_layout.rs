@@ -106,7 +106,7 @@ fn key_widgets_of_every_tab_fit_a_1024_by_700_window() {
         (Tab::Segment, &["Start", "Errors"][..]),
         (
             Tab::Detect,
-            &["Start", "score threshold", "instance masks"][..],
+            &["Start", "Both, with errors", "instance masks"][..],
         ),
         (
             Tab::Attack,

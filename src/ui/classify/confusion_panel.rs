@@ -226,61 +226,53 @@ fn gallery(
         .floor()
         .max(1.0) as usize;
     let mut explain = None;
-    egui::ScrollArea::vertical()
-        .id_salt("confusion-gallery")
-        .auto_shrink([false, false])
+    // No scroll area of its own: the whole confusion view scrolls (see the tab's view).
+    egui::Grid::new("confusion-gallery-grid")
+        .spacing([spacing, spacing])
         .show(ui, |ui| {
-            egui::Grid::new("confusion-gallery-grid")
-                .spacing([spacing, spacing])
-                .show(ui, |ui| {
-                    for (n, &i) in items.iter().take(GALLERY_LIMIT).enumerate() {
-                        let Some(picture) = tab.task.insight.images.get(i) else {
-                            continue;
-                        };
-                        let truth = outcome.truth.get(i).copied().unwrap_or(0);
-                        let predicted = outcome.predicted.get(i).copied().unwrap_or(0);
-                        let confidence = outcome.confidence.get(i).copied().unwrap_or(0.0);
-                        let (truth, predicted, right) = (
-                            class_name(classes, truth),
-                            class_name(classes, predicted),
-                            truth == predicted,
-                        );
-                        let frame = Frame::new()
-                            .stroke(Stroke::new(2.0, if right { RIGHT } else { WRONG }))
-                            .inner_margin(2.0)
-                            .corner_radius(3.0)
-                            .show(ui, |ui| {
-                                ui.vertical(|ui| {
-                                    ui.set_width(CAPTION_WIDTH);
-                                    show_picture(ui, picture, THUMB, textures);
-                                    for line in [
-                                        format!("true: {truth}"),
-                                        format!("pred: {predicted} {:.0}%", confidence * 100.0),
-                                    ] {
-                                        ui.add(
-                                            egui::Label::new(RichText::new(line).small())
-                                                .truncate(),
-                                        );
-                                    }
-                                });
-                            });
-                        let id = ui.scope_id().with(("gallery-image", i));
-                        let response = ui.interact(frame.response.rect, id, Sense::click());
-                        let label = image_label(i);
-                        response
-                            .widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, &label));
-                        let response = response.on_hover_text(format!(
-                            "{label}: {}",
-                            answer_caption(&truth, &predicted, confidence)
-                        ));
-                        if response.clicked() {
-                            explain = Some(i);
-                        }
-                        if (n + 1) % columns == 0 {
-                            ui.end_row();
-                        }
-                    }
-                });
+            for (n, &i) in items.iter().take(GALLERY_LIMIT).enumerate() {
+                let Some(picture) = tab.task.insight.images.get(i) else {
+                    continue;
+                };
+                let truth = outcome.truth.get(i).copied().unwrap_or(0);
+                let predicted = outcome.predicted.get(i).copied().unwrap_or(0);
+                let confidence = outcome.confidence.get(i).copied().unwrap_or(0.0);
+                let (truth, predicted, right) = (
+                    class_name(classes, truth),
+                    class_name(classes, predicted),
+                    truth == predicted,
+                );
+                let frame = Frame::new()
+                    .stroke(Stroke::new(2.0, if right { RIGHT } else { WRONG }))
+                    .inner_margin(2.0)
+                    .corner_radius(3.0)
+                    .show(ui, |ui| {
+                        ui.vertical(|ui| {
+                            ui.set_width(CAPTION_WIDTH);
+                            show_picture(ui, picture, THUMB, textures);
+                            for line in [
+                                format!("true: {truth}"),
+                                format!("pred: {predicted} {:.0}%", confidence * 100.0),
+                            ] {
+                                ui.add(egui::Label::new(RichText::new(line).small()).truncate());
+                            }
+                        });
+                    });
+                let id = ui.scope_id().with(("gallery-image", i));
+                let response = ui.interact(frame.response.rect, id, Sense::click());
+                let label = image_label(i);
+                response.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, &label));
+                let response = response.on_hover_text(format!(
+                    "{label}: {}",
+                    answer_caption(&truth, &predicted, confidence)
+                ));
+                if response.clicked() {
+                    explain = Some(i);
+                }
+                if (n + 1) % columns == 0 {
+                    ui.end_row();
+                }
+            }
         });
     if let Some(i) = explain {
         tab.explain(i, status);
