@@ -1,8 +1,9 @@
 //! Pieces every tab may draw with: the status bar, pictures and their textures, native
-//! file dialogs, progress bars and the lab tabs' model fields.
+//! file dialogs, progress bars, the lab tabs' model fields and the plots.
 
 pub mod dialogs;
 pub mod model_fields;
+pub mod plots;
 pub mod progress_bar;
 pub mod status_bar;
 pub mod textures;
