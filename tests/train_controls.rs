@@ -116,6 +116,7 @@ impl Seen {
                 epoch,
                 loss,
                 steps_per_epoch,
+                ..
             } => {
                 if let Some(&(last, ..)) = self.steps.last() {
                     assert_eq!(*step, last + 1, "steps count up one at a time");

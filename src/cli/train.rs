@@ -306,6 +306,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
                 epoch,
                 loss,
                 steps_per_epoch,
+                ..
             } => {
                 bar.set_length(steps_per_epoch * epochs as u64);
                 bar.set_position(step);

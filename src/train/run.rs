@@ -353,6 +353,7 @@ impl<T: TrainTask> Run<T> {
                     epoch,
                     loss: loss.value,
                     steps_per_epoch,
+                    learning_rate: lr,
                 });
             }
             let validation = self.task.validate(&self.model, epoch, &self.context())?;
@@ -712,6 +713,31 @@ mod tests {
         let cosine = learning_rate(Schedule::Cosine, &run.config, 0, 3, 1.0);
         assert_eq!(run.learning_rate(3, 1), cosine);
         assert_eq!(run.learning_rate(3, 2), cosine * 0.5);
+    }
+
+    /// Every step reports the rate it was taken with: the schedule at the steps done
+    /// before it, times the task's factor for its epoch.
+    #[test]
+    fn each_step_reports_its_learning_rate() {
+        let (out, events) = outbox();
+        let mut run = toy_run(10, 4, 2);
+        run.train_until_done(&out, |_, _| Control::Continue)
+            .unwrap();
+        let rates: Vec<f64> = events
+            .try_iter()
+            .filter_map(|e| match e {
+                Event::Step { learning_rate, .. } => Some(learning_rate),
+                _ => None,
+            })
+            .collect();
+        let expected: Vec<f64> = (0..6u64)
+            .map(|done| {
+                let factor = if done >= 3 { 0.5 } else { 1.0 };
+                learning_rate(Schedule::Cosine, &run.config, done, 3, factor)
+            })
+            .collect();
+        assert_eq!(rates, expected);
+        assert!(rates[2] < rates[0] && rates[3] < rates[2] * 0.6);
     }
 
     #[test]

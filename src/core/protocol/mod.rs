@@ -85,6 +85,9 @@ pub enum Event {
         loss: f32,
         /// Steps per epoch, for progress bars.
         steps_per_epoch: u64,
+        /// Learning rate the step was taken with (the schedule and the task's factor
+        /// applied; it may change every step).
+        learning_rate: f64,
     },
     /// An epoch ended and was evaluated.
     Epoch(EpochSummary),

@@ -5,13 +5,14 @@
 use std::path::PathBuf;
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Corner, Legend, Line, Plot, PlotPoints, Points};
 
+use crate::attack::robustness;
 use crate::core::job::Waker;
 use crate::core::protocol::{AttackMethod, FinishReason};
 use crate::ui::attack::state::{AttackTab, MAX_EPS, Source};
 use crate::ui::jobs::waker;
 use crate::ui::widgets::class_name;
+use crate::ui::widgets::plots::{AxisSpec, Chart, Series, Ticks};
 use crate::ui::widgets::progress_bar::progress_bar;
 use crate::ui::widgets::status_bar::{ERROR_COLOR, Status};
 use crate::ui::widgets::textures::{TextureCache, show_picture};
@@ -295,13 +296,20 @@ fn explorer(ui: &mut Ui, state: &mut AttackTab, textures: &mut TextureCache) {
     });
 }
 
+/// The robustness curve with its title, `height` points high in all: the x axis runs from
+/// 0 to the largest ε asked for, and the plot leaves room for its axis.
 fn curve_plot(ui: &mut Ui, state: &AttackTab, height: f32) {
-    ui.horizontal(|ui| {
-        ui.heading("Accuracy against ε");
-        if state.curve_end == Some(FinishReason::Stopped) {
-            ui.label("(cancelled)");
-        }
-    });
+    let title = ui
+        .horizontal(|ui| {
+            ui.heading("Accuracy against ε");
+            if state.curve_end == Some(FinishReason::Stopped) {
+                ui.label("(cancelled)");
+            }
+        })
+        .response
+        .rect
+        .height();
+    let plot_height = (height - title - ui.spacing().item_spacing.y).max(120.0);
     let line = |method: AttackMethod| -> Vec<[f64; 2]> {
         let mut points: Vec<[f64; 2]> = state
             .curve
@@ -312,35 +320,35 @@ fn curve_plot(ui: &mut Ui, state: &AttackTab, height: f32) {
         points.sort_by(|a, b| a[0].total_cmp(&b[0]));
         points
     };
-    Plot::new("robustness-plot")
-        .height(height.max(120.0))
-        .legend(Legend::default().position(Corner::RightTop))
-        .x_axis_label("ε (0..1 pixel scale)")
-        .y_axis_label("validation accuracy")
+    let asked = robustness::parse_epsilons(&state.curve_eps_text).unwrap_or_default();
+    let max_eps = asked
+        .iter()
+        .map(|e| f64::from(*e))
+        .chain(state.curve.iter().map(|p| f64::from(p.eps)))
+        .fold(0.0, f64::max);
+    Chart::new("robustness-plot", plot_height)
+        .x_axis(AxisSpec::new("ε (0..1 pixel scale)", Ticks::Number))
+        .y_axis(AxisSpec::new("validation accuracy", Ticks::Number))
         .include_x(0.0)
+        .include_x(max_eps)
         .include_y(0.0)
         .include_y(1.0)
-        .allow_scroll(false)
-        .show(ui, |plot| {
-            for (method, color) in [
-                (AttackMethod::Fgsm, FGSM_COLOR),
-                (AttackMethod::Pgd, PGD_COLOR),
-            ] {
-                let points = line(method);
-                if points.is_empty() {
-                    continue;
-                }
-                plot.line(
-                    Line::new(method.label(), PlotPoints::from(points.clone()))
-                        .color(color)
-                        .width(2.0),
-                );
-                plot.points(
-                    Points::new(method.label(), PlotPoints::from(points))
-                        .id(format!("robustness-{}", method.label()))
-                        .color(color)
-                        .radius(3.5),
-                );
-            }
-        });
+        .empty_message("No curve yet — press Compute curve")
+        .series(
+            Series::line(
+                AttackMethod::Fgsm.label(),
+                line(AttackMethod::Fgsm),
+                FGSM_COLOR,
+            )
+            .dots(3.5, "robustness-fgsm"),
+        )
+        .series(
+            Series::line(
+                AttackMethod::Pgd.label(),
+                line(AttackMethod::Pgd),
+                PGD_COLOR,
+            )
+            .dots(3.5, "robustness-pgd"),
+        )
+        .show(ui);
 }

@@ -3,11 +3,12 @@
 //! latency before and after, as a table and as bar charts.
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Bar, BarChart, Plot};
+use egui_plot::{Bar, BarChart};
 
 use crate::core::job::Waker;
 use crate::core::protocol::CompressionRow;
 use crate::ui::compress::state::CompressTab;
+use crate::ui::widgets::plots::{AxisSpec, Ticks, styled_plot};
 use crate::ui::widgets::progress_bar::progress_bar;
 use crate::ui::widgets::status_bar::Status;
 
@@ -215,22 +216,15 @@ fn chart(
                 })
         })
         .collect();
+    // Horizontal bars: the settings' names sit on the y axis, where long ones still fit.
     let names: Vec<String> = state.rows.iter().map(|r| r.setting.clone()).collect();
-    Plot::new(id.to_string())
-        .height(height)
-        .include_y(0.0)
-        .allow_scroll(false)
+    let x = AxisSpec::new(title, Ticks::Number);
+    let y = AxisSpec::new("", Ticks::Names(names));
+    styled_plot(ui, id, height, &x, &y)
+        .include_x(0.0)
+        .invert_y(true)
         .allow_drag(false)
-        .show_x(false)
-        .x_axis_formatter(move |mark, _range| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                names.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
         .show(ui, |plot| {
-            plot.bar_chart(BarChart::new(title.to_string(), bars))
+            plot.bar_chart(BarChart::new(title.to_string(), bars).horizontal())
         });
 }

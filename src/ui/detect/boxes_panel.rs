@@ -1,13 +1,17 @@
 //! The detection view: a validation image with boxes (class name and score) drawn over it
-//! by egui's painter, one colour per class; a score-threshold slider that filters the boxes
-//! at once; prediction / ground truth / errors (missed truth dashed, false boxes marked)
+//! by egui's painter, one colour per class (see [`palette`]) with a dark halo so a box shows
+//! on any background, and labels placed apart and inside the image (see [`label_layout`])
+//! in black or white, whichever reads better on the class colour; a score-threshold slider
+//! that filters the boxes at once; prediction / ground truth / errors (missed truth dashed, false boxes marked)
 //! modes; instance masks blended into the picture, one colour per instance; and a gallery
 //! to pick the image.
 
-use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, Ui, Vec2};
+use egui::{Color32, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, Ui, Vec2};
 
 use crate::core::protocol::{BoxPrediction, DetectionSummary, LabeledBox, ScoredBox};
-use crate::tasks::detect::{box_colour, paint_instances};
+use crate::tasks::detect::paint_instances;
+use crate::ui::detect::label_layout::{self, LabelRequest};
+use crate::ui::detect::palette::{self, ERROR_COLOUR};
 use crate::ui::widgets::class_name;
 use crate::ui::widgets::textures::{Picture, TextureCache, show_picture};
 
@@ -15,8 +19,6 @@ use crate::ui::widgets::textures::{Picture, TextureCache, show_picture};
 const VIEW_SIDE: f32 = 400.0;
 /// Side of a gallery thumbnail, in points.
 const THUMB_SIDE: f32 = 56.0;
-/// Colour of missed and false boxes in the errors mode.
-const ERROR_COLOUR: Color32 = Color32::from_rgb(255, 40, 40);
 /// Opacity of the instance masks.
 const MASK_OPACITY: f32 = 0.5;
 /// IoU at which a prediction counts as finding a true box (errors mode).
@@ -283,10 +285,7 @@ fn main_view(ui: &mut Ui, boxes: &BoxesState, textures: &mut TextureCache, class
         None => ui.allocate_exact_size(size, Sense::hover()).1,
     };
     let drawn = boxes_to_draw(item, boxes.threshold, boxes.mode);
-    let painter = ui.painter_at(response.rect);
-    for d in &drawn {
-        paint_box(&painter, response.rect.min, scale, d, classes);
-    }
+    paint_boxes(ui, response.rect, scale, &drawn, classes);
     ui.label(format!("{} boxes drawn", drawn.len()));
     let (missed, false_boxes) = drawn.iter().fold((0, 0), |(m, f), d| match d.kind {
         DrawnKind::Missed => (m + 1, f),
@@ -310,14 +309,67 @@ fn main_view(ui: &mut Ui, boxes: &BoxesState, textures: &mut TextureCache, class
 }
 
 fn colour_of(class: usize) -> Color32 {
-    let [r, g, b] = box_colour(class);
-    Color32::from_rgb(r, g, b)
+    palette::class_colour(class)
 }
 
-fn paint_box(painter: &egui::Painter, origin: Pos2, scale: f32, d: &Drawn, classes: &[String]) {
+/// Font of the box labels.
+const LABEL_FONT: f32 = 12.0;
+/// Padding around a label's text, in points.
+const LABEL_PADDING: Vec2 = Vec2::new(3.0, 1.0);
+/// The halo under each box outline: dark and translucent, so a box stands out on light and
+/// dark pictures alike.
+const HALO: Stroke = Stroke {
+    width: 4.0,
+    color: Color32::from_rgba_premultiplied(0, 0, 0, 150),
+};
+
+/// A box on screen, with its colour and label.
+struct ScreenBox {
+    rect: Rect,
+    colour: Color32,
+    label: String,
+    kind: DrawnKind,
+}
+
+/// Draws `drawn` over the image at `image` (`scale` points per pixel): the outlines
+/// first, then every label where [`label_layout`] puts it, so no label hides under a box.
+fn paint_boxes(ui: &Ui, image: Rect, scale: f32, drawn: &[Drawn], classes: &[String]) {
+    let painter = ui.painter_at(image);
+    let boxes: Vec<ScreenBox> = drawn
+        .iter()
+        .filter_map(|d| screen_box(image.min, scale, d, classes))
+        .collect();
+    for b in &boxes {
+        paint_outline(&painter, b);
+    }
+    let font = FontId::proportional(LABEL_FONT);
+    // Black or white text, whichever reads better on the class colour.
+    let galleys: Vec<_> = boxes
+        .iter()
+        .map(|b| {
+            let text = palette::text_colour_on(b.colour);
+            painter.layout_no_wrap(b.label.clone(), font.clone(), text)
+        })
+        .collect();
+    let requests: Vec<LabelRequest> = boxes
+        .iter()
+        .zip(&galleys)
+        .map(|(b, g)| LabelRequest {
+            target: b.rect,
+            size: g.size() + 2.0 * LABEL_PADDING,
+        })
+        .collect();
+    let places = label_layout::place_labels(image, &requests);
+    for ((b, galley), place) in boxes.iter().zip(galleys).zip(places) {
+        painter.rect_filled(place, 2.0, b.colour);
+        painter.galley(place.min + LABEL_PADDING, galley, Color32::BLACK);
+    }
+}
+
+fn screen_box(origin: Pos2, scale: f32, d: &Drawn, classes: &[String]) -> Option<ScreenBox> {
     let b = &d.bbox;
     if !(b.x0.is_finite() && b.y0.is_finite() && b.x1.is_finite() && b.y1.is_finite()) {
-        return;
+        return None;
     }
     let rect = Rect::from_min_max(
         origin + Vec2::new(b.x0, b.y0) * scale,
@@ -330,8 +382,18 @@ fn paint_box(painter: &egui::Painter, origin: Pos2, scale: f32, d: &Drawn, class
         DrawnKind::False(score) => (ERROR_COLOUR, format!("false: {name} {score:.2}")),
         DrawnKind::Missed => (ERROR_COLOUR, format!("missed {name}")),
     };
-    let stroke = Stroke::new(2.0, colour);
-    if d.kind == DrawnKind::Missed {
+    Some(ScreenBox {
+        rect,
+        colour,
+        label,
+        kind: d.kind,
+    })
+}
+
+fn paint_outline(painter: &egui::Painter, b: &ScreenBox) {
+    let rect = b.rect;
+    let stroke = Stroke::new(2.0, b.colour);
+    if b.kind == DrawnKind::Missed {
         let corners = [
             rect.left_top(),
             rect.right_top(),
@@ -339,22 +401,18 @@ fn paint_box(painter: &egui::Painter, origin: Pos2, scale: f32, d: &Drawn, class
             rect.left_bottom(),
             rect.left_top(),
         ];
+        painter.extend(Shape::dashed_line(&corners, HALO, 6.0, 4.0));
         painter.extend(Shape::dashed_line(&corners, stroke, 6.0, 4.0));
     } else {
+        painter.rect_stroke(rect, 0.0, HALO, egui::StrokeKind::Middle);
         painter.rect_stroke(rect, 0.0, stroke, egui::StrokeKind::Middle);
-        if matches!(d.kind, DrawnKind::False(_)) {
+        if matches!(b.kind, DrawnKind::False(_)) {
             // A cross through a false box.
-            let thin = Stroke::new(1.0, colour);
+            let thin = Stroke::new(1.0, b.colour);
             painter.line_segment([rect.left_top(), rect.right_bottom()], thin);
             painter.line_segment([rect.right_top(), rect.left_bottom()], thin);
         }
     }
-    let galley = painter.layout_no_wrap(label, FontId::proportional(12.0), Color32::BLACK);
-    let at = Pos2::new(rect.left(), (rect.top() - galley.size().y).max(origin.y));
-    let background = Rect::from_min_size(at, galley.size() + Vec2::new(4.0, 0.0));
-    painter.rect_filled(background, 2.0, colour);
-    painter.galley(at + Vec2::new(2.0, 0.0), galley, Color32::BLACK);
-    let _ = Align2::LEFT_TOP;
 }
 
 fn swatch(ui: &mut Ui, colour: Color32) {

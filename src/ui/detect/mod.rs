@@ -2,6 +2,8 @@
 //! validation images.
 
 pub mod boxes_panel;
+pub mod label_layout;
+pub mod palette;
 pub mod state;
 pub mod view;
 

@@ -2,13 +2,13 @@
 //! curves with the validation mAP, and the boxes view.
 
 use egui::Ui;
-use egui_plot::{Corner, Legend, Plot};
 
-use crate::core::protocol::TrainConfig;
+use crate::core::protocol::{DetectionSummary, TrainConfig};
 use crate::ui::detect::{DetectTab, boxes_panel};
 use crate::ui::training::controls_panel::{self, Controls};
 use crate::ui::training::plot_panel::{self, METRIC_COLOR, Series, VAL_COLOR};
 use crate::ui::training::{RunState, TrainingTab};
+use crate::ui::widgets::plots::{AxisSpec, Chart, Ticks};
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::TextureCache;
 
@@ -52,49 +52,34 @@ pub fn show(
     });
 }
 
-/// Validation mAP@0.5 and mAP@0.5:0.95 after each epoch, at the step the epoch ended.
+/// Validation mAP@0.5 and mAP@0.5:0.95 after each epoch, where the epoch ended on the
+/// panel's x axis.
 fn map_plot(ui: &mut Ui, run: &RunState, tab: &DetectTab, height: f32) {
+    let view = run.plot_view;
     let epochs = run.curves.epochs();
     let at = |epoch: usize| {
         epochs
             .iter()
             .find(|e| e.summary.epoch == epoch)
-            .map_or(epoch as f64, |e| e.step as f64)
+            .map_or(epoch as f64, |e| e.x(view.x_axis))
     };
-    let map50: Vec<[f64; 2]> = tab
-        .metrics
-        .iter()
-        .map(|s| [at(s.epoch), f64::from(s.map50)])
-        .collect();
-    let map: Vec<[f64; 2]> = tab
-        .metrics
-        .iter()
-        .map(|s| [at(s.epoch), f64::from(s.map)])
-        .collect();
+    let series = |value: fn(&DetectionSummary) -> f32| -> Vec<[f64; 2]> {
+        tab.metrics
+            .iter()
+            .map(|s| [at(s.epoch), f64::from(value(s))])
+            .collect()
+    };
     ui.label("Validation mAP");
-    Plot::new("map-plot")
-        .height(height)
-        .legend(Legend::default().position(Corner::RightBottom))
-        .x_axis_label("step")
+    Chart::new("map-plot", height)
+        .x_axis(plot_panel::x_axis(view))
+        .y_axis(AxisSpec::new("mAP", Ticks::Number))
         .include_y(0.0)
         .include_y(1.0)
-        .allow_scroll(false)
-        .show(ui, |plot| {
-            for (name, points, colour) in [
-                ("mAP@0.5", map50, VAL_COLOR),
-                ("mAP@0.5:0.95", map, METRIC_COLOR),
-            ] {
-                Series {
-                    name,
-                    points_id: None,
-                    points,
-                    colour,
-                    width: 2.0,
-                    radius: 3.5,
-                }
-                .draw(plot);
-            }
-        });
+        .series(Series::line("mAP@0.5", series(|s| s.map50), VAL_COLOR).dots(3.5, "map50-points"))
+        .series(
+            Series::line("mAP@0.5:0.95", series(|s| s.map), METRIC_COLOR).dots(3.5, "map-points"),
+        )
+        .show(ui);
 }
 
 /// The detector's row of the settings grid: what it is (nothing to choose).

@@ -90,6 +90,7 @@ mod tests {
                     epoch: 1 + (step as usize - 1) / 2,
                     loss: 1.0,
                     steps_per_epoch: 2,
+                    learning_rate: 0.01,
                 },
                 &mut status,
             );

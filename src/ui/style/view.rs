@@ -3,13 +3,13 @@
 //! it runs, Start / Cancel / Export…, and the image as it forms with the loss read-out.
 
 use egui::{Color32, RichText, Stroke, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use crate::core::device;
 use crate::core::job::Waker;
 use crate::core::protocol::{DeviceChoice, FinishReason, PixelOptimizer, StyleInit, StyleMethod};
 use crate::style::fast::STYLES;
 use crate::ui::style::state::{CONTENT_SAMPLES, STYLE_SAMPLES, StyleTab, WellKind};
+use crate::ui::widgets::plots::{AxisSpec, Chart, Series, Ticks};
 use crate::ui::widgets::progress_bar::progress_bar;
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::{TextureCache, show_picture};
@@ -568,16 +568,20 @@ fn output(ui: &mut Ui, state: &mut StyleTab, textures: &mut TextureCache) {
         }
     }
     if state.losses.len() > 1 {
-        let points: PlotPoints<'_> = state
+        let points: Vec<[f64; 2]> = state
             .losses
             .iter()
             .enumerate()
             .map(|(i, l)| [(i + 1) as f64, f64::from(l.total()).max(1e-12).log10()])
             .collect();
-        Plot::new("style-loss")
-            .height(plot_height)
-            .legend(Legend::default())
-            .x_axis_label("iteration")
-            .show(ui, |plot| plot.line(Line::new("log10 total loss", points)));
+        Chart::new("style-loss", plot_height)
+            .x_axis(AxisSpec::new("iteration", Ticks::Integer))
+            .y_axis(AxisSpec::new("total loss", Ticks::Log10))
+            .series(Series::line(
+                "total loss",
+                points,
+                Color32::from_rgb(90, 160, 255),
+            ))
+            .show(ui);
     }
 }

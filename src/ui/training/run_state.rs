@@ -8,6 +8,7 @@
 //! steps were not kept), and saving over an existing file asks first.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use crate::core::job::{JobHandle, Waker};
 use crate::core::limits;
@@ -18,7 +19,7 @@ use crate::tasks;
 use crate::train::checkpoint;
 use crate::ui::jobs::{DrainEnd, TRAINING_EVENTS_PER_FRAME, drain, guarded};
 use crate::ui::settings::Settings;
-use crate::ui::training::curves::Curves;
+use crate::ui::training::curves::{Curves, PlotView};
 use crate::ui::widgets::class_name;
 use crate::ui::widgets::dialogs::{DialogKind, DialogPoll, PendingDialog};
 use crate::ui::widgets::status_bar::Status;
@@ -190,6 +191,8 @@ pub struct RunState {
     pub checkpoint_text: String,
     /// Smoothing of the training loss curve.
     pub smoothing: f32,
+    /// Log scale and x axis of the plots.
+    pub plot_view: PlotView,
     /// Image size offered when "Auto" is unticked.
     pub manual_image_size: u32,
     /// The dataset as last read (by inspection or by the run).
@@ -243,6 +246,7 @@ impl RunState {
             folder_text: settings.folder_text.clone(),
             checkpoint_text: settings.checkpoint_text.clone(),
             smoothing: settings.smoothing,
+            plot_view: PlotView::default(),
             manual_image_size: settings.manual_image_size,
             dataset: None,
             inspect_loading: None,
@@ -579,6 +583,7 @@ impl RunState {
             Ok(handle) => {
                 self.job = Some(handle);
                 self.phase = Phase::Running;
+                self.curves.start_clock(Instant::now());
                 self.runs_started += 1;
                 status.log(what);
             }
@@ -841,16 +846,19 @@ impl RunState {
                 epoch,
                 loss,
                 steps_per_epoch,
+                learning_rate,
             } => {
                 self.progress.loading = None;
                 self.progress.step = step;
                 self.progress.epoch = epoch;
                 self.progress.steps_per_epoch = steps_per_epoch;
                 self.steps_taken += 1;
-                self.curves.push_step(step, loss);
+                let now = Instant::now();
+                self.curves
+                    .push_step(step, epoch, steps_per_epoch, loss, learning_rate, now);
             }
             Event::Epoch(summary) => {
-                self.curves.push_epoch(summary);
+                self.curves.push_epoch(summary, Instant::now());
                 status.log(format!(
                     "Epoch {}: train loss {:.4}, val loss {:.4}, val accuracy {:.1}%",
                     summary.epoch,
@@ -860,12 +868,14 @@ impl RunState {
                 ));
             }
             Event::Paused { step } => {
+                self.curves.pause_clock(Instant::now());
                 self.progress.step = self.progress.step.max(step);
                 if self.phase.is_active() && self.phase != Phase::Stopping {
                     self.phase = Phase::Paused;
                 }
             }
             Event::Resumed => {
+                self.curves.resume_clock(Instant::now());
                 if self.phase.is_active() && self.phase != Phase::Stopping {
                     self.phase = Phase::Running;
                 }
@@ -899,6 +909,7 @@ impl RunState {
             }
             Event::Kept(KeepEvent::Failed(message)) => status.fail(message),
             Event::Finished(reason) => {
+                self.curves.pause_clock(Instant::now());
                 self.phase = Phase::Finished(reason);
                 self.progress.loading = None;
                 status.log(match reason {
@@ -907,6 +918,7 @@ impl RunState {
                 });
             }
             Event::Failed(message) => {
+                self.curves.pause_clock(Instant::now());
                 self.phase = Phase::Failed;
                 self.progress.loading = None;
                 self.job = None;
@@ -945,6 +957,7 @@ mod tests {
                     epoch: 1 + (step as usize - 1) / 2,
                     loss: 1.0 / step as f32,
                     steps_per_epoch: 2,
+                    learning_rate: 0.01,
                 },
                 &mut status,
             );

@@ -1,8 +1,10 @@
 //! Pieces every tab may draw with: the status bar, pictures and their textures, native
-//! file dialogs, progress bars, the lab tabs' model fields and their recent checkpoints.
+//! file dialogs, progress bars, the plots, the lab tabs' model fields and their recent
+//! checkpoints.
 
 pub mod dialogs;
 pub mod model_fields;
+pub mod plots;
 pub mod progress_bar;
 pub mod recent_checkpoints;
 pub mod status_bar;
