@@ -31,7 +31,11 @@ fn int8_is_smaller_and_as_accurate_and_pruning_reaches_sparsity() {
             },
             CompressSetting::Prune {
                 sparsity: 0.8,
-                finetune_epochs: 1,
+                finetune_epochs: 3,
+            },
+            CompressSetting::Prune {
+                sparsity: 0.8,
+                finetune_epochs: 0,
             },
         ],
         out_dir: dir.path().to_path_buf(),
@@ -50,7 +54,7 @@ fn int8_is_smaller_and_as_accurate_and_pruning_reaches_sparsity() {
             _ => {}
         }
     }
-    assert_eq!(rows.len(), 5);
+    assert_eq!(rows.len(), 6);
     let float = &rows[0];
     assert_eq!(float.setting, "float");
     assert!(
@@ -91,7 +95,7 @@ fn int8_is_smaller_and_as_accurate_and_pruning_reaches_sparsity() {
     }
     assert!(float.sparsity < 0.01);
     // Sparsity counted from the weights of the files loaded back.
-    for (row, asked) in [(&rows[3], 0.5), (&rows[4], 0.8)] {
+    for (row, asked) in [(&rows[3], 0.5), (&rows[4], 0.8), (&rows[5], 0.8)] {
         assert!(
             (row.sparsity - asked).abs() < 0.002,
             "{}: {}",
@@ -102,11 +106,13 @@ fn int8_is_smaller_and_as_accurate_and_pruning_reaches_sparsity() {
         let (zeros, total) = sparsity(&loaded.model);
         assert!((zeros as f32 / total as f32 - asked).abs() < 0.002);
     }
-    // The fine-tuned 80 % model recovers at least part of what plain pruning would lose.
+    // The fine-tuned 80 % model recovers part of what plain pruning loses, and is better
+    // than chance (5 classes).
     assert!(
-        rows[4].accuracy > 0.35,
-        "fine-tuned 80 %: {}",
-        rows[4].accuracy
+        rows[4].accuracy > rows[5].accuracy + 0.05 && rows[4].accuracy > 0.25,
+        "fine-tuned 80 %: {}, plain 80 %: {}",
+        rows[4].accuracy,
+        rows[5].accuracy
     );
 
     // A compressed model predicts like any checkpoint.

@@ -45,10 +45,11 @@ impl ConvNet {
                 hint: ", or the ResNet (whose size does not grow with the input)",
             });
         }
-        // He initialisation for the layers a ReLU follows. burn's default (as PyTorch's)
-        // draws weights with a sixth of that variance: the signal shrinks layer by layer and
-        // on the built-in shapes the loss sat at ln(classes) for one or two epochs, depending
-        // on the seed. The last layer keeps the default, so the first logits stay small.
+        // He initialisation. burn's default (as PyTorch's) draws weights with a sixth of its
+        // variance: the signal shrinks layer by layer, and on the built-in shapes the loss sat
+        // at ln(classes) for one or two epochs, depending on the seed. Every layer gets the
+        // same rule, so the layers' weights keep the same relative scale as before (global
+        // magnitude pruning compares weights across layers).
         let he = || Initializer::KaimingUniform {
             gain: std::f64::consts::SQRT_2,
             fan_out_only: false,
@@ -67,7 +68,9 @@ impl ConvNet {
             fc2: LinearConfig::new(120, 84)
                 .with_initializer(he())
                 .init(device),
-            fc3: LinearConfig::new(84, classes).init(device),
+            fc3: LinearConfig::new(84, classes)
+                .with_initializer(he())
+                .init(device),
             relu: Relu::new(),
         })
     }

@@ -2,11 +2,12 @@
 //! `visionlab train --task classify` (before its flags) and the tests start from.
 //!
 //! Chosen to learn visibly from the first epoch. Measured with `visionlab train --device cpu`
-//! on 2 cores (about 70 s), run seeds 42, 1, 2: validation accuracy after epoch 1 was 37 %,
-//! 41 %, 41 % and after epoch 10 97.3 %, 96.7 %, 94.5 %. The earlier defaults (4000 images,
+//! on 2 cores (about 70 s), run seeds 42, 1, 2: validation accuracy after epoch 1 was 34 %,
+//! 33 %, 40 % and after epoch 10 95.3 %, 95.4 %, 92.9 %. The earlier defaults (4000 images,
 //! 14 epochs, burn's default initialisation of the ConvNet) sat at chance (loss ≈ ln 5) for
 //! one or two epochs (val 25 %, 24 %, 26 % after epoch 1) and ended at 90 %, 93 %, 88 %: twice
-//! the images per epoch and He initialisation (`models::convnet`) fixed both. Shifts and flips are right for photos and shapes (the GUI turns flips off for grey
+//! the images per epoch and He initialisation (`models::convnet`) fixed both. Shifts and flips
+//! are right for photos and shapes (the GUI turns flips off for grey
 //! single-channel folders: digits and text).
 
 use crate::core::protocol::{

@@ -12,8 +12,8 @@ use crate::core::protocol::{BoxPrediction, DetectionSummary, LabeledBox, ScoredB
 use crate::tasks::detect::paint_instances;
 use crate::ui::detect::label_layout::{self, LabelRequest};
 use crate::ui::detect::palette::{self, ERROR_COLOUR};
-use crate::ui::widgets::class_name;
 use crate::ui::widgets::textures::{Picture, TextureCache, show_picture};
+use crate::ui::widgets::{class_name, unbroken};
 
 /// Largest side of the main view, in points.
 const VIEW_SIDE: f32 = 400.0;
@@ -241,11 +241,13 @@ fn header(ui: &mut Ui, boxes: &mut BoxesState) {
             ui.selectable_value(&mut boxes.mode, mode, mode.label());
         }
         ui.separator();
-        ui.add(
-            egui::Slider::new(&mut boxes.threshold, 0.0..=1.0)
-                .text("score threshold")
-                .fixed_decimals(2),
-        );
+        unbroken(ui, 270.0, |ui| {
+            ui.add(
+                egui::Slider::new(&mut boxes.threshold, 0.0..=1.0)
+                    .text("score threshold")
+                    .fixed_decimals(2),
+            );
+        });
         ui.checkbox(&mut boxes.show_masks, "instance masks");
     });
 }

@@ -10,8 +10,8 @@ use crate::tasks::segment::data::IGNORE;
 use crate::ui::segment::SegmentTab;
 use crate::ui::segment::overlay::{ERROR_COLOUR, OverlayMode, compose};
 use crate::ui::segment::overlay_gpu::{self, UploadCounter};
-use crate::ui::widgets::class_name;
 use crate::ui::widgets::textures::{Picture, TextureCache, show_picture};
+use crate::ui::widgets::{class_name, unbroken};
 
 /// Largest side of the main view, in points.
 const VIEW_SIDE: f32 = 360.0;
@@ -52,11 +52,13 @@ fn header(ui: &mut Ui, tab: &mut SegmentTab, gpu: Option<&UploadCounter>) {
             ui.selectable_value(&mut tab.overlay.mode, mode, mode.label());
         }
         ui.separator();
-        ui.add(
-            egui::Slider::new(&mut tab.overlay.opacity, 0.0..=1.0)
-                .text("opacity")
-                .fixed_decimals(2),
-        );
+        unbroken(ui, 230.0, |ui| {
+            ui.add(
+                egui::Slider::new(&mut tab.overlay.opacity, 0.0..=1.0)
+                    .text("opacity")
+                    .fixed_decimals(2),
+            );
+        });
         ui.separator();
         let runs_on = device::runs_on(&Placement::renderer(gpu.and_then(UploadCounter::adapter)));
         let how = match gpu {

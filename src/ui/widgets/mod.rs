@@ -18,6 +18,14 @@ pub fn class_name(classes: &[String], index: usize) -> String {
         .unwrap_or_else(|| format!("#{index}"))
 }
 
+/// Adds what `add` draws as one block `width` points wide in a wrapping row: the row wraps
+/// before the block, never through it (a slider with its value and name, which would
+/// otherwise be cut at the window's edge).
+pub fn unbroken(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
+    let size = egui::vec2(width, ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(size, egui::Layout::left_to_right(egui::Align::Center), add);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
