@@ -34,12 +34,12 @@ use visionlab::train::checkpoint::{self, CheckpointMeta, Progress};
 /// Runs the CLI with the CPU as burn's default device; the child is killed after
 /// `limit` (a hang fails the test instead of blocking it).
 fn cli_within(args: &[&str], envs: &[(&str, Option<&str>)], limit: Duration) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_visionlab"))
-        // Runs the binary keeps go to a scratch folder, not the user's data folder.
-        .env(
-            "VISIONLAB_RUNS_DIR",
-            std::env::temp_dir().join("visionlab-test-runs"),
-        );
+    let mut command = Command::new(env!("CARGO_BIN_EXE_visionlab"));
+    // Runs the binary keeps go to a scratch folder, not the user's data folder.
+    command.env(
+        "VISIONLAB_RUNS_DIR",
+        std::env::temp_dir().join("visionlab-test-runs"),
+    );
     command.args(args).env("BURN_DEVICE", "flex");
     for (key, value) in envs {
         match value {

@@ -163,12 +163,12 @@ fn save_then_resume_keeps_the_curve() {
     });
     // The curve of the first run is kept up to the checkpoint and continues from there.
     let curves = &harness.state().classify().run.curves;
-    assert_eq!(curves.steps().first().map(|p| p[0]), Some(1.0));
+    assert_eq!(curves.steps().first().map(|p| p.step), Some(1));
     assert!(
         curves
             .steps()
             .windows(2)
-            .all(|pair| pair[0][0] < pair[1][0]),
+            .all(|pair| pair[0].step < pair[1].step),
         "steps increase without a gap back"
     );
     click(&mut harness, "Stop");
