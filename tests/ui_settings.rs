@@ -12,6 +12,7 @@ use egui_kittest::kittest::Queryable;
 use visionlab::core::protocol::{AttackMethod, DataSpec, Task};
 use visionlab::ui::VisionApp;
 use visionlab::ui::app::Tab;
+use visionlab::ui::settings::{PlotView, XAxis};
 
 /// eframe's storage in memory (the real one is a RON file in the user's data folder).
 #[derive(Default)]
@@ -59,6 +60,10 @@ fn settings_survive_a_restart() {
         app.attack_mut().settings.eps = 0.03;
         app.compress_mut().sparsity = 0.7;
         app.compress_mut().fields.model = "/models/flowers.vlck".into();
+        app.classify_mut().run.plot_view = PlotView {
+            log_scale: true,
+            x_axis: XAxis::WallTime,
+        };
         let mut harness = harness(app);
         harness.run_steps(4);
         // The controls panel is drawn at the width asked for.
@@ -88,6 +93,8 @@ fn settings_survive_a_restart() {
     assert_eq!(restored.attack().settings.eps, 0.03);
     assert_eq!(restored.compress().sparsity, 0.7);
     assert_eq!(restored.compress().fields.model, "/models/flowers.vlck");
+    let view = restored.classify().run.plot_view;
+    assert!(view.log_scale && view.x_axis == XAxis::WallTime);
     // The Segment tab kept its own (default) settings.
     assert_eq!(
         restored.segment().settings().config,

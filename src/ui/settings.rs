@@ -30,6 +30,30 @@ pub struct Settings {
     pub only_mistakes: bool,
     /// The image size offered when "Auto" is unticked.
     pub manual_image_size: u32,
+    /// Log scale and x axis of the training plots.
+    pub plot_view: PlotView,
+}
+
+/// What the x axis of the training plots counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum XAxis {
+    /// The global optimisation step.
+    #[default]
+    Step,
+    /// Epochs, with fractions inside an epoch.
+    Epoch,
+    /// Seconds of training since the run started.
+    WallTime,
+}
+
+/// How the training plots are shown (kept across runs and restarts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlotView {
+    /// The loss on a log10 scale.
+    pub log_scale: bool,
+    /// What the x axis counts.
+    pub x_axis: XAxis,
 }
 
 impl Default for Settings {
@@ -50,6 +74,7 @@ impl Settings {
             smoothing: 0.9,
             only_mistakes: false,
             manual_image_size: 32,
+            plot_view: PlotView::default(),
         }
     }
 

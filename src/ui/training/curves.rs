@@ -11,18 +11,7 @@
 use std::time::Instant;
 
 use crate::core::protocol::EpochSummary;
-
-/// What the x axis of the training plots counts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum XAxis {
-    /// The global optimisation step.
-    #[default]
-    Step,
-    /// Epochs, with fractions inside an epoch.
-    Epoch,
-    /// Seconds of training since the run started.
-    WallTime,
-}
+pub use crate::ui::settings::{PlotView, XAxis};
 
 impl XAxis {
     /// All choices, for the selector.
@@ -45,15 +34,6 @@ impl XAxis {
             XAxis::WallTime => "wall time",
         }
     }
-}
-
-/// How the training plots are shown (kept across runs).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PlotView {
-    /// The loss on a log10 scale.
-    pub log_scale: bool,
-    /// What the x axis counts.
-    pub x_axis: XAxis,
 }
 
 /// One training step as the plots see it.

@@ -246,7 +246,7 @@ impl RunState {
             folder_text: settings.folder_text.clone(),
             checkpoint_text: settings.checkpoint_text.clone(),
             smoothing: settings.smoothing,
-            plot_view: PlotView::default(),
+            plot_view: settings.plot_view,
             manual_image_size: settings.manual_image_size,
             dataset: None,
             inspect_loading: None,
@@ -283,6 +283,7 @@ impl RunState {
             smoothing: self.smoothing,
             only_mistakes: false,
             manual_image_size: self.manual_image_size,
+            plot_view: self.plot_view,
         }
     }
 
