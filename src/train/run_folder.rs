@@ -2,16 +2,19 @@
 //!
 //! A run (GUI or `visionlab train`, any task) given a runs root
 //! ([`TrainConfig::runs_dir`]) gets its own folder `<root>/<task>-<YYYYMMDD-HHMMSS>[-N]/`
-//! (the start time in UTC; `-2`, `-3`, … when two runs start in the same second), made at
-//! its first checkpoint, holding:
+//! (the start time in UTC; `-2`, `-3`, … when two runs start in the same second), made when
+//! the run starts (once its config is checked and its data read: a run that fails before
+//! that is not recorded), holding:
 //!
 //! - `config.json`: the run's [`TrainConfig`];
+//! - `run.json` and `metrics.jsonl`: the run's record ([`crate::train::record`]);
 //! - `last.vlck`: the run as it is, rewritten atomically after every epoch (and when the
 //!   run is stopped mid-epoch);
 //! - `best.vlck`: the epoch with the highest validation accuracy so far, ties broken by the
 //!   lower validation loss.
 //!
-//! A resumed run gets a new folder. Besides the folder of one run, this module finds the
+//! A run resumed from a checkpoint inside a run folder continues that folder (and its
+//! record); one resumed from elsewhere gets a new folder. Besides the folder of one run, this module finds the
 //! newest run folders under a root ([`find_runs`]).
 
 use std::path::{Path, PathBuf};
@@ -21,6 +24,7 @@ use crate::core::files::{WriteError, write_atomic};
 use crate::core::job::Outbox;
 use crate::core::protocol::{EpochSummary, Event, KeepEvent, Task, TrainConfig};
 use crate::train::checkpoint::{task_from_key, task_key};
+use crate::train::record::{RUN, Record, Status};
 
 /// The latest checkpoint of a run, in its folder.
 pub const LAST: &str = "last.vlck";
@@ -59,6 +63,21 @@ pub fn utc_stamp(time: SystemTime) -> String {
         rest / 3600,
         rest % 3600 / 60,
         rest % 60
+    )
+}
+
+/// `time` in UTC as `YYYY-MM-DDTHH:MM:SSZ` (times before 1970 read as 1970).
+pub fn utc_iso(time: SystemTime) -> String {
+    let stamp = utc_stamp(time);
+    let d = |range: std::ops::Range<usize>| stamp.get(range).unwrap_or("00");
+    format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        d(0..4),
+        d(4..6),
+        d(6..8),
+        d(9..11),
+        d(11..13),
+        d(13..15)
     )
 }
 
@@ -164,6 +183,27 @@ impl RunFolder {
         Ok(RunFolder { dir, best: None })
     }
 
+    /// The existing run folder `dir`, continued by a resumed run whose best epoch so far
+    /// is `best`: `config.json` is rewritten with `config`.
+    ///
+    /// # Errors
+    /// A [`WriteError`] when `config.json` cannot be written.
+    pub fn open(
+        dir: &Path,
+        config: &TrainConfig,
+        best: Option<EpochSummary>,
+    ) -> Result<Self, WriteError> {
+        let json = serde_json::to_vec_pretty(config).map_err(|e| WriteError {
+            path: dir.join(CONFIG),
+            message: e.to_string(),
+        })?;
+        write_atomic(&dir.join(CONFIG), &json)?;
+        Ok(RunFolder {
+            dir: dir.to_path_buf(),
+            best,
+        })
+    }
+
     /// The folder.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -201,14 +241,26 @@ impl RunFolder {
     }
 }
 
-/// Whether and where a run keeps itself: off, not yet made (the folder is made at the
-/// first checkpoint, so a run that fails while reading its data leaves nothing), made, or
-/// given up after the folder could not be made (said once).
+/// The run folder a run resumed from `checkpoint` continues: the checkpoint's folder when
+/// it is a run folder (by its name, holding `config.json` or `run.json`).
+pub fn own_folder(checkpoint: &Path) -> Option<PathBuf> {
+    let dir = checkpoint.parent()?;
+    parse_folder_name(dir.file_name()?.to_str()?)?;
+    (dir.join(CONFIG).is_file() || dir.join(RUN).is_file()).then(|| dir.to_path_buf())
+}
+
+/// Whether and where a run keeps itself: off, not yet made (the run makes it when it
+/// starts, [`Keeping::begin`]), made with its record, or given up after the folder could
+/// not be made (said once). A record that cannot be written is said once too; the run goes
+/// on.
 #[derive(Debug, Default)]
 pub struct Keeping {
     root: Option<PathBuf>,
+    device: String,
     folder: Option<RunFolder>,
+    record: Option<Record>,
     gave_up: bool,
+    record_failed: bool,
 }
 
 impl Keeping {
@@ -216,21 +268,46 @@ impl Keeping {
     pub fn new(root: Option<PathBuf>) -> Self {
         Keeping {
             root,
-            folder: None,
-            gave_up: false,
+            ..Keeping::default()
         }
     }
 
-    /// The run's folder, made for `config` now when it is the first time: reports
-    /// [`KeepEvent::Folder`], or [`KeepEvent::Failed`] once when it cannot be made (the run
-    /// goes on without keeping). `None` when keeping is off or failed.
+    /// The same, recording `device` (in words) as the run's device.
+    pub fn on_device(self, device: &str) -> Self {
+        Keeping {
+            device: device.to_string(),
+            ..self
+        }
+    }
+
+    /// Makes the folder and starts the record now, if not yet done ([`Keeping::folder`]).
+    pub fn begin(&mut self, config: &TrainConfig, out: &Outbox) {
+        let _ = self.folder(config, out);
+    }
+
+    /// The run's folder, made for `config` now when it is the first time (or, for a run
+    /// resumed from a checkpoint in a run folder, that folder continued), with its record
+    /// started: reports [`KeepEvent::Folder`], or [`KeepEvent::Failed`] once when it cannot
+    /// be made (the run goes on without keeping). `None` when keeping is off or failed.
     pub fn folder(&mut self, config: &TrainConfig, out: &Outbox) -> Option<&mut RunFolder> {
         if self.folder.is_none() && !self.gave_up {
             let root = self.root.as_deref()?;
-            match RunFolder::create(root, config, SystemTime::now()) {
-                Ok(folder) => {
+            let own = config.resume_from.as_deref().and_then(own_folder);
+            let made = match &own {
+                Some(dir) => Record::resume(dir, config, &self.device).and_then(|record| {
+                    let best = record.info().best.as_ref().map(|e| e.summary());
+                    Ok((RunFolder::open(dir, config, best)?, record))
+                }),
+                None => RunFolder::create(root, config, SystemTime::now()).and_then(|folder| {
+                    let record = Record::start(folder.dir(), config, &self.device)?;
+                    Ok((folder, record))
+                }),
+            };
+            match made {
+                Ok((folder, record)) => {
                     out.send(Event::Kept(KeepEvent::Folder(folder.dir().to_path_buf())));
                     self.folder = Some(folder);
+                    self.record = Some(record);
                 }
                 Err(e) => {
                     self.gave_up = true;
@@ -241,6 +318,48 @@ impl Keeping {
             }
         }
         self.folder.as_mut()
+    }
+
+    /// Does `write` to the record, when there is one; its first failure is said.
+    fn record(&mut self, out: &Outbox, write: impl FnOnce(&mut Record) -> Result<(), WriteError>) {
+        let Some(record) = self.record.as_mut() else {
+            return;
+        };
+        if let Err(e) = write(record)
+            && !self.record_failed
+        {
+            self.record_failed = true;
+            out.send(Event::Kept(KeepEvent::Failed(format!(
+                "could not write the run's record (the run goes on): {e}"
+            ))));
+        }
+    }
+
+    /// Records a step.
+    pub fn step(&mut self, out: &Outbox, step: u64, epoch: usize, loss: f32, lr: f64) {
+        self.record(out, |r| r.step(step, epoch, loss, lr));
+    }
+
+    /// Records an epoch with the task's validation metric.
+    pub fn epoch(&mut self, out: &Outbox, summary: &EpochSummary, val_metric: f32) {
+        self.record(out, |r| r.epoch(summary, val_metric));
+    }
+
+    /// Records a checkpoint written into the folder.
+    pub fn checkpoint(&mut self, path: &Path, best: bool) {
+        if let Some(record) = self.record.as_mut() {
+            record.checkpoint(path, best);
+        }
+    }
+
+    /// Records that the run trains (again).
+    pub fn running(&mut self, out: &Outbox) {
+        self.record(out, Record::running);
+    }
+
+    /// Records the run's end.
+    pub fn end(&mut self, out: &Outbox, status: Status, message: Option<String>) {
+        self.record(out, |r| r.end(status, message));
     }
 }
 
