@@ -35,8 +35,7 @@ use crate::data::batch::Normalization;
 use crate::train::checkpoint::{self, CheckpointMeta, Progress, task_key};
 use crate::train::control::{self, Control, Controlled};
 use crate::train::metrics::Running;
-use crate::train::record::Status;
-use crate::train::run_folder::Keeping;
+use crate::train::record::{Keeping, Status};
 use crate::train::schedule::{learning_rate, optimizer};
 use crate::train::task::{RunContext, TaskSetup, TrainTask};
 

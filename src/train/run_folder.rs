@@ -21,10 +21,8 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::core::files::{WriteError, write_atomic};
-use crate::core::job::Outbox;
-use crate::core::protocol::{EpochSummary, Event, KeepEvent, Task, TrainConfig};
+use crate::core::protocol::{EpochSummary, Task, TrainConfig};
 use crate::train::checkpoint::{task_from_key, task_key};
-use crate::train::record::{RUN, Record, Status};
 
 /// The latest checkpoint of a run, in its folder.
 pub const LAST: &str = "last.vlck";
@@ -241,128 +239,6 @@ impl RunFolder {
     }
 }
 
-/// The run folder a run resumed from `checkpoint` continues: the checkpoint's folder when
-/// it is a run folder (by its name, holding `config.json` or `run.json`).
-pub fn own_folder(checkpoint: &Path) -> Option<PathBuf> {
-    let dir = checkpoint.parent()?;
-    parse_folder_name(dir.file_name()?.to_str()?)?;
-    (dir.join(CONFIG).is_file() || dir.join(RUN).is_file()).then(|| dir.to_path_buf())
-}
-
-/// Whether and where a run keeps itself: off, not yet made (the run makes it when it
-/// starts, [`Keeping::begin`]), made with its record, or given up after the folder could
-/// not be made (said once). A record that cannot be written is said once too; the run goes
-/// on.
-#[derive(Debug, Default)]
-pub struct Keeping {
-    root: Option<PathBuf>,
-    device: String,
-    folder: Option<RunFolder>,
-    record: Option<Record>,
-    gave_up: bool,
-    record_failed: bool,
-}
-
-impl Keeping {
-    /// Keeping under `root`, or nothing for `None`.
-    pub fn new(root: Option<PathBuf>) -> Self {
-        Keeping {
-            root,
-            ..Keeping::default()
-        }
-    }
-
-    /// The same, recording `device` (in words) as the run's device.
-    pub fn on_device(self, device: &str) -> Self {
-        Keeping {
-            device: device.to_string(),
-            ..self
-        }
-    }
-
-    /// Makes the folder and starts the record now, if not yet done ([`Keeping::folder`]).
-    pub fn begin(&mut self, config: &TrainConfig, out: &Outbox) {
-        let _ = self.folder(config, out);
-    }
-
-    /// The run's folder, made for `config` now when it is the first time (or, for a run
-    /// resumed from a checkpoint in a run folder, that folder continued), with its record
-    /// started: reports [`KeepEvent::Folder`], or [`KeepEvent::Failed`] once when it cannot
-    /// be made (the run goes on without keeping). `None` when keeping is off or failed.
-    pub fn folder(&mut self, config: &TrainConfig, out: &Outbox) -> Option<&mut RunFolder> {
-        if self.folder.is_none() && !self.gave_up {
-            let root = self.root.as_deref()?;
-            let own = config.resume_from.as_deref().and_then(own_folder);
-            let made = match &own {
-                Some(dir) => Record::resume(dir, config, &self.device).and_then(|record| {
-                    let best = record.info().best.as_ref().map(|e| e.summary());
-                    Ok((RunFolder::open(dir, config, best)?, record))
-                }),
-                None => RunFolder::create(root, config, SystemTime::now()).and_then(|folder| {
-                    let record = Record::start(folder.dir(), config, &self.device)?;
-                    Ok((folder, record))
-                }),
-            };
-            match made {
-                Ok((folder, record)) => {
-                    out.send(Event::Kept(KeepEvent::Folder(folder.dir().to_path_buf())));
-                    self.folder = Some(folder);
-                    self.record = Some(record);
-                }
-                Err(e) => {
-                    self.gave_up = true;
-                    out.send(Event::Kept(KeepEvent::Failed(format!(
-                        "could not make the run folder, so this run keeps nothing: {e}"
-                    ))));
-                }
-            }
-        }
-        self.folder.as_mut()
-    }
-
-    /// Does `write` to the record, when there is one; its first failure is said.
-    fn record(&mut self, out: &Outbox, write: impl FnOnce(&mut Record) -> Result<(), WriteError>) {
-        let Some(record) = self.record.as_mut() else {
-            return;
-        };
-        if let Err(e) = write(record)
-            && !self.record_failed
-        {
-            self.record_failed = true;
-            out.send(Event::Kept(KeepEvent::Failed(format!(
-                "could not write the run's record (the run goes on): {e}"
-            ))));
-        }
-    }
-
-    /// Records a step.
-    pub fn step(&mut self, out: &Outbox, step: u64, epoch: usize, loss: f32, lr: f64) {
-        self.record(out, |r| r.step(step, epoch, loss, lr));
-    }
-
-    /// Records an epoch with the task's validation metric.
-    pub fn epoch(&mut self, out: &Outbox, summary: &EpochSummary, val_metric: f32) {
-        self.record(out, |r| r.epoch(summary, val_metric));
-    }
-
-    /// Records a checkpoint written into the folder.
-    pub fn checkpoint(&mut self, path: &Path, best: bool) {
-        if let Some(record) = self.record.as_mut() {
-            record.checkpoint(path, best);
-        }
-    }
-
-    /// Records that the run trains (again).
-    pub fn running(&mut self, out: &Outbox) {
-        self.record(out, Record::running);
-    }
-
-    /// Records the run's end.
-    pub fn end(&mut self, out: &Outbox, status: Status, message: Option<String>) {
-        self.record(out, |r| r.end(status, message));
-    }
-}
-
 /// A run folder found under a runs root.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FoundRun {
@@ -418,11 +294,9 @@ pub fn find_runs(root: &Path, task: Option<Task>, limit: usize) -> Vec<FoundRun>
 
 #[cfg(test)]
 mod tests {
-    use std::sync::mpsc;
     use std::time::Duration;
 
     use super::*;
-    use crate::core::job::no_waker;
 
     fn at(secs: u64) -> SystemTime {
         UNIX_EPOCH + Duration::from_secs(secs)
@@ -512,35 +386,6 @@ mod tests {
         assert_eq!(std::fs::read(best).unwrap(), b"weights");
         assert!(!folder.is_best(&epoch(0.1, 0.1)));
         assert!(folder.is_best(&epoch(0.3, 2.0)));
-    }
-
-    #[test]
-    fn keeping_makes_the_folder_once_and_gives_up_once() {
-        let (tx, rx) = mpsc::channel();
-        let out = Outbox::new(tx, no_waker());
-        let config = TrainConfig::default();
-        assert!(Keeping::new(None).folder(&config, &out).is_none());
-        assert!(rx.try_recv().is_err());
-
-        let root = tempfile::tempdir().unwrap();
-        let mut keeping = Keeping::new(Some(root.path().to_path_buf()));
-        let dir = keeping.folder(&config, &out).map(|f| f.dir().to_path_buf());
-        assert!(keeping.folder(&config, &out).is_some());
-        let events: Vec<Event> = rx.try_iter().collect();
-        assert_eq!(events, vec![Event::Kept(KeepEvent::Folder(dir.unwrap()))]);
-
-        // A root that is a file: said once, then nothing.
-        let file = root.path().join("a-file");
-        std::fs::write(&file, b"").unwrap();
-        let mut keeping = Keeping::new(Some(file));
-        assert!(keeping.folder(&config, &out).is_none());
-        assert!(keeping.folder(&config, &out).is_none());
-        let events: Vec<Event> = rx.try_iter().collect();
-        assert_eq!(events.len(), 1);
-        assert!(
-            matches!(&events[0], Event::Kept(KeepEvent::Failed(m)) if m.contains("a-file")),
-            "{events:?}"
-        );
     }
 
     #[test]
