@@ -1,6 +1,7 @@
 //! Every training run keeps itself in a run folder under its runs root, driven through the
 //! protocol: `config.json`, `last.vlck` after every epoch (and when stopped mid-epoch),
-//! `best.vlck` after the best epoch; a resumed run gets a new folder; every task keeps.
+//! `best.vlck` after the best epoch, and the run's record; a run resumed from its folder
+//! continues it, one resumed from elsewhere gets a new folder; every task keeps.
 
 mod common;
 
@@ -14,7 +15,9 @@ use visionlab::core::protocol::{
 };
 use visionlab::tasks;
 use visionlab::train::checkpoint;
+use visionlab::train::record::Status;
 use visionlab::train::run_folder::{self, BEST, CONFIG, LAST};
+use visionlab::train::runs;
 
 /// A small run of `task` on the CPU that keeps itself under `root`.
 fn small(task: Task, root: &Path, epochs: usize) -> TrainConfig {
@@ -42,7 +45,11 @@ struct Kept {
 }
 
 fn until_finished(job: &JobHandle) -> Kept {
-    let mut folder = None;
+    until_finished_in(job, None)
+}
+
+/// [`until_finished`] for a run whose folder was already reported (`folder`).
+fn until_finished_in(job: &JobHandle, mut folder: Option<PathBuf>) -> Kept {
     let mut checkpoints = Vec::new();
     let mut accuracies = Vec::new();
     let reason = wait_for(job, |event| match event {
@@ -72,7 +79,7 @@ fn until_finished(job: &JobHandle) -> Kept {
 }
 
 #[test]
-fn a_classification_run_keeps_last_and_best_and_a_resumed_run_gets_a_new_folder() {
+fn a_classification_run_keeps_last_and_best_and_a_resumed_run_continues_its_folder() {
     let _serial = serial();
     let root = tempfile::tempdir().expect("a temporary folder");
     let config = small(Task::Classify, root.path(), 2);
@@ -112,11 +119,43 @@ fn a_classification_run_keeps_last_and_best_and_a_resumed_run_gets_a_new_folder(
     assert_eq!(best_meta.epochs.last().map(|e| e.val_accuracy), Some(top));
     assert_eq!(best_meta.epochs_done, best.epochs_done);
 
-    // Resuming: a new folder, continuing the epochs.
+    // Resuming from the run's folder: the same folder, its record continued.
+    let elsewhere = root.path().join("copy.vlck");
+    std::fs::copy(first.folder.join(LAST), &elsewhere).expect("a copy");
     let resumed = tasks::spawn_training(
         TrainConfig {
             epochs: 3,
             resume_from: Some(first.folder.join(LAST)),
+            ..config.clone()
+        },
+        no_waker(),
+    );
+    let second = until_finished(&resumed);
+    drop(resumed);
+    assert_eq!(second.folder, first.folder);
+    let record = run_folder::find_runs(root.path(), None, 10);
+    assert_eq!(record.len(), 1);
+    let loaded = runs::load_run(&first.folder);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let epochs: Vec<usize> = loaded.epochs.iter().map(|e| e.epoch).collect();
+    assert_eq!(epochs, [1, 2, 3]);
+    let info = loaded.info.expect("run.json");
+    assert_eq!(info.status, Status::Finished);
+    assert_eq!(info.resumed_from, Some(first.folder.join(LAST)));
+    assert_eq!(info.epochs_done, 3);
+    let epochs: Vec<usize> = second
+        .checkpoints
+        .iter()
+        .filter(|k| !k.best)
+        .map(|k| k.epochs_done)
+        .collect();
+    assert_eq!(epochs, [3]);
+
+    // Resuming from a checkpoint outside a run folder: a new folder.
+    let resumed = tasks::spawn_training(
+        TrainConfig {
+            epochs: 3,
+            resume_from: Some(elsewhere),
             ..config
         },
         no_waker(),
@@ -147,13 +186,22 @@ fn a_run_stopped_mid_epoch_keeps_where_it_stopped() {
     };
     let job = tasks::spawn_training(config, no_waker());
     // 960 training images in batches of 32: 30 steps an epoch; stop early in the first.
+    // The folder is made when the run starts, before its first step.
+    let mut folder = None;
     wait_for(&job, |event| match event {
+        Event::Kept(KeepEvent::Folder(dir)) => {
+            folder = Some(dir.clone());
+            None
+        }
         Event::Step { step: 2, .. } => Some(()),
         _ => None,
     });
+    assert!(folder.is_some(), "the folder is made before the first step");
     job.send(Command::Stop);
-    let kept = until_finished(&job);
+    let kept = until_finished_in(&job, folder);
     assert_eq!(kept.reason, FinishReason::Stopped);
+    let info = runs::load_run(&kept.folder).info.expect("run.json");
+    assert_eq!(info.status, Status::Stopped);
     let [last] = kept.checkpoints.as_slice() else {
         panic!("one kept checkpoint: {:?}", kept.checkpoints);
     };

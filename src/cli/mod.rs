@@ -15,6 +15,7 @@ pub mod devices;
 pub mod eval;
 pub mod output;
 pub mod predict;
+pub mod runs;
 pub mod stylize;
 pub mod train;
 
@@ -55,6 +56,9 @@ pub enum Cmd {
     Compress(compress::CompressArgs),
     /// Stylize an image: optimisation (Gatys), 26 built-in styles, or any style image.
     Stylize(stylize::StylizeArgs),
+    /// The recorded training runs: list, show one, compare, export as CSV.
+    #[command(subcommand)]
+    Runs(runs::RunsCmd),
 }
 
 /// Runs the parsed command line: the window without a subcommand, else the subcommand.
@@ -78,5 +82,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Attack(args) => attack::run(args),
         Cmd::Compress(args) => compress::run(args),
         Cmd::Stylize(args) => stylize::run(args),
+        Cmd::Runs(command) => runs::run(command),
     }
 }

@@ -1,12 +1,14 @@
 //! The training run every task shares ([`run`]) and the small interface a task implements
 //! ([`task`]); checkpoints, controls (pause, resume, stop, save), the optimizer and
 //! learning-rate schedule, metrics used by several tasks, and the run folder every run keeps
-//! its model in ([`run_folder`]).
+//! its model and record in ([`run_folder`], [`record`]), and reading records back ([`runs`]).
 
 pub mod checkpoint;
 pub mod control;
 pub mod metrics;
+pub mod record;
 pub mod run;
 pub mod run_folder;
+pub mod runs;
 pub mod schedule;
 pub mod task;

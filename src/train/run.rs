@@ -8,7 +8,9 @@
 //! itself in its run folder ([`run_folder`](crate::train::run_folder)): `last.vlck` after
 //! every epoch and when it is stopped mid-epoch, `best.vlck` after an epoch that beats the
 //! best so far. A checkpoint that cannot be kept is reported ([`KeepEvent::Failed`]) and
-//! the run goes on.
+//! the run goes on. The run also writes its record there ([`crate::train::record`]): its
+//! summary when it starts, after every epoch and when it ends (finished, stopped or failed),
+//! and a line per step and per epoch.
 //!
 //! Reproducibility: for a given seed (and thread count), a run draws the same numbers: the
 //! device's generator is seeded from `config.seed` before the network is built, and every
@@ -25,15 +27,15 @@ use burn::prelude::*;
 
 use crate::core::job::Outbox;
 use crate::core::protocol::{
-    Command, EpochSummary, Event, ExplainRequest, FinishReason, KeepEvent, KeptCheckpoint,
-    TrainConfig,
+    Command, DetectEvent, EpochSummary, Event, ExplainRequest, FinishReason, KeepEvent,
+    KeptCheckpoint, SegmentEvent, TrainConfig,
 };
 use crate::core::{device, limits};
 use crate::data::batch::Normalization;
 use crate::train::checkpoint::{self, CheckpointMeta, Progress, task_key};
 use crate::train::control::{self, Control, Controlled};
 use crate::train::metrics::Running;
-use crate::train::run_folder::Keeping;
+use crate::train::record::{Keeping, Status};
 use crate::train::schedule::{learning_rate, optimizer};
 use crate::train::task::{RunContext, TaskSetup, TrainTask};
 
@@ -111,12 +113,24 @@ pub fn run_job<T: TaskSetup>(
 ) -> anyhow::Result<()> {
     let mut run = Run::<T>::prepare(config, out)?;
     loop {
-        let reason =
-            run.train_until_done(out, |run, out| control::between_steps(run, inbox, out))?;
+        run.keeping.running(out);
+        let trained = run.train_until_done(out, |run, out| control::between_steps(run, inbox, out));
+        let reason = match trained {
+            Ok(reason) => reason,
+            Err(e) => {
+                run.keeping.end(out, Status::Failed, Some(e.to_string()));
+                return Err(e);
+            }
+        };
         // A run stopped mid-epoch keeps where it stopped (an epoch's end is kept already).
         if reason == FinishReason::Stopped && run.progress.batches_into_epoch > 0 {
             run.keep(None, out);
         }
+        let status = match reason {
+            FinishReason::Completed => Status::Finished,
+            FinishReason::Stopped => Status::Stopped,
+        };
+        run.keeping.end(out, status, None);
         out.send(Event::Finished(reason));
         // Idle: the run is over but its state can still be saved or extended.
         if !control::idle(&mut run, inbox, out) {
@@ -204,7 +218,7 @@ impl<T: TaskSetup> Run<T> {
             optim: optimizer(config.optimizer),
             model,
             task,
-            keeping: Keeping::new(config.runs_dir.clone()),
+            keeping: Keeping::new(config.runs_dir.clone()).on_device(&selected.description),
             config,
             device: selected.device,
             autodiff,
@@ -227,6 +241,8 @@ impl<T: TaskSetup> Run<T> {
             &run.context(),
             out,
         );
+        // The run starts: its folder and record are made.
+        run.keeping.begin(&run.config, out);
         let epochs = run.config.epochs;
         out.send(Event::Log(format!(
             "Training on {}: {epochs} epoch{}…",
@@ -355,6 +371,8 @@ impl<T: TrainTask> Run<T> {
                     steps_per_epoch,
                     learning_rate: lr,
                 });
+                self.keeping
+                    .step(out, self.progress.step, epoch, loss.value, lr);
             }
             let validation = self.task.validate(&self.model, epoch, &self.context())?;
             let summary = EpochSummary {
@@ -365,12 +383,22 @@ impl<T: TrainTask> Run<T> {
                 val_accuracy: validation.accuracy,
                 seconds: started.elapsed().as_secs_f32(),
             };
+            let val_metric = validation
+                .events
+                .iter()
+                .find_map(|event| match event {
+                    Event::Segment(SegmentEvent::Metrics(m)) => Some(m.mean_iou),
+                    Event::Detect(DetectEvent::Metrics(m)) => Some(m.map50),
+                    _ => None,
+                })
+                .unwrap_or(summary.val_accuracy);
             self.progress.epoch_done(summary);
             out.send(Event::Epoch(summary));
             for event in validation.events {
                 out.send(event);
             }
             self.keep(Some(&summary), out);
+            self.keeping.epoch(out, &summary, val_metric);
         }
         Ok(FinishReason::Completed)
     }
@@ -401,12 +429,16 @@ impl<T: TrainTask> Run<T> {
         if let Err(e) = checkpoint::save(&last, &meta, &self.model, Some(&self.optim)) {
             return out.send(failed(&e));
         }
-        out.send(kept(last, false));
+        let mut written = vec![(last, false)];
         if let Some(epoch) = epoch.filter(|e| folder.is_best(e)) {
             match folder.keep_last_as_best(epoch) {
-                Ok(best) => out.send(kept(best, true)),
+                Ok(best) => written.push((best, true)),
                 Err(e) => out.send(failed(&e)),
             }
+        }
+        for (path, best) in written {
+            self.keeping.checkpoint(&path, best);
+            out.send(kept(path, best));
         }
     }
 

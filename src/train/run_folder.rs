@@ -2,24 +2,26 @@
 //!
 //! A run (GUI or `visionlab train`, any task) given a runs root
 //! ([`TrainConfig::runs_dir`]) gets its own folder `<root>/<task>-<YYYYMMDD-HHMMSS>[-N]/`
-//! (the start time in UTC; `-2`, `-3`, … when two runs start in the same second), made at
-//! its first checkpoint, holding:
+//! (the start time in UTC; `-2`, `-3`, … when two runs start in the same second), made when
+//! the run starts (once its config is checked and its data read: a run that fails before
+//! that is not recorded), holding:
 //!
 //! - `config.json`: the run's [`TrainConfig`];
+//! - `run.json` and `metrics.jsonl`: the run's record ([`crate::train::record`]);
 //! - `last.vlck`: the run as it is, rewritten atomically after every epoch (and when the
 //!   run is stopped mid-epoch);
 //! - `best.vlck`: the epoch with the highest validation accuracy so far, ties broken by the
 //!   lower validation loss.
 //!
-//! A resumed run gets a new folder. Besides the folder of one run, this module finds the
+//! A run resumed from a checkpoint inside a run folder continues that folder (and its
+//! record); one resumed from elsewhere gets a new folder. Besides the folder of one run, this module finds the
 //! newest run folders under a root ([`find_runs`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::core::files::{WriteError, write_atomic};
-use crate::core::job::Outbox;
-use crate::core::protocol::{EpochSummary, Event, KeepEvent, Task, TrainConfig};
+use crate::core::protocol::{EpochSummary, Task, TrainConfig};
 use crate::train::checkpoint::{task_from_key, task_key};
 
 /// The latest checkpoint of a run, in its folder.
@@ -59,6 +61,21 @@ pub fn utc_stamp(time: SystemTime) -> String {
         rest / 3600,
         rest % 3600 / 60,
         rest % 60
+    )
+}
+
+/// `time` in UTC as `YYYY-MM-DDTHH:MM:SSZ` (times before 1970 read as 1970).
+pub fn utc_iso(time: SystemTime) -> String {
+    let stamp = utc_stamp(time);
+    let d = |range: std::ops::Range<usize>| stamp.get(range).unwrap_or("00");
+    format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        d(0..4),
+        d(4..6),
+        d(6..8),
+        d(9..11),
+        d(11..13),
+        d(13..15)
     )
 }
 
@@ -164,6 +181,27 @@ impl RunFolder {
         Ok(RunFolder { dir, best: None })
     }
 
+    /// The existing run folder `dir`, continued by a resumed run whose best epoch so far
+    /// is `best`: `config.json` is rewritten with `config`.
+    ///
+    /// # Errors
+    /// A [`WriteError`] when `config.json` cannot be written.
+    pub fn open(
+        dir: &Path,
+        config: &TrainConfig,
+        best: Option<EpochSummary>,
+    ) -> Result<Self, WriteError> {
+        let json = serde_json::to_vec_pretty(config).map_err(|e| WriteError {
+            path: dir.join(CONFIG),
+            message: e.to_string(),
+        })?;
+        write_atomic(&dir.join(CONFIG), &json)?;
+        Ok(RunFolder {
+            dir: dir.to_path_buf(),
+            best,
+        })
+    }
+
     /// The folder.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -198,49 +236,6 @@ impl RunFolder {
         write_atomic(&best, &bytes)?;
         self.best = Some(*epoch);
         Ok(best)
-    }
-}
-
-/// Whether and where a run keeps itself: off, not yet made (the folder is made at the
-/// first checkpoint, so a run that fails while reading its data leaves nothing), made, or
-/// given up after the folder could not be made (said once).
-#[derive(Debug, Default)]
-pub struct Keeping {
-    root: Option<PathBuf>,
-    folder: Option<RunFolder>,
-    gave_up: bool,
-}
-
-impl Keeping {
-    /// Keeping under `root`, or nothing for `None`.
-    pub fn new(root: Option<PathBuf>) -> Self {
-        Keeping {
-            root,
-            folder: None,
-            gave_up: false,
-        }
-    }
-
-    /// The run's folder, made for `config` now when it is the first time: reports
-    /// [`KeepEvent::Folder`], or [`KeepEvent::Failed`] once when it cannot be made (the run
-    /// goes on without keeping). `None` when keeping is off or failed.
-    pub fn folder(&mut self, config: &TrainConfig, out: &Outbox) -> Option<&mut RunFolder> {
-        if self.folder.is_none() && !self.gave_up {
-            let root = self.root.as_deref()?;
-            match RunFolder::create(root, config, SystemTime::now()) {
-                Ok(folder) => {
-                    out.send(Event::Kept(KeepEvent::Folder(folder.dir().to_path_buf())));
-                    self.folder = Some(folder);
-                }
-                Err(e) => {
-                    self.gave_up = true;
-                    out.send(Event::Kept(KeepEvent::Failed(format!(
-                        "could not make the run folder, so this run keeps nothing: {e}"
-                    ))));
-                }
-            }
-        }
-        self.folder.as_mut()
     }
 }
 
@@ -299,11 +294,9 @@ pub fn find_runs(root: &Path, task: Option<Task>, limit: usize) -> Vec<FoundRun>
 
 #[cfg(test)]
 mod tests {
-    use std::sync::mpsc;
     use std::time::Duration;
 
     use super::*;
-    use crate::core::job::no_waker;
 
     fn at(secs: u64) -> SystemTime {
         UNIX_EPOCH + Duration::from_secs(secs)
@@ -393,35 +386,6 @@ mod tests {
         assert_eq!(std::fs::read(best).unwrap(), b"weights");
         assert!(!folder.is_best(&epoch(0.1, 0.1)));
         assert!(folder.is_best(&epoch(0.3, 2.0)));
-    }
-
-    #[test]
-    fn keeping_makes_the_folder_once_and_gives_up_once() {
-        let (tx, rx) = mpsc::channel();
-        let out = Outbox::new(tx, no_waker());
-        let config = TrainConfig::default();
-        assert!(Keeping::new(None).folder(&config, &out).is_none());
-        assert!(rx.try_recv().is_err());
-
-        let root = tempfile::tempdir().unwrap();
-        let mut keeping = Keeping::new(Some(root.path().to_path_buf()));
-        let dir = keeping.folder(&config, &out).map(|f| f.dir().to_path_buf());
-        assert!(keeping.folder(&config, &out).is_some());
-        let events: Vec<Event> = rx.try_iter().collect();
-        assert_eq!(events, vec![Event::Kept(KeepEvent::Folder(dir.unwrap()))]);
-
-        // A root that is a file: said once, then nothing.
-        let file = root.path().join("a-file");
-        std::fs::write(&file, b"").unwrap();
-        let mut keeping = Keeping::new(Some(file));
-        assert!(keeping.folder(&config, &out).is_none());
-        assert!(keeping.folder(&config, &out).is_none());
-        let events: Vec<Event> = rx.try_iter().collect();
-        assert_eq!(events.len(), 1);
-        assert!(
-            matches!(&events[0], Event::Kept(KeepEvent::Failed(m)) if m.contains("a-file")),
-            "{events:?}"
-        );
     }
 
     #[test]
