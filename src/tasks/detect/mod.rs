@@ -530,11 +530,15 @@ pub fn box_colour(class: usize) -> [u8; 3] {
 
 /// A colour per instance `index` (golden-angle hues, saturated).
 pub fn instance_colour(index: usize) -> [u8; 3] {
-    let hue = (index as f32 * 137.508) % 360.0;
-    let (s, v) = (0.85f32, 0.95f32);
-    let c = v * s;
+    hsv_rgb((index as f32 * 137.508) % 360.0, 0.85, 0.95)
+}
+
+/// The RGB bytes of a colour given by `hue` (degrees, `0..360`), `saturation` and `value`
+/// (both `0..=1`).
+pub fn hsv_rgb(hue: f32, saturation: f32, value: f32) -> [u8; 3] {
+    let c = value * saturation;
     let x = c * (1.0 - ((hue / 60.0) % 2.0 - 1.0).abs());
-    let m = v - c;
+    let m = value - c;
     let (r, g, b) = match (hue / 60.0) as u32 {
         0 => (c, x, 0.0),
         1 => (x, c, 0.0),
@@ -543,7 +547,7 @@ pub fn instance_colour(index: usize) -> [u8; 3] {
         4 => (x, 0.0, c),
         _ => (c, 0.0, x),
     };
-    [r, g, b].map(|v| ((v + m) * 255.0).round() as u8)
+    [r, g, b].map(|v| ((v + m) * 255.0).round().clamp(0.0, 255.0) as u8)
 }
 
 /// Paints instance masks (one colour each, blended at `opacity`; later boxes are painted

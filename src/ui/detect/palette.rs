@@ -6,6 +6,8 @@
 
 use egui::Color32;
 
+use crate::tasks::detect::hsv_rgb;
+
 /// Colour of missed and false boxes in the errors mode.
 pub const ERROR_COLOUR: Color32 = Color32::from_rgb(255, 40, 40);
 
@@ -46,19 +48,8 @@ pub fn class_colour(class: usize) -> Color32 {
 }
 
 fn hsv(hue: f32, saturation: f32, value: f32) -> Color32 {
-    let c = value * saturation;
-    let x = c * (1.0 - ((hue / 60.0) % 2.0 - 1.0).abs());
-    let m = value - c;
-    let (r, g, b) = match (hue / 60.0) as u32 {
-        0 => (c, x, 0.0),
-        1 => (x, c, 0.0),
-        2 => (0.0, c, x),
-        3 => (0.0, x, c),
-        4 => (x, 0.0, c),
-        _ => (c, 0.0, x),
-    };
-    let byte = |v: f32| ((v + m) * 255.0).round().clamp(0.0, 255.0) as u8;
-    Color32::from_rgb(byte(r), byte(g), byte(b))
+    let [r, g, b] = hsv_rgb(hue, saturation, value);
+    Color32::from_rgb(r, g, b)
 }
 
 /// WCAG relative luminance of an opaque colour, in 0..1.
