@@ -3,7 +3,8 @@
 //! This module is the clap tree ([`Cli`], [`Cmd`]) and the dispatch ([`run`]); each
 //! subcommand has its own file holding its options and what it does. Subcommand files
 //! share only [`args`] (how `--data` is read) and [`output`] (progress bars, the event sink
-//! of blocking calls); none imports another.
+//! of blocking calls); none imports another, but for [`sweep`], which is `train`'s options
+//! and run watching over several runs.
 
 pub mod args;
 pub mod assets;
@@ -17,6 +18,7 @@ pub mod output;
 pub mod predict;
 pub mod runs;
 pub mod stylize;
+pub mod sweep;
 pub mod train;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +37,9 @@ pub struct Cli {
 pub enum Cmd {
     /// Train a model.
     Train(train::TrainArgs),
+    /// Train several runs, one after another: `visionlab train`'s options with one or two
+    /// settings varied (`--set lr=1e-3,3e-3 --set batch=32,64`), each run recorded.
+    Sweep(sweep::SweepArgs),
     /// Evaluate a checkpoint on a dataset (its test split when it has one).
     Eval(eval::EvalArgs),
     /// Classify image files with a checkpoint, or with `--model imagenet` (the bundled
@@ -70,6 +75,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     crate::core::device::report_warnings_to(|warning| eprintln!("warning: {warning}"));
     match command {
         Cmd::Train(args) => train::run(&args),
+        Cmd::Sweep(args) => sweep::run(&args),
         Cmd::Eval(args) => eval::run(&args),
         Cmd::Predict(args) => predict::run(&args),
         Cmd::Dataset(command) => dataset::run(command),

@@ -3,7 +3,10 @@
 //! or one JSON object per epoch. The run keeps itself in a run folder
 //! ([`crate::train::run_folder`]) unless `--no-keep` is given.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::ValueEnum;
@@ -91,7 +94,7 @@ pub struct TrainArgs {
     unfreeze_after: Option<usize>,
     /// Write the final checkpoint here (atomically).
     #[arg(long)]
-    out: Option<PathBuf>,
+    pub out: Option<PathBuf>,
     /// Keep the run in a new folder under DIR: last.vlck after every epoch, best.vlck,
     /// config.json (default: $VISIONLAB_RUNS_DIR, else visionlab/runs in the user's data
     /// folder).
@@ -105,7 +108,7 @@ pub struct TrainArgs {
     unet_width: Option<usize>,
     /// One JSON object per epoch on stdout instead of a progress bar.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 /// An option's help: `what`, then its default per task as `show` writes it ("(default:
@@ -227,6 +230,7 @@ pub fn config_from_args(args: &TrainArgs) -> TrainConfig {
         transfer,
         // Only `--runs-dir` here; `run` fills in the default root (see `runs_root`).
         runs_dir: args.runs_dir.clone(),
+        sweep: None,
     }
 }
 
@@ -250,10 +254,65 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         runs_dir: runs_root(args),
         ..config_from_args(args)
     };
+    let shown = Shown {
+        json: args.json,
+        epochs: true,
+        prefix: String::new(),
+    };
+    let watched = watch(config, &shown, args.out.as_deref(), None)?;
+    match watched.end {
+        End::Finished(_) => Ok(()),
+        End::Failed(message) => bail!(message),
+    }
+}
+
+/// How [`watch`] shows a run.
+#[derive(Clone, Debug, Default)]
+pub struct Shown {
+    /// One JSON object per epoch on stdout, and no progress bar.
+    pub json: bool,
+    /// Print the epochs at all (as JSON or as lines).
+    pub epochs: bool,
+    /// Before the progress bar's epoch (`run 2/4 · `).
+    pub prefix: String,
+}
+
+/// How a watched run ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum End {
+    /// Its budget was used, or it was stopped.
+    Finished(FinishReason),
+    /// It failed, for this reason.
+    Failed(String),
+}
+
+/// A run [`watch`] saw to its end.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Watched {
+    /// How it ended.
+    pub end: End,
+    /// Its run folder, when it kept one.
+    pub folder: Option<PathBuf>,
+    /// Its last epoch.
+    pub last: Option<EpochSummary>,
+}
+
+/// Trains `config` on a job and shows it as `visionlab train` does (a progress bar, the
+/// epochs, the run folder) until it ends; then saves its checkpoint to `out` when given.
+/// When `interrupt` is set (Ctrl+C), the run is asked to stop (and is kept as stopped).
+///
+/// # Errors
+/// The checkpoint could not be saved, or the job ended without a word.
+pub fn watch(
+    config: TrainConfig,
+    shown: &Shown,
+    out: Option<&Path>,
+    interrupt: Option<&AtomicBool>,
+) -> anyhow::Result<Watched> {
     let epochs = config.epochs;
     let task = config.task;
     let job = tasks::spawn_training(config, job::no_waker());
-    let bar = if args.json {
+    let bar = if shown.json {
         ProgressBar::hidden()
     } else {
         let bar = ProgressBar::new(0);
@@ -272,10 +331,33 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             bar.println(line);
         }
     };
-    let mut reason = None;
+    let show_epoch = |e: &EpochSummary,
+                      segmentation: Option<&SegmentationSummary>,
+                      detection: Option<&DetectionSummary>| {
+        if shown.epochs {
+            print_epoch(&bar, shown.json, e, segmentation, detection);
+        }
+    };
+    let mut watched = Watched {
+        end: End::Failed("the training job ended unexpectedly".into()),
+        folder: None,
+        last: None,
+    };
+    let mut stop_sent = false;
     // A segmentation or detection epoch is printed once its metrics arrive.
     let mut pending: Option<EpochSummary> = None;
-    for event in job.events().iter() {
+    loop {
+        let event = match job.events().recv_timeout(INTERRUPT_POLL) {
+            Ok(event) => event,
+            Err(RecvTimeoutError::Timeout) => {
+                if !stop_sent && interrupt.is_some_and(|flag| flag.load(Ordering::SeqCst)) {
+                    stop_sent = job.send(Command::Stop);
+                    note("stopping the run…".into());
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
         match event {
             // A hidden bar (--json, or output not on a terminal) prints nothing: say it
             // on stderr then, so piped runs keep their log.
@@ -310,51 +392,63 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             } => {
                 bar.set_length(steps_per_epoch * epochs as u64);
                 bar.set_position(step);
-                bar.set_prefix(format!("epoch {epoch}/{epochs}"));
+                bar.set_prefix(format!("{}epoch {epoch}/{epochs}", shown.prefix));
                 bar.set_message(format!("loss {loss:.4}"));
             }
-            Event::Epoch(e) if task != Task::Classify => pending = Some(e),
-            Event::Epoch(e) => print_epoch(&bar, args.json, &e, None, None),
+            Event::Epoch(e) => {
+                watched.last = Some(e);
+                if task == Task::Classify {
+                    show_epoch(&e, None, None);
+                } else {
+                    pending = Some(e);
+                }
+            }
             Event::Segment(SegmentEvent::Metrics(m)) => {
                 if let Some(e) = pending.take() {
-                    print_epoch(&bar, args.json, &e, Some(&m), None);
+                    show_epoch(&e, Some(&m), None);
                 }
             }
             Event::Detect(DetectEvent::Metrics(m)) => {
                 if let Some(e) = pending.take() {
-                    print_epoch(&bar, args.json, &e, None, Some(&m));
+                    show_epoch(&e, None, Some(&m));
                 }
             }
             Event::Finished(r) => {
-                reason = Some(r);
-                if let Some(out) = &args.out {
-                    job.send(Command::SaveCheckpoint(out.clone()));
-                } else {
-                    break;
+                watched.end = End::Finished(r);
+                match out {
+                    Some(out) => {
+                        job.send(Command::SaveCheckpoint(out.to_path_buf()));
+                    }
+                    None => break,
                 }
             }
             Event::CheckpointSaved(path) => {
                 note(format!("saved {}", path.display()));
                 break;
             }
-            Event::CheckpointFailed(message) => bail!("could not save the checkpoint: {message}"),
+            Event::CheckpointFailed(message) => {
+                bar.abandon();
+                bail!("could not save the checkpoint: {message}")
+            }
             Event::Kept(KeepEvent::Folder(dir)) => {
-                note(format!("keeping the run in {}", dir.display()))
+                note(format!("keeping the run in {}", dir.display()));
+                watched.folder = Some(dir);
             }
             Event::Kept(KeepEvent::Failed(message)) => eprintln!("warning: {message}"),
             Event::Failed(message) => {
                 bar.abandon();
-                bail!(message);
+                watched.end = End::Failed(message);
+                return Ok(watched);
             }
             _ => {}
         }
     }
     bar.finish_and_clear();
-    match reason {
-        Some(FinishReason::Completed | FinishReason::Stopped) => Ok(()),
-        None => bail!("the training job ended unexpectedly"),
-    }
+    Ok(watched)
 }
+
+/// How often [`watch`] looks at its interrupt flag while no event comes.
+const INTERRUPT_POLL: Duration = Duration::from_millis(100);
 
 /// Prints one epoch: a JSON line, or a line above the progress bar.
 fn print_epoch(

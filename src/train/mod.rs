@@ -1,7 +1,8 @@
 //! The training run every task shares ([`run`]) and the small interface a task implements
 //! ([`task`]); checkpoints, controls (pause, resume, stop, save), the optimizer and
 //! learning-rate schedule, metrics used by several tasks, and the run folder every run keeps
-//! its model and record in ([`run_folder`], [`record`]), and reading records back ([`runs`]).
+//! its model and record in ([`run_folder`], [`record`]), reading records back ([`runs`]), and
+//! sweeps: the runs of a list or range of one or two settings ([`sweep`]).
 
 pub mod checkpoint;
 pub mod control;
@@ -11,4 +12,5 @@ pub mod run;
 pub mod run_folder;
 pub mod runs;
 pub mod schedule;
+pub mod sweep;
 pub mod task;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::core::files::{WriteError, write_atomic};
 use crate::core::job::Outbox;
-use crate::core::protocol::{EpochSummary, Event, KeepEvent, Task, TrainConfig};
+use crate::core::protocol::{EpochSummary, Event, KeepEvent, SweepTag, Task, TrainConfig};
 use crate::train::checkpoint::task_key;
 use crate::train::run_folder::{CONFIG, RunFolder, beats, parse_folder_name, utc_iso};
 
@@ -101,6 +101,9 @@ pub struct RunInfo {
     pub note: String,
     /// The checkpoint this run was resumed from (the latest resume).
     pub resumed_from: Option<PathBuf>,
+    /// The sweep this run is one of (its id, number, size and varied settings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepTag>,
 }
 
 impl RunInfo {
@@ -231,6 +234,7 @@ impl Record {
             started_unix: unix(now),
             metric: metric_name(config.task).to_string(),
             resumed_from: config.resume_from.clone(),
+            sweep: config.sweep.clone(),
             ..RunInfo::default()
         };
         Self::open(dir, info)

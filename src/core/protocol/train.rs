@@ -188,6 +188,45 @@ pub struct TrainConfig {
     /// The GUI and `visionlab train` fill in the default root; library callers choose.
     #[serde(default)]
     pub runs_dir: Option<PathBuf>,
+    /// The sweep this run is one of (`visionlab sweep`, the training panel's Sweep), said
+    /// in its record; `None` for a run on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepTag>,
+}
+
+/// Which run of which sweep a run is, and the settings the sweep gave it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SweepTag {
+    /// The sweep's id (`sweep-YYYYMMDD-HHMMSS`, from its start), the same in all its runs.
+    pub id: String,
+    /// 1-based number of this run in the sweep.
+    pub index: usize,
+    /// Runs in the sweep.
+    pub total: usize,
+    /// The settings the sweep varies, as this run has them (`lr` = `3e-3`).
+    pub settings: Vec<SweepSetting>,
+}
+
+impl SweepTag {
+    /// The varied settings in a line: `lr=3e-3 batch=32`.
+    pub fn label(&self) -> String {
+        let parts: Vec<String> = self
+            .settings
+            .iter()
+            .map(|s| format!("{}={}", s.key, s.value))
+            .collect();
+        parts.join(" ")
+    }
+}
+
+/// One setting a sweep varies, as one of its runs has it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepSetting {
+    /// Its short name (`lr`, `batch`).
+    pub key: String,
+    /// Its value, as written (`3e-3`).
+    pub value: String,
 }
 
 fn default_unet_width() -> usize {
@@ -248,6 +287,7 @@ impl Default for TrainConfig {
             unet_width: default_unet_width(),
             transfer: TransferOptions::default(),
             runs_dir: None,
+            sweep: None,
         }
     }
 }

@@ -55,5 +55,6 @@ pub fn config() -> TrainConfig {
         transfer: TransferOptions::default(),
         // The GUI and the CLI fill in where runs are kept.
         runs_dir: None,
+        sweep: None,
     }
 }
