@@ -8,12 +8,15 @@ pub mod curves;
 pub mod data_panel;
 pub mod plot_panel;
 pub mod run_state;
+pub mod sweep_panel;
+pub mod sweep_queue;
 pub mod train_panel;
 
 use std::path::PathBuf;
 
 use crate::core::job::Waker;
-use crate::core::protocol::Event;
+use crate::core::protocol::{Event, TrainConfig};
+use crate::train::sweep::SweepRun;
 use crate::ui::settings::Settings;
 use crate::ui::training::curves::Curves;
 use crate::ui::widgets::status_bar::Status;
@@ -95,9 +98,39 @@ impl<T: TaskTab> TrainingTab<T> {
         self.run.phase_text()
     }
 
-    /// Starts a fresh run with the current configuration.
+    /// Starts a fresh run with the current configuration (or the sweep that was waiting
+    /// for the answer to "discard the current model?").
     pub fn start(&mut self, wake: Waker, status: &mut Status) {
-        let mut config = self.run.config.clone();
+        if let Some(runs) = self.run.sweep.take_held() {
+            self.start_sweep(runs, wake, status);
+            return;
+        }
+        let config = self.run.config.clone();
+        self.start_fresh(config, wake, status);
+    }
+
+    /// Starts a sweep: its runs one after another, the first now ([`TrainingTab::poll`]
+    /// starts each next one when the one before ends).
+    pub fn start_sweep(&mut self, runs: Vec<SweepRun>, wake: Waker, status: &mut Status) {
+        self.run.sweep.begin(runs);
+        self.next_of_sweep(wake, status);
+    }
+
+    /// Starts the sweep's next run, or says it is over.
+    fn next_of_sweep(&mut self, wake: Waker, status: &mut Status) {
+        match self.run.sweep.take_next() {
+            Some(run) => {
+                if let Some(line) = self.run.sweep.line() {
+                    status.log(line);
+                }
+                self.start_fresh(run.config, wake, status);
+            }
+            None => status.log(self.run.sweep.finish()),
+        }
+    }
+
+    /// Starts a fresh run of `config`: the curves and the task's results start anew.
+    fn start_fresh(&mut self, mut config: TrainConfig, wake: Waker, status: &mut Status) {
         config.resume_from = None;
         self.resuming = None;
         self.run.curves = Curves::default();
@@ -167,6 +200,14 @@ impl<T: TaskTab> TrainingTab<T> {
         // "Save first" saved: the run the user asked for starts now.
         if self.run.take_start_request() {
             self.start(wake.clone(), status);
+        }
+        // A sweep's run ended (finished or failed): the next one starts.
+        if self.run.sweep.is_running() && !self.run.phase.is_active() {
+            if self.run.phase == Phase::Failed {
+                let why = status.error.clone().unwrap_or_default();
+                status.log(format!("This run of the sweep failed ({why}); going on."));
+            }
+            self.next_of_sweep(wake.clone(), status);
         }
         more_inspect || more_train
     }

@@ -1,7 +1,7 @@
 //! One training run as a training tab sees it: the configuration being edited, the dataset
 //! as read, where the run stands, its progress and curves, its checkpoints (saved or kept
-//! in its run folder), file dialogs and questions, and the actions the shared panels
-//! trigger. Plain data only: no tensors, no waiting.
+//! in its run folder), a sweep's form and queue, file dialogs and questions, and the
+//! actions the shared panels trigger. Plain data only: no tensors, no waiting.
 //!
 //! A model is never lost without asking: Start asks before it discards a model with steps
 //! in no checkpoint (with keeping on, only a run whose keeping failed, or one whose last
@@ -20,6 +20,7 @@ use crate::train::checkpoint;
 use crate::ui::jobs::{DrainEnd, TRAINING_EVENTS_PER_FRAME, drain, guarded};
 use crate::ui::settings::Settings;
 use crate::ui::training::curves::{Curves, PlotView};
+use crate::ui::training::sweep_queue::{SweepForm, SweepQueue};
 use crate::ui::widgets::class_name;
 use crate::ui::widgets::dialogs::{DialogKind, DialogPoll, PendingDialog};
 use crate::ui::widgets::status_bar::Status;
@@ -218,6 +219,10 @@ pub struct RunState {
     pub runs_root: Option<PathBuf>,
     /// The current run's folder, once it has kept something.
     pub kept_in: Option<PathBuf>,
+    /// The Sweep section's settings and values.
+    pub sweep_form: SweepForm,
+    /// The sweep under way (or how the last one ended).
+    pub sweep: SweepQueue,
     /// The configuration the current run was started with.
     run_config: Option<TrainConfig>,
     /// Steps the current run's job has taken, and how many of them are in a checkpoint.
@@ -259,6 +264,8 @@ impl RunState {
             runs_started: 0,
             runs_root: None,
             kept_in: None,
+            sweep_form: SweepForm::default(),
+            sweep: SweepQueue::default(),
             run_config: None,
             steps_taken: 0,
             steps_checkpointed: 0,
@@ -485,6 +492,7 @@ impl RunState {
     pub fn cancel_question(&mut self) {
         self.question = None;
         self.start_after_save = false;
+        self.sweep.drop_held();
     }
 
     /// "Discard": drops the question; the caller starts the run.
@@ -609,10 +617,14 @@ impl RunState {
         }
     }
 
-    /// Asks the run to stop.
+    /// Asks the run to stop; a sweep under way is stopped too (its runs not started are
+    /// dropped).
     pub fn stop(&mut self, status: &mut Status) {
         if self.phase.is_active() && self.send(Command::Stop, status) {
             self.phase = Phase::Stopping;
+        }
+        if let Some(line) = self.sweep.cancel() {
+            status.log(line);
         }
     }
 

@@ -1,6 +1,6 @@
-//! The training panel: hyper-parameters, run controls, checkpoints (saved and kept),
-//! "Use in Attack / Compress" for classifiers, progress, and the questions asked before a
-//! model is lost (discard on Start, replace on Save).
+//! The training panel: hyper-parameters, a sweep over them, run controls, checkpoints
+//! (saved and kept), "Use in Attack / Compress" for classifiers, progress, and the
+//! questions asked before a model is lost (discard on Start, replace on Save).
 
 use std::path::PathBuf;
 
@@ -10,7 +10,7 @@ use crate::core::limits;
 use crate::core::protocol::{DeviceChoice, OptimizerKind, Task, TrainConfig};
 use crate::ui::jobs::waker;
 use crate::ui::training::{
-    LabTab, Phase, Question, RunDialog, RunState, TaskTab, TrainingTab, Written,
+    LabTab, Phase, Question, RunDialog, RunState, TaskTab, TrainingTab, Written, sweep_panel,
 };
 use crate::ui::widgets::dialogs::with_checkpoint_extension;
 use crate::ui::widgets::status_bar::Status;
@@ -25,8 +25,10 @@ pub fn show<T: TaskTab>(
 ) {
     ui.heading("Training");
     settings(ui, &mut tab.run, model_rows, status);
+    sweep_panel::show(ui, tab, status);
     ui.add_space(4.0);
     controls(ui, tab, status);
+    sweep_panel::progress_line(ui, &tab.run);
     progress(ui, &tab.run);
     ui.add_space(4.0);
     checkpoints(ui, tab, status);
