@@ -1,6 +1,7 @@
 //! `visionlab sweep`: a 2×2 sweep makes four recorded runs, each with its config, its
-//! metrics and its sweep tag; a setting it does not know is refused, naming the known ones;
-//! Ctrl+C stops the current run (recorded as stopped) and cancels the rest.
+//! metrics and its sweep tag; a run that fails is said and the next one runs; a setting it
+//! does not know is refused, naming the known ones; Ctrl+C stops the current run (recorded
+//! as stopped) and cancels the rest.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -117,6 +118,35 @@ fn a_two_by_two_sweep_records_four_runs() {
             "{metrics}"
         );
     }
+}
+
+#[test]
+fn a_failing_run_is_said_and_the_sweep_goes_on() {
+    let root = tempfile::tempdir().unwrap();
+    let mut args = TINY.to_vec();
+    // MobileNetV2 cannot take 16×16 images: the first run fails, the second trains.
+    args.extend([
+        "--epochs",
+        "1",
+        "--set",
+        "model=mobilenet_v2,convnet",
+        "--runs-dir",
+        root.path().to_str().unwrap(),
+        "--json",
+    ]);
+    let out = visionlab(&[&["sweep"], args.as_slice()].concat())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a failed run fails the sweep");
+    let all = text(&out);
+    assert!(all.contains("going on with the next"), "{all}");
+    assert!(all.contains("1 of 2 runs failed"), "{all}");
+    let summary: Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
+    assert_eq!(summary["runs"][0]["status"], "failed", "{summary}");
+    assert_eq!(summary["runs"][1]["status"], "finished", "{summary}");
+    let dirs = folders(root.path());
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+    assert_eq!(read_json(&dirs[0].join("run.json"))["sweep"]["index"], 2);
 }
 
 #[test]
