@@ -39,6 +39,11 @@ pub enum Cmd {
     Train(train::TrainArgs),
     /// Train several runs, one after another: `visionlab train`'s options with one or two
     /// settings varied (`--set lr=1e-3,3e-3 --set batch=32,64`), each run recorded.
+    #[command(
+        after_help = "For a sweep, --json prints one JSON summary of the sweep instead of the \
+                      table; --out and --resume are refused (each run starts afresh and keeps \
+                      its checkpoints in its run folder)."
+    )]
     Sweep(sweep::SweepArgs),
     /// Evaluate a checkpoint on a dataset (its test split when it has one).
     Eval(eval::EvalArgs),
