@@ -206,3 +206,33 @@ fn a_killed_run_leaves_a_readable_record() {
     assert_eq!(runs[0]["status"], "running (no end recorded)");
     assert_eq!(runs[0]["config"]["epochs"], 500);
 }
+
+#[test]
+fn a_run_that_fails_before_training_is_recorded_as_failed_with_its_reason() {
+    let root = tempfile::tempdir().unwrap();
+    let root_str = root.path().to_str().unwrap();
+    let missing = root.path().join("no-such-folder");
+    let out = visionlab(&[
+        "train",
+        "--data",
+        missing.to_str().unwrap(),
+        "--epochs",
+        "1",
+        "--device",
+        "cpu",
+        "--runs-dir",
+        root_str,
+    ])
+    .output()
+    .expect("the binary runs");
+    assert!(!out.status.success(), "a missing folder cannot train");
+    let runs = list(root_str);
+    assert_eq!(runs.len(), 1, "one failed run recorded: {runs:?}");
+    let run = &runs[0];
+    assert_eq!(run["status"], "failed", "{run}");
+    let text = run.to_string();
+    assert!(
+        text.contains("no-such-folder"),
+        "the record says which folder could not be read: {text}"
+    );
+}

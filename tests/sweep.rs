@@ -144,9 +144,19 @@ fn a_failing_run_is_said_and_the_sweep_goes_on() {
     let summary: Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
     assert_eq!(summary["runs"][0]["status"], "failed", "{summary}");
     assert_eq!(summary["runs"][1]["status"], "finished", "{summary}");
+    // Both runs are recorded: the failed one with its reason, the next one trained.
     let dirs = folders(root.path());
-    assert_eq!(dirs.len(), 1, "{dirs:?}");
-    assert_eq!(read_json(&dirs[0].join("run.json"))["sweep"]["index"], 2);
+    assert_eq!(dirs.len(), 2, "{dirs:?}");
+    let mut infos: Vec<Value> = dirs
+        .iter()
+        .map(|d| read_json(&d.join("run.json")))
+        .collect();
+    infos.sort_by_key(|info| info["sweep"]["index"].as_u64());
+    assert_eq!(infos[0]["sweep"]["index"], 1);
+    assert_eq!(infos[0]["status"], "failed", "{}", infos[0]);
+    assert!(infos[0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert_eq!(infos[1]["sweep"]["index"], 2);
+    assert_eq!(infos[1]["status"], "finished", "{}", infos[1]);
 }
 
 #[test]

@@ -532,6 +532,19 @@ impl Keeping {
     pub fn end(&mut self, out: &Outbox, status: Status, message: Option<String>) {
         self.record(out, |r| r.end(status, message));
     }
+
+    /// Records a run that failed before it trained (settings out of range, data that could
+    /// not be read, a network that does not fit it, …): a folder with its config and a
+    /// `run.json` that says failed and why, so a sweep's or a user's failed attempt is listed
+    /// with the others. Nothing for a resumed run (its own record stays as it was) or when
+    /// keeping is off.
+    pub fn setup_failed(mut self, config: &TrainConfig, out: &Outbox, error: &anyhow::Error) {
+        if config.resume_from.is_some() {
+            return;
+        }
+        self.begin(config, out);
+        self.end(out, Status::Failed, Some(format!("{error:#}")));
+    }
 }
 
 #[cfg(test)]

@@ -111,7 +111,15 @@ pub fn run_job<T: TaskSetup>(
     inbox: &Receiver<Command>,
     out: &Outbox,
 ) -> anyhow::Result<()> {
-    let mut run = Run::<T>::prepare(config, out)?;
+    let mut run = match Run::<T>::prepare(config.clone(), out) {
+        Ok(run) => run,
+        Err(e) => {
+            Keeping::new(config.runs_dir.clone())
+                .on_device(config.device.label())
+                .setup_failed(&config, out, &e);
+            return Err(e);
+        }
+    };
     loop {
         run.keeping.running(out);
         let trained = run.train_until_done(out, |run, out| control::between_steps(run, inbox, out));
