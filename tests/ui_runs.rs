@@ -1,8 +1,9 @@
 //! The Runs tab, driven through the accessibility tree like a user would: a GUI run shows
 //! up with its config and metrics (and opens in its task's tab); ticked runs overlay in
-//! Compare, each named by what differs; the table sorts by a column and filters by text;
+//! Compare, each named by what differs, and one runs again in its task's tab; the table sorts by a column and filters by text;
 //! rename and note persist in `run.json`; delete asks, naming the folder, then removes it;
-//! a corrupt folder is listed with its warnings.
+//! a corrupt folder is listed with its warnings; a runs folder typed in is listed and
+//! keeps new runs.
 
 mod common;
 
@@ -178,6 +179,13 @@ fn ticked_runs_overlay_in_compare_named_by_what_differs() {
 
     click(&mut harness, "Hyperparameters");
     assert!(has_label_containing(&harness, "one point per run shown"));
+
+    // "Run again" fills the task's training panel with the run's settings.
+    assert_ne!(harness.state().classify().run.config.learning_rate, 0.003);
+    click(&mut harness, &fast);
+    click(&mut harness, "Run again with these settings");
+    assert_eq!(harness.state().tab(), Tab::Classify);
+    assert_eq!(harness.state().config().learning_rate, 0.003);
 }
 
 #[test]
@@ -277,4 +285,35 @@ fn a_corrupt_folder_is_listed_with_its_warnings() {
     assert!(has_label_containing(&harness, "Only partly read"));
     assert!(has_label_containing(&harness, "cut short"));
     assert!(has_label_containing(&harness, "config.json"));
+}
+
+#[test]
+fn a_runs_folder_typed_in_is_listed_and_keeps_new_runs() {
+    let first = tempfile::tempdir().expect("a temporary folder");
+    let other = tempfile::tempdir().expect("a temporary folder");
+    record_run(other.path(), 0, 0.001, &[0.5]);
+    let mut harness = open_runs(first.path());
+    assert!(harness.state().runs().rows().is_empty());
+    assert!(has_label_containing(&harness, "No runs to show"));
+
+    harness.state_mut().runs_mut().root_text.clear();
+    let folder = harness.get_by_label("Runs folder:");
+    folder.focus();
+    folder.type_text(&other.path().display().to_string());
+    harness.step();
+    click(&mut harness, "Use");
+    wait_until(&mut harness, "the other folder's run", |h| {
+        h.state().runs().rows().len() == 1
+    });
+    assert_eq!(harness.state().runs_root(), Some(other.path()));
+    assert_eq!(
+        harness.state().classify().run.runs_root.as_deref(),
+        Some(other.path()),
+        "new GUI runs are kept there"
+    );
+    assert_eq!(
+        harness.state().runs().chosen_folder,
+        other.path().display().to_string(),
+        "remembered"
+    );
 }
