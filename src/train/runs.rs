@@ -296,15 +296,14 @@ pub fn differing_settings(runs: &[LoadedRun]) -> Vec<String> {
 /// The keys whose values differ between the runs' settings ([`LoadedRun::settings`],
 /// made once by a caller that keeps them), in key order.
 pub fn differing_keys(all: &[&BTreeMap<String, String>]) -> Vec<String> {
-    let mut keys: Vec<String> = all.iter().flat_map(|s| s.keys().cloned()).collect();
-    keys.sort();
-    keys.dedup();
+    let keys: std::collections::BTreeSet<&String> = all.iter().flat_map(|s| s.keys()).collect();
     keys.into_iter()
-        .filter(|key| {
+        .filter(|&key| {
             let mut values = all.iter().map(|s| s.get(key));
             let first = values.next().flatten();
             values.any(|v| v != first)
         })
+        .cloned()
         .collect()
 }
 

@@ -310,6 +310,7 @@ pub struct RunsTab {
     view_for: Option<Filter>,
     view: Vec<usize>,
     differing: Vec<String>,
+    choices: (Vec<String>, Vec<String>),
     /// The ticked runs' folders (compared).
     pub ticked: BTreeSet<PathBuf>,
     selected: Option<PathBuf>,
@@ -411,6 +412,13 @@ impl RunsTab {
 
     fn take_rows(&mut self, rows: Vec<RunRow>) {
         self.rows = rows;
+        let mut tasks: Vec<String> = self.rows.iter().map(|r| r.task.clone()).collect();
+        let mut data: Vec<String> = self.rows.iter().map(|r| r.data.clone()).collect();
+        for list in [&mut tasks, &mut data] {
+            list.sort();
+            list.dedup();
+        }
+        self.choices = (tasks, data);
         let dirs: BTreeSet<PathBuf> = self.rows.iter().map(|r| r.run.dir.clone()).collect();
         self.ticked.retain(|d| dirs.contains(d));
         if self.selected.as_ref().is_some_and(|d| !dirs.contains(d)) {
@@ -430,21 +438,34 @@ impl RunsTab {
         if self.view_for.as_ref() == Some(&self.filter) {
             return;
         }
-        let mut view: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| self.rows[i].matches(&self.filter))
-            .collect();
+        // Only the sort changed: the same runs (and settings that differ), in a new order.
+        let same_runs = self.view_for.as_ref().is_some_and(|shown| {
+            (&shown.task, &shown.data, &shown.text)
+                == (&self.filter.task, &self.filter.data, &self.filter.text)
+        });
+        let mut view = if same_runs {
+            let mut view = std::mem::take(&mut self.view);
+            view.sort_unstable();
+            view
+        } else {
+            (0..self.rows.len())
+                .filter(|&i| self.rows[i].matches(&self.filter))
+                .collect()
+        };
         if let Some((column, descending)) = &self.filter.sort {
             view.sort_by(|&a, &b| {
                 let order = compare_rows(&self.rows[a], &self.rows[b], column);
                 if *descending { order.reverse() } else { order }
             });
         }
-        let settings: Vec<&BTreeMap<String, String>> =
-            view.iter().map(|&i| &self.rows[i].settings).collect();
-        self.differing = differing_keys(&settings)
-            .into_iter()
-            .filter(|k| k != "runs_dir" && k != "resume_from")
-            .collect();
+        if !same_runs {
+            let settings: Vec<&BTreeMap<String, String>> =
+                view.iter().map(|&i| &self.rows[i].settings).collect();
+            self.differing = differing_keys(&settings)
+                .into_iter()
+                .filter(|k| k != "runs_dir" && k != "resume_from")
+                .collect();
+        }
         self.view = view;
         self.view_for = Some(self.filter.clone());
     }
@@ -467,15 +488,9 @@ impl RunsTab {
         };
     }
 
-    /// The task and data values the filter combos offer.
-    pub fn choices(&self) -> (Vec<String>, Vec<String>) {
-        let mut tasks: Vec<String> = self.rows.iter().map(|r| r.task.clone()).collect();
-        let mut data: Vec<String> = self.rows.iter().map(|r| r.data.clone()).collect();
-        for list in [&mut tasks, &mut data] {
-            list.sort();
-            list.dedup();
-        }
-        (tasks, data)
+    /// The task and data values the filter combos offer (of all runs read).
+    pub fn choices(&self) -> (&[String], &[String]) {
+        (&self.choices.0, &self.choices.1)
     }
 
     /// The ticked rows, in table order (shown or not).

@@ -44,6 +44,7 @@ fn columns(tab: &RunsTab) -> Vec<Column> {
 /// Draws the filters.
 pub fn filters(ui: &mut Ui, tab: &mut RunsTab) {
     let (tasks, data) = tab.choices();
+    let (tasks, data) = (tasks.to_vec(), data.to_vec());
     ui.horizontal_wrapped(|ui| {
         combo(ui, "runs-task-filter", "Task", &mut tab.filter.task, &tasks);
         combo(ui, "runs-data-filter", "Data", &mut tab.filter.data, &data);
@@ -134,7 +135,8 @@ fn header(ui: &mut Ui, tab: &mut RunsTab, columns: &[Column]) {
         .unwrap_or("metric");
     let mut clicked = None;
     ui.horizontal(|ui| {
-        ui.add_space(TICK_WIDTH);
+        // Where the rows have their tick boxes (the same width and spacing).
+        cell(ui, TICK_WIDTH, |_| {});
         for column in columns {
             let sorted = tab.filter.sort.as_ref().filter(|(c, _)| c == column);
             cell(ui, width(column), |ui| {
