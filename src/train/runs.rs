@@ -8,8 +8,37 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::core::files::write_atomic;
 use crate::train::record::{EpochLine, METRICS, MetricLine, RUN, RunInfo, Status, StepLine};
 use crate::train::run_folder::{CONFIG, find_runs};
+
+/// Why a recorded run could not be changed or deleted.
+#[derive(Debug, thiserror::Error)]
+pub enum RunEditError {
+    /// `run.json` says the run is still running (it would overwrite the change, or its
+    /// folder is in use).
+    #[error("{0} is recorded as running: it may still be writing its folder")]
+    Running(PathBuf),
+    /// The folder holds neither `run.json` nor `config.json`: not a run folder.
+    #[error("{0} is not a run folder (no run.json or config.json)")]
+    NotARun(PathBuf),
+    /// `run.json` could not be read or parsed.
+    #[error("could not read {path}: {message}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A file could not be written or the folder removed.
+    #[error("could not change {path}: {message}")]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
 
 /// A recorded run, as far as it could be read.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -106,6 +135,29 @@ impl LoadedRun {
         }
     }
 
+    /// The name to show: the one given in `run.json` (renamed by the user), else the
+    /// folder's.
+    pub fn display_name(&self) -> &str {
+        self.info
+            .as_ref()
+            .map(|i| i.name.trim())
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&self.name)
+    }
+
+    /// The user's note (empty without one).
+    pub fn note(&self) -> &str {
+        self.info.as_ref().map_or("", |i| i.note.as_str())
+    }
+
+    /// Whether `run.json` says the run is running (or it was killed before it could say
+    /// otherwise).
+    pub fn is_running(&self) -> bool {
+        self.info
+            .as_ref()
+            .is_some_and(|i| i.status == Status::Running)
+    }
+
     /// The task: `run.json`'s, else the config's, else the folder name's first word.
     pub fn task(&self) -> String {
         self.info
@@ -158,6 +210,57 @@ impl LoadedRun {
     }
 }
 
+/// Changes the run's `run.json` in `dir` with `edit` (its display `name`, its `note`) and
+/// writes it back atomically; returns what it now says. A run recorded as running is
+/// refused (it rewrites `run.json` after every epoch).
+///
+/// # Errors
+/// A [`RunEditError`] when the run is running or `run.json` cannot be read or written.
+pub fn edit_info(dir: &Path, edit: impl FnOnce(&mut RunInfo)) -> Result<RunInfo, RunEditError> {
+    let path = dir.join(RUN);
+    let read = |message: String| RunEditError::Read {
+        path: path.clone(),
+        message,
+    };
+    let bytes = std::fs::read(&path).map_err(|e| read(e.to_string()))?;
+    let mut info: RunInfo = serde_json::from_slice(&bytes).map_err(|e| read(e.to_string()))?;
+    if info.status == Status::Running {
+        return Err(RunEditError::Running(dir.to_path_buf()));
+    }
+    edit(&mut info);
+    let json = serde_json::to_vec_pretty(&info).map_err(|e| RunEditError::Write {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    write_atomic(&path, &json).map_err(|e| RunEditError::Write {
+        path: path.clone(),
+        message: e.message,
+    })?;
+    Ok(info)
+}
+
+/// Deletes the run folder `dir` and all it holds. Refused for a folder that is not a run's
+/// (no `run.json` or `config.json`) and for a run recorded as running.
+///
+/// # Errors
+/// A [`RunEditError`] saying why nothing (or not all) was deleted.
+pub fn delete_run(dir: &Path) -> Result<(), RunEditError> {
+    if !dir.join(RUN).is_file() && !dir.join(CONFIG).is_file() {
+        return Err(RunEditError::NotARun(dir.to_path_buf()));
+    }
+    let running = std::fs::read(dir.join(RUN))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<RunInfo>(&bytes).ok())
+        .is_some_and(|info| info.status == Status::Running);
+    if running {
+        return Err(RunEditError::Running(dir.to_path_buf()));
+    }
+    std::fs::remove_dir_all(dir).map_err(|e| RunEditError::Write {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
 fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, String>) {
     match value {
         Value::Object(map) => {
@@ -186,15 +289,21 @@ fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, String>) {
 /// key order.
 pub fn differing_settings(runs: &[LoadedRun]) -> Vec<String> {
     let all: Vec<BTreeMap<String, String>> = runs.iter().map(LoadedRun::settings).collect();
-    let mut keys: Vec<String> = all.iter().flat_map(|s| s.keys().cloned()).collect();
-    keys.sort();
-    keys.dedup();
+    let refs: Vec<&BTreeMap<String, String>> = all.iter().collect();
+    differing_keys(&refs)
+}
+
+/// The keys whose values differ between the runs' settings ([`LoadedRun::settings`],
+/// made once by a caller that keeps them), in key order.
+pub fn differing_keys(all: &[&BTreeMap<String, String>]) -> Vec<String> {
+    let keys: std::collections::BTreeSet<&String> = all.iter().flat_map(|s| s.keys()).collect();
     keys.into_iter()
-        .filter(|key| {
+        .filter(|&key| {
             let mut values = all.iter().map(|s| s.get(key));
             let first = values.next().flatten();
             values.any(|v| v != first)
         })
+        .cloned()
         .collect()
 }
 
@@ -267,6 +376,36 @@ mod tests {
         std::fs::write(dir.path().join(RUN), b"{\"status\": \"running\"}").unwrap();
         assert_eq!(load_run(dir.path()).status(), "running (no end recorded)");
         assert!(load_run(&dir.path().join("missing")).epochs.is_empty());
+    }
+
+    #[test]
+    fn runs_are_renamed_noted_and_deleted_unless_running() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("classify-20240101-000000");
+        std::fs::create_dir(&dir).unwrap();
+        let config = TrainConfig::default();
+        std::fs::write(dir.join(CONFIG), serde_json::to_vec(&config).unwrap()).unwrap();
+        let mut record = Record::start(&dir, &config, "CPU").unwrap();
+        assert!(matches!(
+            edit_info(&dir, |i| i.note = "x".into()),
+            Err(RunEditError::Running(_))
+        ));
+        assert!(matches!(delete_run(&dir), Err(RunEditError::Running(_))));
+        record.end(Status::Finished, None).unwrap();
+        edit_info(&dir, |i| {
+            i.name = "wide lr".into();
+            i.note = "diverged at epoch 3".into();
+        })
+        .unwrap();
+        let run = load_run(&dir);
+        assert_eq!(run.display_name(), "wide lr");
+        assert_eq!(run.note(), "diverged at epoch 3");
+        assert_eq!(run.name, "classify-20240101-000000");
+        let stray = root.path().join("not-a-run");
+        std::fs::create_dir(&stray).unwrap();
+        assert!(matches!(delete_run(&stray), Err(RunEditError::NotARun(_))));
+        delete_run(&dir).unwrap();
+        assert!(!dir.exists() && stray.exists());
     }
 
     #[test]

@@ -11,9 +11,10 @@ use crate::ui::classify::{self, ClassifyTab};
 use crate::ui::compress::{self, CompressTab};
 use crate::ui::detect::{self, DetectTab};
 use crate::ui::jobs::waker;
+use crate::ui::runs::{self, RunsAction, RunsTab};
 use crate::ui::segment::overlay_gpu::{OverlayRenderer, UploadCounter};
 use crate::ui::segment::{self, SegmentTab};
-use crate::ui::settings::{self, LabSettings, Layout, Settings};
+use crate::ui::settings::{self, LabSettings, Layout, RunsSettings, Settings};
 use crate::ui::style::{self, StyleTab};
 use crate::ui::training::{LabTab, TrainingTab, UseIn};
 use crate::ui::widgets::model_fields::ModelFields;
@@ -36,17 +37,20 @@ pub enum Tab {
     Detect,
     /// Stylize a photo with a painting (or a built-in style) and export it.
     Style,
+    /// Every recorded run: a table, compare, hyperparameters.
+    Runs,
 }
 
 impl Tab {
     /// All tabs, in the order shown.
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Classify,
         Tab::Segment,
         Tab::Detect,
         Tab::Attack,
         Tab::Compress,
         Tab::Style,
+        Tab::Runs,
     ];
 
     /// Name on the tab bar.
@@ -58,6 +62,7 @@ impl Tab {
             Tab::Compress => "Compress",
             Tab::Detect => "Detect",
             Tab::Style => "Style",
+            Tab::Runs => "Runs",
         }
     }
 
@@ -70,6 +75,7 @@ impl Tab {
             Tab::Attack => 3,
             Tab::Compress => 4,
             Tab::Style => 5,
+            Tab::Runs => 6,
         }
     }
 
@@ -92,7 +98,7 @@ pub struct VisionApp {
     style: StyleTab,
     /// One status line per tab (indexed by [`Tab::index`]): each says what its own jobs
     /// did last, so a tab never shows another tab's messages.
-    statuses: [Status; 6],
+    statuses: [Status; 7],
     textures: TextureCache,
     /// Read the configured dataset on the first frame.
     inspect_on_start: bool,
@@ -104,6 +110,10 @@ pub struct VisionApp {
     recent: RecentCheckpoints,
     /// The tab and the Classify tab's checkpoint count when the list was last made.
     recent_made_for: Option<(Tab, usize)>,
+    /// The Runs tab.
+    runs: RunsTab,
+    /// The training tabs' runs (started, active) when the Runs tab last read its folder.
+    runs_read_for: Option<[(usize, bool); 3]>,
 }
 
 impl Default for VisionApp {
@@ -165,6 +175,8 @@ impl VisionApp {
             runs_root: None,
             recent: RecentCheckpoints::default(),
             recent_made_for: None,
+            runs: RunsTab::default(),
+            runs_read_for: None,
         }
     }
 
@@ -172,6 +184,12 @@ impl VisionApp {
     /// [`crate::train::run_folder`]; the window uses its default root), and lists the
     /// newest ones in the Attack and Compress tabs. `None` (the default) keeps nothing.
     pub fn with_runs_root(mut self, root: Option<PathBuf>) -> Self {
+        self.set_runs_root(root);
+        self
+    }
+
+    /// Keeps new training runs under `root` and lists it in the Runs tab (read again).
+    pub fn set_runs_root(&mut self, root: Option<PathBuf>) {
         for run in [
             &mut self.classify.run,
             &mut self.segment.run,
@@ -179,8 +197,27 @@ impl VisionApp {
         ] {
             run.runs_root = root.clone();
         }
+        self.runs.set_root(root.clone());
         self.runs_root = root;
+        self.runs_read_for = None;
+        self.recent_made_for = None;
+    }
+
+    /// Restores the Runs tab's remembered choices (the runs folder chosen; the root itself
+    /// is set by [`Self::with_runs_root`]).
+    pub fn with_runs_settings(mut self, settings: &RunsSettings) -> Self {
+        self.runs.chosen_folder = settings.runs_folder.clone();
         self
+    }
+
+    /// The Runs tab's state.
+    pub fn runs(&self) -> &RunsTab {
+        &self.runs
+    }
+
+    /// The Runs tab's state, to change it.
+    pub fn runs_mut(&mut self) -> &mut RunsTab {
+        &mut self.runs
     }
 
     /// Where training runs keep themselves.
@@ -260,7 +297,7 @@ impl VisionApp {
         match self.tab {
             Tab::Segment => self.segment.start(wake, status),
             Tab::Detect => self.detect.start(wake, status),
-            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style => {
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Runs => {
                 self.classify.start(wake, status);
             }
         }
@@ -272,7 +309,9 @@ impl VisionApp {
         match self.tab {
             Tab::Segment => self.segment.stop(status),
             Tab::Detect => self.detect.stop(status),
-            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style => self.classify.stop(status),
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Runs => {
+                self.classify.stop(status);
+            }
         }
     }
 
@@ -280,7 +319,7 @@ impl VisionApp {
     fn training_tab(&self) -> Tab {
         match self.tab {
             Tab::Segment | Tab::Detect => self.tab,
-            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style => Tab::Classify,
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Runs => Tab::Classify,
         }
     }
 
@@ -324,7 +363,9 @@ impl VisionApp {
         match self.tab {
             Tab::Segment => &self.segment.run.config,
             Tab::Detect => &self.detect.run.config,
-            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style => &self.classify.run.config,
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Runs => {
+                &self.classify.run.config
+            }
         }
     }
 
@@ -333,7 +374,7 @@ impl VisionApp {
         match self.tab {
             Tab::Segment => &mut self.segment.run.config,
             Tab::Detect => &mut self.detect.run.config,
-            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style => {
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Runs => {
                 &mut self.classify.run.config
             }
         }
@@ -423,7 +464,7 @@ impl VisionApp {
             }
         }
         // The training tabs' jobs keep running (and reporting) whichever tab is shown.
-        let [classify, segment, detect, attack, compress, style] = &mut self.statuses;
+        let [classify, segment, detect, attack, compress, style, runs] = &mut self.statuses;
         let more_classify = self.classify.poll(&wake, classify);
         let more_segment = self.segment.poll(&wake, segment);
         let more_detect = self.detect.poll(&wake, detect);
@@ -436,6 +477,71 @@ impl VisionApp {
         let style_busy = self.style.poll(&wake, style);
         if lab_busy || style_busy {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        if self.runs.poll(runs) {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        if let Some(root) = self.runs.take_new_root() {
+            runs.log(format!("New runs are kept in {}", root.display()));
+            self.set_runs_root(Some(root));
+        }
+    }
+
+    /// Reads the runs folder again when the Runs tab is shown: when it opens, and when a
+    /// training tab's run starts or ends meanwhile.
+    fn refresh_runs(&mut self, ctx: &egui::Context) {
+        if self.tab != Tab::Runs {
+            self.runs_read_for = None;
+            return;
+        }
+        let key = [&self.classify.run, &self.segment.run, &self.detect.run]
+            .map(|run| (run.runs_started, run.phase.is_active()));
+        if self.runs_read_for == Some(key) {
+            return;
+        }
+        self.runs_read_for = Some(key);
+        self.runs
+            .refresh(waker(ctx), &mut self.statuses[Tab::Runs.index()]);
+    }
+
+    /// Applies what the Runs tab asked: a recorded run's settings (and checkpoint) go into
+    /// its task's tab, which is shown.
+    fn take_runs_action(&mut self, ctx: &egui::Context) {
+        let Some(action) = self.runs.take_action() else {
+            return;
+        };
+        let (config, checkpoint, name) = match action {
+            RunsAction::Open {
+                config,
+                checkpoint,
+                name,
+            } => (config, Some(checkpoint), name),
+            RunsAction::RunAgain { config, name } => (config, None, name),
+        };
+        let tab = match config.task {
+            Task::Classify => Tab::Classify,
+            Task::Segment => Tab::Segment,
+            Task::Detect => Tab::Detect,
+        };
+        let opened = checkpoint.is_some();
+        let (wake, status) = (waker(ctx), &mut self.statuses[tab.index()]);
+        let took = match config.task {
+            Task::Classify => self
+                .classify
+                .take_recorded(config, checkpoint, wake, status),
+            Task::Segment => self.segment.take_recorded(config, checkpoint, wake, status),
+            Task::Detect => self.detect.take_recorded(config, checkpoint, wake, status),
+        };
+        if took {
+            status.log(if opened {
+                format!("Settings and checkpoint of run {name}: \"Resume from path\" continues it")
+            } else {
+                format!("Settings of run {name}: Start runs it again")
+            });
+            self.tab = tab;
+        } else {
+            let why = status.error.clone().unwrap_or_default();
+            self.statuses[Tab::Runs.index()].fail(why);
         }
     }
 
@@ -487,7 +593,18 @@ impl VisionApp {
         match self.tab {
             Tab::Attack => self.attack.fields.recent = list,
             Tab::Compress => self.compress.fields.recent = list,
-            Tab::Classify | Tab::Segment | Tab::Detect | Tab::Style => {}
+            Tab::Classify | Tab::Segment | Tab::Detect | Tab::Style | Tab::Runs => {}
+        }
+    }
+
+    /// The Runs tab's line for the status bar.
+    fn runs_phase_text(&self) -> String {
+        if self.runs.is_loading() {
+            return "Reading runs…".into();
+        }
+        match self.runs.root() {
+            Some(root) => format!("{} runs in {}", self.runs.rows().len(), root.display()),
+            None => "No runs folder".into(),
         }
     }
 
@@ -510,6 +627,7 @@ impl eframe::App for VisionApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         egui::Panel::top("tab-bar").show(ui, |ui| self.tab_bar(ui));
         self.refresh_recent();
+        self.refresh_runs(ui.ctx());
         let job_state = match self.tab {
             Tab::Classify => self.classify.phase_text(),
             Tab::Segment => self.segment.phase_text(),
@@ -517,6 +635,7 @@ impl eframe::App for VisionApp {
             Tab::Compress => self.compress.phase_text(),
             Tab::Detect => self.detect.phase_text(),
             Tab::Style => self.style.phase_text(),
+            Tab::Runs => self.runs_phase_text(),
         };
         egui::Panel::bottom("status-bar").show(ui, |ui| {
             status_bar::show(ui, &mut self.statuses[self.tab.index()], &job_state);
@@ -542,8 +661,10 @@ impl eframe::App for VisionApp {
             Tab::Attack => attack::view::show(ui, &mut self.attack, textures, status, &wake),
             Tab::Compress => compress::view::show(ui, &mut self.compress, status, &wake),
             Tab::Style => style::view::show(ui, &mut self.style, textures, status, &wake),
+            Tab::Runs => runs::view::show(ui, &mut self.runs, status),
         }
         self.take_use_in();
+        self.take_runs_action(ui.ctx());
         self.textures.end_frame();
     }
 
@@ -553,6 +674,10 @@ impl eframe::App for VisionApp {
         self.detect.settings().store(storage);
         self.layout().store(storage);
         self.lab_settings().store(storage);
+        RunsSettings {
+            runs_folder: self.runs.chosen_folder.clone(),
+        }
+        .store(storage);
     }
 }
 

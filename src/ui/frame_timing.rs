@@ -1,13 +1,18 @@
 //! Headless frame timing: the real [`VisionApp`] driven through an egui context at 60
 //! frames a second (as eframe would) while its Classify tab trains. Each frame's CPU time
 //! is the app's `logic` + `ui` and egui's tessellation (what eframe does before handing the
-//! triangles to the GPU; the GPU's own work is not included). `visionlab bench --only ui`
-//! turns the durations into its table rows.
+//! triangles to the GPU; the GPU's own work is not included). The Runs tab is timed the
+//! same way over a folder of recorded runs ([`time_runs_panel`]). `visionlab bench --only
+//! ui` turns the durations into its table rows.
 
 use std::time::{Duration, Instant};
 
+use std::path::Path;
+
 use crate::core::protocol::TrainConfig;
 use crate::ui::VisionApp;
+use crate::ui::app::Tab;
+use crate::ui::runs::Column;
 
 /// How long the training job may take to report its first step.
 const START_TIMEOUT: Duration = Duration::from_secs(120);
@@ -34,6 +39,52 @@ pub enum FrameTimingError {
     },
 }
 
+/// Draws the app's frames without a window, as eframe would, timing each: the app's
+/// `logic` and `ui` and egui's tessellation.
+pub struct Headless {
+    ctx: egui::Context,
+    frame: eframe::Frame,
+    screen: egui::Rect,
+    start: Instant,
+}
+
+impl Headless {
+    /// Frames of `width` × `height` points.
+    pub fn new(width: f32, height: f32) -> Self {
+        Headless {
+            ctx: egui::Context::default(),
+            frame: eframe::Frame::_new_kittest(),
+            screen: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(width, height)),
+            start: Instant::now(),
+        }
+    }
+
+    /// The egui context the frames are drawn with.
+    pub fn context(&self) -> &egui::Context {
+        &self.ctx
+    }
+
+    /// Draws one frame of `app`; returns its CPU time.
+    pub fn draw(&mut self, app: &mut VisionApp) -> Duration {
+        let input = egui::RawInput {
+            screen_rect: Some(self.screen),
+            time: Some(self.start.elapsed().as_secs_f64()),
+            ..Default::default()
+        };
+        let frame = &mut self.frame;
+        let began = Instant::now();
+        let mut output = self.ctx.run_ui(input, |ui| {
+            eframe::App::logic(app, ui.ctx(), frame);
+            eframe::App::ui(app, ui, frame);
+        });
+        let _triangles = self.ctx.tessellate(output.shapes, output.pixels_per_point);
+        let took = began.elapsed();
+        // No renderer here to upload the new textures: drop them (egui insists on it).
+        output.textures_delta.clear();
+        took
+    }
+}
+
 /// Draws frames for `seconds` while a classification run of `config` streams its events
 /// into the app; the frames are timed from the job's first reported step on.
 pub fn time_frames_while_training(
@@ -41,32 +92,14 @@ pub fn time_frames_while_training(
     seconds: f64,
 ) -> Result<FrameTimes, FrameTimingError> {
     let mut app = VisionApp::with_config(config);
-    let ctx = egui::Context::default();
-    let mut frame = eframe::Frame::_new_kittest();
-    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
-    let start = Instant::now();
-    let mut draw = |app: &mut VisionApp| {
-        let input = egui::RawInput {
-            screen_rect: Some(screen),
-            time: Some(start.elapsed().as_secs_f64()),
-            ..Default::default()
-        };
-        let began = Instant::now();
-        let mut output = ctx.run_ui(input, |ui| {
-            eframe::App::logic(app, ui.ctx(), &mut frame);
-            eframe::App::ui(app, ui, &mut frame);
-        });
-        let _triangles = ctx.tessellate(output.shapes, output.pixels_per_point);
-        let took = began.elapsed();
-        // No renderer here to upload the new textures: drop them (egui insists on it).
-        output.textures_delta.clear();
-        took
-    };
+    let mut headless = Headless::new(1280.0, 800.0);
+    let headless_ctx = headless.context().clone();
+    let mut draw = |app: &mut VisionApp| headless.draw(app);
     // A few frames to lay out, then start training as the Start button does.
     for _ in 0..3 {
         draw(&mut app);
     }
-    app.start_training(&ctx);
+    app.start_training(&headless_ctx);
     // Frames from the moment training reports its first step.
     let wait_until = Instant::now() + START_TIMEOUT;
     while app.classify().run.progress.step == 0 {
@@ -94,4 +127,63 @@ pub fn time_frames_while_training(
     app.stop_training();
     draw(&mut app);
     Ok(FrameTimes { frames, steps_seen })
+}
+
+/// Longest wait for the runs folder to be read.
+const RUNS_LOAD_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The Runs tab's times.
+#[derive(Clone, Debug, Default)]
+pub struct RunsPanelTimes {
+    /// Runs listed.
+    pub runs: usize,
+    /// Reading the folder, on its own thread.
+    pub load: Duration,
+    /// The frame that took the runs in and showed the table.
+    pub first_table_frame: Duration,
+    /// Frames that sorted again by a column (best metric, name, duration; each once each
+    /// way).
+    pub sort_frames: Vec<Duration>,
+    /// Frames drawn while the folder was read (the UI stays live).
+    pub loading_frames: Vec<Duration>,
+    /// Frames that only drew the sorted table again.
+    pub redraw_frames: Vec<Duration>,
+}
+
+/// Why the tab could not be timed.
+#[derive(Debug, thiserror::Error)]
+#[error("the runs folder {0} was not read within {RUNS_LOAD_TIMEOUT:?}")]
+pub struct RunsTimingError(String);
+
+/// Times the Runs tab listing `root` in a 1280×800 window.
+pub fn time_runs_panel(root: &Path) -> Result<RunsPanelTimes, RunsTimingError> {
+    let mut app = VisionApp::new().with_runs_root(Some(root.to_path_buf()));
+    app.set_tab(Tab::Runs);
+    let mut headless = Headless::new(1280.0, 800.0);
+    let mut times = RunsPanelTimes::default();
+    let until = Instant::now() + RUNS_LOAD_TIMEOUT;
+    loop {
+        let took = headless.draw(&mut app);
+        if app.runs().loads > 0 {
+            times.first_table_frame = took;
+            break;
+        }
+        times.loading_frames.push(took);
+        if Instant::now() >= until {
+            return Err(RunsTimingError(root.display().to_string()));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    times.runs = app.runs().rows().len();
+    times.load = app.runs().loaded_in.unwrap_or_default();
+    for column in [Column::Best, Column::Name, Column::Duration] {
+        for _ in 0..2 {
+            app.runs_mut().sort_by(column.clone());
+            times.sort_frames.push(headless.draw(&mut app));
+        }
+    }
+    for _ in 0..30 {
+        times.redraw_frames.push(headless.draw(&mut app));
+    }
+    Ok(times)
 }

@@ -6,7 +6,7 @@
 //! - [`app`]: the tabs, routing each tab's jobs into its state, and the frame layout;
 //! - one folder per tab, each with its state (`state.rs`) and its drawing (`view.rs`, and
 //!   a file per panel): [`classify`], [`segment`], [`detect`], [`attack`], [`compress`],
-//!   [`style`];
+//!   [`style`], [`runs`] (every recorded run);
 //! - [`training`]: what the three training tabs share (one run's lifecycle, the data,
 //!   training and curves panels, the frame they sit in);
 //! - [`widgets`]: pieces every tab may draw with (status bar, pictures, file dialogs…);
@@ -19,6 +19,7 @@ pub mod compress;
 pub mod detect;
 pub mod frame_timing;
 pub mod jobs;
+pub mod runs;
 pub mod segment;
 pub mod settings;
 pub mod style;
@@ -43,7 +44,7 @@ pub fn run() -> eframe::Result<()> {
         options,
         Box::new(|cc| {
             let mut app = restore(cc.storage)
-                .with_runs_root(crate::train::run_folder::default_root())
+                .with_runs_root(settings::RunsSettings::load(cc.storage).root())
                 .with_gpu_overlay(cc.wgpu_render_state.as_ref())
                 .inspect_on_start();
             app.status_mut().log(
@@ -71,7 +72,8 @@ pub fn restore(storage: Option<&dyn eframe::Storage>) -> VisionApp {
     let detect = settings::Settings::load_detect(storage);
     let mut app = VisionApp::from_settings(classify, segment)
         .with_detect_settings(detect)
-        .with_layout(&settings::Layout::load(storage));
+        .with_layout(&settings::Layout::load(storage))
+        .with_runs_settings(&settings::RunsSettings::load(storage));
     if let Some(lab) = settings::LabSettings::load(storage) {
         app = app.with_lab_settings(&lab);
     }

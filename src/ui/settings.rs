@@ -266,3 +266,40 @@ impl LabSettings {
         eframe::set_value(storage, LAB_STORAGE_KEY, self);
     }
 }
+
+/// Storage key of the [`RunsSettings`].
+pub const RUNS_STORAGE_KEY: &str = "visionlab.settings.runs";
+
+/// The Runs tab's remembered choices.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RunsSettings {
+    /// The runs folder chosen by the user (empty: the default one). New GUI runs are kept
+    /// there and the Runs tab lists it.
+    pub runs_folder: String,
+}
+
+impl RunsSettings {
+    /// Reads the Runs tab's settings; defaults when absent or unreadable.
+    pub fn load(storage: Option<&dyn eframe::Storage>) -> Self {
+        storage
+            .and_then(|storage| eframe::get_value(storage, RUNS_STORAGE_KEY))
+            .unwrap_or_default()
+    }
+
+    /// Writes the Runs tab's settings.
+    pub fn store(&self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, RUNS_STORAGE_KEY, self);
+    }
+
+    /// The runs root: `$VISIONLAB_RUNS_DIR` when set, else the chosen folder, else the
+    /// default ([`crate::train::run_folder::default_root`]).
+    pub fn root(&self) -> Option<std::path::PathBuf> {
+        let env = std::env::var_os(crate::train::run_folder::ROOT_ENV).filter(|v| !v.is_empty());
+        let chosen = self.runs_folder.trim();
+        match env {
+            None if !chosen.is_empty() => Some(chosen.into()),
+            _ => crate::train::run_folder::default_root(),
+        }
+    }
+}

@@ -42,7 +42,7 @@ pub fn show(
             )
         });
         let miou = Series {
-            name: "validation mean IoU",
+            name: "validation mean IoU".into(),
             points_id: Some("validation-miou-points"),
             points: tab
                 .task

@@ -15,7 +15,7 @@ pub mod train_panel;
 use std::path::PathBuf;
 
 use crate::core::job::Waker;
-use crate::core::protocol::{Event, TrainConfig};
+use crate::core::protocol::{DataSpec, Event, TrainConfig};
 use crate::train::sweep::SweepRun;
 use crate::ui::settings::Settings;
 use crate::ui::training::curves::Curves;
@@ -178,6 +178,38 @@ impl<T: TaskTab> TrainingTab<T> {
             self.run.run_classes = resuming.run_classes;
             status.log("The resume failed: the results shown are those from before it.");
         }
+    }
+
+    /// Takes a recorded run's settings (the Runs tab's "Run again" and "Open checkpoint"):
+    /// `config` becomes the next run's (its data read again), and `checkpoint`, when given,
+    /// fills the checkpoint path. Refused (false, said in `status`) while a run is active.
+    pub fn take_recorded(
+        &mut self,
+        config: TrainConfig,
+        checkpoint: Option<PathBuf>,
+        wake: Waker,
+        status: &mut Status,
+    ) -> bool {
+        if !self.run.can_edit() {
+            status.fail("Stop this tab's run before loading a recorded run's settings.");
+            return false;
+        }
+        let data = config.data.clone();
+        self.run.config = TrainConfig {
+            data: self.run.config.data.clone(),
+            resume_from: None,
+            // Run again is a run of its own, not one more of the recorded run's sweep.
+            sweep: None,
+            ..config
+        };
+        if let DataSpec::Folder(path) = &data {
+            self.run.folder_text = path.display().to_string();
+        }
+        self.run.choose_data(data, wake, status);
+        if let Some(path) = checkpoint {
+            self.run.checkpoint_text = path.display().to_string();
+        }
+        true
     }
 
     /// Stops the run, as the Stop button does.

@@ -324,7 +324,7 @@ pub fn legend_corner(series: &[&[[f64; 2]]], x: [f64; 2], y: [f64; 2]) -> Corner
 /// A curve: a line, with a dot at each point when `radius` is above 0.
 pub struct Series {
     /// Name in the legend.
-    pub name: &'static str,
+    pub name: String,
     /// Id of the dots, when they need their own (else the name's).
     pub points_id: Option<&'static str>,
     /// The points.
@@ -339,9 +339,9 @@ pub struct Series {
 
 impl Series {
     /// A plain line, 2 points wide.
-    pub fn line(name: &'static str, points: Vec<[f64; 2]>, colour: Color32) -> Self {
+    pub fn line(name: impl Into<String>, points: Vec<[f64; 2]>, colour: Color32) -> Self {
         Series {
-            name,
+            name: name.into(),
             points_id: None,
             points,
             colour,
@@ -366,7 +366,7 @@ impl Series {
     /// Adds the line and its dots to `plot`.
     pub fn draw(self, plot: &mut PlotUi<'_>) {
         plot.line(
-            Line::new(self.name, PlotPoints::from(self.points.clone()))
+            Line::new(self.name.clone(), PlotPoints::from(self.points.clone()))
                 .color(self.colour)
                 .width(self.width),
         );
