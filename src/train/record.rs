@@ -24,6 +24,39 @@ pub const RUN: &str = "run.json";
 /// The run's step and epoch lines, in its folder.
 pub const METRICS: &str = "metrics.jsonl";
 
+/// The run folder's lock file: held (an OS advisory lock) by the process recording the run
+/// for as long as it lives, so a reader can tell a run that is recording from one that was
+/// killed before it could record its end ([`is_recording`]).
+pub const LOCK: &str = "run.lock";
+
+/// Whether a process (this one or another) records into the run folder `dir` now: its
+/// [`LOCK`] is held. A folder without a lock file (recorded by an older visionlab) is not
+/// recording; when the OS cannot tell, it counts as recording (nothing is changed on a guess).
+pub fn is_recording(dir: &Path) -> bool {
+    let Ok(file) = File::open(dir.join(LOCK)) else {
+        return false;
+    };
+    match file.try_lock() {
+        // Nobody held it: dropping the file releases it again.
+        Ok(()) => false,
+        Err(std::fs::TryLockError::WouldBlock) => true,
+        Err(std::fs::TryLockError::Error(_)) => true,
+    }
+}
+
+/// Takes the run folder's lock for this process (see [`LOCK`]); `None` when it cannot be had
+/// (the run is recorded all the same; a reader then sees it as not recording).
+fn take_lock(dir: &Path) -> Option<File> {
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK))
+        .ok()?;
+    file.try_lock().ok()?;
+    Some(file)
+}
+
 /// Step lines reach the disk at most this long after they are measured.
 const FLUSH_EVERY: Duration = Duration::from_millis(500);
 
@@ -210,6 +243,8 @@ pub struct Record {
     info: RunInfo,
     metrics: BufWriter<File>,
     flushed: Instant,
+    /// The folder's [`LOCK`], held while the record lives.
+    _lock: Option<File>,
 }
 
 impl Record {
@@ -278,6 +313,7 @@ impl Record {
             info,
             metrics: BufWriter::new(file),
             flushed: Instant::now(),
+            _lock: take_lock(dir),
         };
         record.write_info()?;
         Ok(record)

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::core::files::write_atomic;
-use crate::train::record::{EpochLine, METRICS, MetricLine, RUN, RunInfo, Status, StepLine};
+use crate::train::record::{
+    EpochLine, METRICS, MetricLine, RUN, RunInfo, Status, StepLine, is_recording,
+};
 use crate::train::run_folder::{CONFIG, find_runs};
 
 /// Why a recorded run could not be changed or deleted.
@@ -57,6 +59,9 @@ pub struct LoadedRun {
     pub epochs: Vec<EpochLine>,
     /// What could not be read, one line each.
     pub warnings: Vec<String>,
+    /// Whether a process records into the folder now ([`is_recording`]): a run recorded as
+    /// running without it was killed before it could record its end.
+    pub recording: bool,
 }
 
 /// Every run folder under `root`, newest first, each loaded ([`load_run`]). Nothing for a
@@ -79,6 +84,7 @@ pub fn load_run(dir: &Path) -> LoadedRun {
             .unwrap_or_default(),
         ..LoadedRun::default()
     };
+    run.recording = is_recording(dir);
     run.config = read_json(&dir.join(CONFIG), &mut run.warnings);
     run.info = read_json::<Value>(&dir.join(RUN), &mut run.warnings).and_then(|value| {
         serde_json::from_value(value)
@@ -129,7 +135,8 @@ impl LoadedRun {
     /// recorded as running (it may still be, or it was killed), or "unknown".
     pub fn status(&self) -> String {
         match &self.info {
-            Some(info) if info.status == Status::Running => "running (no end recorded)".into(),
+            Some(info) if info.status == Status::Running && self.recording => "running".into(),
+            Some(info) if info.status == Status::Running => "interrupted (no end recorded)".into(),
             Some(info) => info.status.key().into(),
             None => "unknown".into(),
         }
@@ -150,12 +157,14 @@ impl LoadedRun {
         self.info.as_ref().map_or("", |i| i.note.as_str())
     }
 
-    /// Whether `run.json` says the run is running (or it was killed before it could say
-    /// otherwise).
+    /// Whether the run is running: `run.json` says so and a process records into its folder
+    /// (a run killed before it could record its end is not).
     pub fn is_running(&self) -> bool {
-        self.info
-            .as_ref()
-            .is_some_and(|i| i.status == Status::Running)
+        self.recording
+            && self
+                .info
+                .as_ref()
+                .is_some_and(|i| i.status == Status::Running)
     }
 
     /// The task: `run.json`'s, else the config's, else the folder name's first word.
@@ -224,7 +233,7 @@ pub fn edit_info(dir: &Path, edit: impl FnOnce(&mut RunInfo)) -> Result<RunInfo,
     };
     let bytes = std::fs::read(&path).map_err(|e| read(e.to_string()))?;
     let mut info: RunInfo = serde_json::from_slice(&bytes).map_err(|e| read(e.to_string()))?;
-    if info.status == Status::Running {
+    if info.status == Status::Running && is_recording(dir) {
         return Err(RunEditError::Running(dir.to_path_buf()));
     }
     edit(&mut info);
@@ -252,7 +261,7 @@ pub fn delete_run(dir: &Path) -> Result<(), RunEditError> {
         .ok()
         .and_then(|bytes| serde_json::from_slice::<RunInfo>(&bytes).ok())
         .is_some_and(|info| info.status == Status::Running);
-    if running {
+    if running && is_recording(dir) {
         return Err(RunEditError::Running(dir.to_path_buf()));
     }
     std::fs::remove_dir_all(dir).map_err(|e| RunEditError::Write {
@@ -374,7 +383,11 @@ mod tests {
         assert_eq!(run.status(), "unknown");
 
         std::fs::write(dir.path().join(RUN), b"{\"status\": \"running\"}").unwrap();
-        assert_eq!(load_run(dir.path()).status(), "running (no end recorded)");
+        // Recorded as running, but nobody records into it (no lock held): killed.
+        assert_eq!(
+            load_run(dir.path()).status(),
+            "interrupted (no end recorded)"
+        );
         assert!(load_run(&dir.path().join("missing")).epochs.is_empty());
     }
 
@@ -385,12 +398,21 @@ mod tests {
         std::fs::create_dir(&dir).unwrap();
         let config = TrainConfig::default();
         std::fs::write(dir.join(CONFIG), serde_json::to_vec(&config).unwrap()).unwrap();
-        let mut record = Record::start(&dir, &config, "CPU").unwrap();
+        let record = Record::start(&dir, &config, "CPU").unwrap();
         assert!(matches!(
             edit_info(&dir, |i| i.note = "x".into()),
             Err(RunEditError::Running(_))
         ));
         assert!(matches!(delete_run(&dir), Err(RunEditError::Running(_))));
+        assert_eq!(load_run(&dir).status(), "running");
+        assert!(load_run(&dir).is_running());
+        // Gone without recording its end (as when killed): interrupted, and editable.
+        drop(record);
+        assert_eq!(load_run(&dir).status(), "interrupted (no end recorded)");
+        assert!(!load_run(&dir).is_running());
+        edit_info(&dir, |i| i.note = "killed".into()).unwrap();
+        let mut record = Record::resume(&dir, &config, "CPU").unwrap();
+        assert!(load_run(&dir).is_running());
         record.end(Status::Finished, None).unwrap();
         edit_info(&dir, |i| {
             i.name = "wide lr".into();
