@@ -773,7 +773,8 @@ impl RunState {
                 | Event::Segment(_)
                 | Event::Detect(_)
                 | Event::Lab(_)
-                | Event::Style(_) => {}
+                | Event::Style(_)
+                | Event::Explore(_) => {}
             }
         }
         if end == DrainEnd::Disconnected && self.inspect.is_some() {
@@ -929,7 +930,8 @@ impl RunState {
             | Event::Segment(_)
             | Event::Detect(_)
             | Event::Lab(_)
-            | Event::Style(_) => {}
+            | Event::Style(_)
+            | Event::Explore(_) => {}
         }
     }
 }
