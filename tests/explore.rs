@@ -415,6 +415,7 @@ fn the_imagenet_model_embeds_any_folder_and_votes_on_its_labels() {
     config.device = DeviceChoice::Cpu;
     config.split = ExploreSplit::All;
     config.batch_size = 4;
+    config.imagenet_side = Some(96);
     let (_, report) = run(config);
     let report = report.expect("a report");
     assert_eq!(report.embedding_dim, 1280);

@@ -16,7 +16,7 @@ use crate::data::Image;
 use crate::data::batch::Normalization;
 use crate::data::image_folder;
 use crate::models::mobilenet_v2;
-use crate::models::{Classifier, InputShape};
+use crate::models::{Classifier, InputShape, MobileNetV2};
 use crate::tasks::classify::Trained;
 use crate::tasks::classify::imagenet::{self, ImageNetClassifier};
 
@@ -29,8 +29,13 @@ pub enum Embedder {
         /// Its network in inference mode.
         model: Box<Classifier>,
     },
-    /// The ImageNet MobileNetV2 and its 1000 class names.
-    ImageNet(Box<ImageNetClassifier>),
+    /// The ImageNet MobileNetV2 and its 1000 class names, reading `side`×`side` crops.
+    ImageNet {
+        /// The network and its class names.
+        net: Box<ImageNetClassifier>,
+        /// Side of the input crop.
+        side: u32,
+    },
 }
 
 /// Embeddings and probabilities of a batch of images.
@@ -45,9 +50,14 @@ pub struct EmbeddedBatch {
 }
 
 impl Embedder {
-    /// Loads the model onto `device`. Errors name the checkpoint file (missing, damaged,
-    /// not a classifier) or the missing asset.
-    pub fn load(model: &EmbeddingModel, device: &Selected) -> anyhow::Result<Self> {
+    /// Loads the model onto `device`; the ImageNet model reads `imagenet_side`-pixel crops
+    /// (`None`: 224). Errors name the checkpoint file (missing, damaged, not a classifier),
+    /// the missing asset or a side out of range.
+    pub fn load(
+        model: &EmbeddingModel,
+        imagenet_side: Option<u32>,
+        device: &Selected,
+    ) -> anyhow::Result<Self> {
         match model {
             EmbeddingModel::Checkpoint(path) => {
                 let trained = Trained::load(path, device)?;
@@ -57,10 +67,22 @@ impl Embedder {
                     model,
                 })
             }
-            EmbeddingModel::ImageNet => Ok(Embedder::ImageNet(Box::new(
-                ImageNetClassifier::load(&device.device)
-                    .context("loading the bundled ImageNet MobileNetV2")?,
-            ))),
+            EmbeddingModel::ImageNet => {
+                let side = imagenet_side.unwrap_or(imagenet::INPUT_SIDE);
+                let min = MobileNetV2::MIN_SIDE as u32;
+                if !(min..=imagenet::INPUT_SIDE).contains(&side) {
+                    anyhow::bail!(
+                        "the ImageNet model reads crops of {min} to {} pixels, not {side}",
+                        imagenet::INPUT_SIDE
+                    );
+                }
+                let net = ImageNetClassifier::load(&device.device)
+                    .context("loading the bundled ImageNet MobileNetV2")?;
+                Ok(Embedder::ImageNet {
+                    net: Box::new(net),
+                    side,
+                })
+            }
         }
     }
 
@@ -68,7 +90,7 @@ impl Embedder {
     pub fn classes(&self) -> &[String] {
         match self {
             Embedder::Checkpoint { trained, .. } => trained.classes(),
-            Embedder::ImageNet(net) => &net.labels,
+            Embedder::ImageNet { net, .. } => &net.labels,
         }
     }
 
@@ -76,10 +98,10 @@ impl Embedder {
     pub fn input(&self) -> InputShape {
         match self {
             Embedder::Checkpoint { trained, .. } => trained.checkpoint.meta.input,
-            Embedder::ImageNet(_) => InputShape {
+            Embedder::ImageNet { side, .. } => InputShape {
                 channels: 3,
-                height: imagenet::INPUT_SIDE as usize,
-                width: imagenet::INPUT_SIDE as usize,
+                height: *side as usize,
+                width: *side as usize,
             },
         }
     }
@@ -98,7 +120,7 @@ impl Embedder {
                 let config = &trained.checkpoint.meta.config;
                 (config.val_fraction, config.seed)
             }
-            Embedder::ImageNet(_) => {
+            Embedder::ImageNet { .. } => {
                 let config = TrainConfig::default();
                 (config.val_fraction, config.seed)
             }
@@ -119,7 +141,7 @@ impl Embedder {
                 ],
                 Some(trained.checkpoint.path.clone()),
             ),
-            Embedder::ImageNet(_) => (
+            Embedder::ImageNet { .. } => (
                 vec!["imagenet".into(), shape],
                 assets::find(mobilenet_v2::WEIGHTS_ASSET).ok(),
             ),
@@ -130,7 +152,7 @@ impl Embedder {
     pub fn preparer(&self) -> Preparer {
         match self {
             Embedder::Checkpoint { .. } => Preparer::Resize(self.input()),
-            Embedder::ImageNet(_) => Preparer::CentreCrop,
+            Embedder::ImageNet { side, .. } => Preparer::CentreCrop(*side),
         }
     }
 
@@ -143,7 +165,7 @@ impl Embedder {
                 trained.checkpoint.meta.normalization.clone(),
                 &trained.device,
             ),
-            Embedder::ImageNet(net) => (Normalization::identity(3), &net.device),
+            Embedder::ImageNet { net, .. } => (Normalization::identity(3), &net.device),
         };
         let n = images.len();
         if n == 0 {
@@ -160,7 +182,7 @@ impl Embedder {
         let x = Tensor::<4>::from_data(TensorData::new(values, [n, c, h, w]), device);
         let (embedding, logits) = match self {
             Embedder::Checkpoint { model, .. } => model.embed(x), // [n, d], [n, classes]
-            Embedder::ImageNet(net) => net.model.embed(x),        // [n, 1280], [n, 1000]
+            Embedder::ImageNet { net, .. } => net.model.embed(x), // [n, 1280], [n, 1000]
         };
         let dim = embedding.dims()[1];
         let probabilities = burn::tensor::activation::softmax(logits, 1); // [n, classes]
@@ -183,8 +205,9 @@ impl Embedder {
 pub enum Preparer {
     /// Resized (and made grey or RGB) to the input, as training reads images.
     Resize(InputShape),
-    /// torchvision's ImageNet preprocessing: shorter side to 256, centre 224×224 crop.
-    CentreCrop,
+    /// torchvision's ImageNet preprocessing scaled to this side (224: shorter side to 256,
+    /// centre 224×224 crop).
+    CentreCrop(u32),
 }
 
 impl Preparer {
@@ -197,8 +220,8 @@ impl Preparer {
                 input.height as u32,
                 input.channels as u32,
             ),
-            Preparer::CentreCrop => {
-                let rgb = imagenet::preprocess(decoded);
+            Preparer::CentreCrop(side) => {
+                let rgb = imagenet::preprocess_at(decoded, side);
                 Image {
                     width: rgb.width(),
                     height: rgb.height(),

@@ -52,7 +52,7 @@ pub fn run(config: &ExploreConfig, inbox: &Receiver<Command>, out: &Outbox) -> a
             config.data.display()
         );
     }
-    let embedder = Embedder::load(&config.model, &selected)?;
+    let embedder = Embedder::load(&config.model, config.imagenet_side, &selected)?;
     let (words, model_file) = embedder.identity();
     let key = cache::fingerprint(&words, model_file.as_deref(), &files);
     let cache_path = config

@@ -59,6 +59,9 @@ pub struct ExploreConfig {
     pub neighbours: usize,
     /// Images per forward pass.
     pub batch_size: usize,
+    /// Side of the square crop the ImageNet model reads (`None`: 224, as it was trained;
+    /// 32..=224, smaller is faster on a CPU). A checkpoint reads its own input size.
+    pub imagenet_side: Option<u32>,
     /// Folder of the embedding cache; `None` computes every time and keeps nothing.
     pub cache_dir: Option<PathBuf>,
     /// Where tensors run.
@@ -77,6 +80,7 @@ impl ExploreConfig {
             dup_threshold: 0.98,
             neighbours: 5,
             batch_size: 64,
+            imagenet_side: None,
             cache_dir: None,
             device: DeviceChoice::Auto,
         }
