@@ -2,7 +2,7 @@
 //!
 //! Layers, lowest first (imports point down only; see CODE_STYLE.md):
 //! [`core`] (protocol, jobs, devices, files) → [`data`] and [`models`] → [`train`] →
-//! [`tasks`] and the labs ([`attack`], [`compress`], [`style`]) → [`ui`] → [`bench`] and
+//! [`tasks`] and the labs ([`attack`], [`compress`], [`explore`], [`style`]) → [`ui`] → [`bench`] and
 //! [`cli`]. The UI and the jobs only talk through [`core::protocol`].
 
 pub mod core;
@@ -16,6 +16,7 @@ pub mod tasks;
 
 pub mod attack;
 pub mod compress;
+pub mod explore;
 pub mod style;
 
 pub mod ui;

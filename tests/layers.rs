@@ -28,6 +28,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("tasks", 3),
     ("attack", 3),
     ("compress", 3),
+    ("explore", 3),
     ("style", 3),
     ("ui", 4),
     ("bench", 5),
@@ -35,7 +36,7 @@ const LAYERS: &[(&str, u8)] = &[
 ];
 
 /// The labs: beside `tasks` in their layer, and allowed to import it (not the reverse).
-const LABS: &[&str] = &["attack", "compress", "style"];
+const LABS: &[&str] = &["attack", "compress", "explore", "style"];
 
 /// Crates only `src/ui/` may name.
 const UI_CRATES: &[&str] = &["egui", "eframe", "egui_plot", "rfd"];

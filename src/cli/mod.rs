@@ -14,6 +14,7 @@ pub mod compress;
 pub mod dataset;
 pub mod devices;
 pub mod eval;
+pub mod explore;
 pub mod output;
 pub mod predict;
 pub mod runs;
@@ -66,6 +67,9 @@ pub enum Cmd {
     Compress(compress::CompressArgs),
     /// Stylize an image: optimisation (Gatys), 26 built-in styles, or any style image.
     Stylize(stylize::StylizeArgs),
+    /// A dataset seen through a model: likely label errors, duplicates (and train/validation
+    /// leaks) and a 2-D map of the embeddings, with a checkpoint or `--model imagenet`.
+    Explore(explore::ExploreArgs),
     /// The recorded training runs: list, show one, compare, export as CSV.
     #[command(subcommand)]
     Runs(runs::RunsCmd),
@@ -93,6 +97,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Attack(args) => attack::run(args),
         Cmd::Compress(args) => compress::run(args),
         Cmd::Stylize(args) => stylize::run(args),
+        Cmd::Explore(args) => explore::run(args),
         Cmd::Runs(command) => runs::run(command),
     }
 }

@@ -88,10 +88,19 @@ impl ConvNet {
 
     /// The fully connected layers: `[b, 16, h', w']` → logits `[b, classes]`.
     pub fn head(&self, x: Tensor<4>) -> Tensor<2> {
+        self.classify_embedding(self.embedding(x))
+    }
+
+    /// The penultimate layer, the image's embedding: `[b, 16, h', w']` → `[b, 84]`.
+    pub fn embedding(&self, x: Tensor<4>) -> Tensor<2> {
         let x: Tensor<2> = x.flatten(1, 3); // [b, 16·h'·w']
         let x = self.relu.forward(self.fc1.forward(x)); // [b, 120]
-        let x = self.relu.forward(self.fc2.forward(x)); // [b, 84]
-        self.fc3.forward(x) // [b, classes]
+        self.relu.forward(self.fc2.forward(x)) // [b, 84]
+    }
+
+    /// The last layer: an embedding `[b, 84]` → logits `[b, classes]`.
+    pub fn classify_embedding(&self, embedding: Tensor<2>) -> Tensor<2> {
+        self.fc3.forward(embedding) // [b, classes]
     }
 }
 

@@ -347,8 +347,26 @@ impl MobileNetV2 {
 
     /// Global average pooling and the classifier: `[b, 1280, h', w']` → `[b, classes]`.
     pub fn head(&self, features: Tensor<4>) -> Tensor<2> {
-        let pooled: Tensor<2> = features.mean_dim(3).mean_dim(2).flatten(1, 3); // [b, 1280]
-        self.classifier.forward(pooled)
+        self.classify_embedding(self.embedding(features))
+    }
+
+    /// The penultimate layer, the image's embedding (global average pooling):
+    /// `[b, 1280, h', w']` → `[b, 1280]`.
+    pub fn embedding(&self, features: Tensor<4>) -> Tensor<2> {
+        features.mean_dim(3).mean_dim(2).flatten(1, 3) // [b, 1280]
+    }
+
+    /// The classifier: an embedding `[b, 1280]` → logits `[b, classes]`.
+    pub fn classify_embedding(&self, embedding: Tensor<2>) -> Tensor<2> {
+        self.classifier.forward(embedding) // [b, classes]
+    }
+
+    /// The embedding and the logits of images: `[b, 1|3, h, w]` on 0..1 →
+    /// (`[b, 1280]`, `[b, classes]`).
+    pub fn embed(&self, x: Tensor<4>) -> (Tensor<2>, Tensor<2>) {
+        let embedding = self.embedding(self.features(x)); // [b, 1280]
+        let logits = self.classify_embedding(embedding.clone()); // [b, classes]
+        (embedding, logits)
     }
 
     /// Class scores: `[b, 1|3, h, w]` on 0..1 → `[b, classes]`.

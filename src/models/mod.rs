@@ -276,6 +276,24 @@ impl Classifier {
         }
     }
 
+    /// The penultimate layer's output (the image's embedding) and the logits:
+    /// `[batch, channels, height, width]` → (`[batch, d]`, `[batch, classes]`), with `d`
+    /// 84 (ConvNet), 64 (ResNet) or 1280 (MobileNetV2).
+    pub fn embed(&self, images: Tensor<4>) -> (Tensor<2>, Tensor<2>) {
+        let features = self.features(images); // [batch, k, h', w']
+        let embedding = match self {
+            Classifier::ConvNet(m) => m.embedding(features),
+            Classifier::ResNet(m) => m.embedding(features),
+            Classifier::MobileNetV2(m) => m.embedding(features),
+        }; // [batch, d]
+        let logits = match self {
+            Classifier::ConvNet(m) => m.classify_embedding(embedding.clone()),
+            Classifier::ResNet(m) => m.classify_embedding(embedding.clone()),
+            Classifier::MobileNetV2(m) => m.classify_embedding(embedding.clone()),
+        }; // [batch, classes]
+        (embedding, logits)
+    }
+
     /// The layers after [`Classifier::features`]: `[batch, k, h', w']` → `[batch, classes]`.
     pub fn head(&self, features: Tensor<4>) -> Tensor<2> {
         match self {

@@ -119,8 +119,19 @@ impl ResNet {
 
     /// Pooling and the linear head: `[b, 64, h', w']` → logits `[b, classes]`.
     pub fn head(&self, x: Tensor<4>) -> Tensor<2> {
+        self.classify_embedding(self.embedding(x))
+    }
+
+    /// The penultimate layer, the image's embedding (global average pooling):
+    /// `[b, 64, h', w']` → `[b, 64]`.
+    pub fn embedding(&self, x: Tensor<4>) -> Tensor<2> {
         let x = self.pool.forward(x); // [b, 64, 1, 1]
-        self.head.forward(x.flatten(1, 3)) // [b, classes]
+        x.flatten(1, 3) // [b, 64]
+    }
+
+    /// The linear head: an embedding `[b, 64]` → logits `[b, classes]`.
+    pub fn classify_embedding(&self, embedding: Tensor<2>) -> Tensor<2> {
+        self.head.forward(embedding) // [b, classes]
     }
 }
 

@@ -116,7 +116,8 @@ impl<T> LabReport<T> {
             | Event::Segment(_)
             | Event::Detect(_)
             | Event::Lab(_)
-            | Event::Style(_) => LabReport::Ignored,
+            | Event::Style(_)
+            | Event::Explore(_) => LabReport::Ignored,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod classify;
 mod detect;
+mod explore;
 mod lab;
 mod segment;
 mod style;
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 
 pub use classify::*;
 pub use detect::*;
+pub use explore::*;
 pub use lab::*;
 pub use segment::*;
 pub use style::*;
@@ -120,4 +122,6 @@ pub enum Event {
     Lab(LabEvent),
     /// Something from the Style tab's job.
     Style(StyleEvent),
+    /// Something from the dataset explorer's job.
+    Explore(ExploreEvent),
 }

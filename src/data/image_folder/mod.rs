@@ -442,6 +442,42 @@ fn at_least(width: u32, height: u32, min_side: u32) -> (u32, u32) {
     (up(width), up(height))
 }
 
+/// An image file of an ImageFolder, as [`load`] finds it (not yet decoded).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FolderFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its class: the class folder's name.
+    pub class: String,
+    /// `Some(true)` in the held-out folder (`test/`, `val/`), `Some(false)` in `train/`,
+    /// `None` where the seeded split decides: [`stratified_split`] over the labels of the
+    /// usable files, in this order, as [`load`] does.
+    pub held_out: Option<bool>,
+}
+
+/// Lists the image files of an ImageFolder in the order [`load`] reads them, without
+/// decoding them, and what the walk left out.
+///
+/// # Errors
+/// As [`load`]: [`DataError::UnreadableFolder`] naming a folder that cannot be listed, or
+/// an inconsistent `train/` + `test/` split.
+pub fn list_files(dir: &Path) -> Result<(Vec<FolderFile>, Vec<Skipped>), DataError> {
+    let mut skipped = Vec::new();
+    let files = scan(dir, &mut skipped)?
+        .into_iter()
+        .map(|e| FolderFile {
+            held_out: match e.split {
+                Split::Auto => None,
+                Split::Train => Some(false),
+                Split::Val => Some(true),
+            },
+            path: e.path,
+            class: e.class,
+        })
+        .collect();
+    Ok((files, skipped))
+}
+
 /// Whether a path has one of [`IMAGE_EXTENSIONS`] (any case).
 pub fn has_image_extension(path: &Path) -> bool {
     path.extension()

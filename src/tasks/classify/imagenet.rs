@@ -100,15 +100,23 @@ pub fn top_k(values: &[f32], k: usize) -> Vec<usize> {
 
 /// torchvision's evaluation preprocessing: shorter side to 256, centre 224×224 crop, RGB.
 pub fn preprocess(image: &DynamicImage) -> image::RgbImage {
+    preprocess_at(image, INPUT_SIDE)
+}
+
+/// The same preprocessing scaled to a `side`×`side` crop (shorter side to `side`·256/224
+/// first): a smaller input is faster on a CPU, at some cost in accuracy.
+pub fn preprocess_at(image: &DynamicImage, side: u32) -> image::RgbImage {
+    let side = side.max(1);
+    let resize = (side as f32 * RESIZE_SIDE as f32 / INPUT_SIDE as f32).round();
     let (w, h) = (image.width().max(1), image.height().max(1));
-    let scale = RESIZE_SIDE as f32 / w.min(h) as f32;
+    let scale = resize / w.min(h) as f32;
     let (nw, nh) = (
-        ((w as f32 * scale).round() as u32).max(INPUT_SIDE),
-        ((h as f32 * scale).round() as u32).max(INPUT_SIDE),
+        ((w as f32 * scale).round() as u32).max(side),
+        ((h as f32 * scale).round() as u32).max(side),
     );
     let resized = image.resize_exact(nw, nh, FilterType::Triangle).to_rgb8();
-    let (x0, y0) = ((nw - INPUT_SIDE) / 2, (nh - INPUT_SIDE) / 2);
-    image::imageops::crop_imm(&resized, x0, y0, INPUT_SIDE, INPUT_SIDE).to_image()
+    let (x0, y0) = ((nw - side) / 2, (nh - side) / 2);
+    image::imageops::crop_imm(&resized, x0, y0, side, side).to_image()
 }
 
 /// The network input for one image: `[1, 3, 224, 224]` on 0..1.

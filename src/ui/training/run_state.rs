@@ -785,7 +785,8 @@ impl RunState {
                 | Event::Segment(_)
                 | Event::Detect(_)
                 | Event::Lab(_)
-                | Event::Style(_) => {}
+                | Event::Style(_)
+                | Event::Explore(_) => {}
             }
         }
         if end == DrainEnd::Disconnected && self.inspect.is_some() {
@@ -941,7 +942,8 @@ impl RunState {
             | Event::Segment(_)
             | Event::Detect(_)
             | Event::Lab(_)
-            | Event::Style(_) => {}
+            | Event::Style(_)
+            | Event::Explore(_) => {}
         }
     }
 }
