@@ -347,15 +347,15 @@ pub fn watch(
     // A segmentation or detection epoch is printed once its metrics arrive.
     let mut pending: Option<EpochSummary> = None;
     loop {
+        // Looked at before every event, not only when none comes: a run streaming steps
+        // never lets the wait time out.
+        if !stop_sent && interrupt.is_some_and(|flag| flag.load(Ordering::SeqCst)) {
+            stop_sent = job.send(Command::Stop);
+            note("stopping the run…".into());
+        }
         let event = match job.events().recv_timeout(INTERRUPT_POLL) {
             Ok(event) => event,
-            Err(RecvTimeoutError::Timeout) => {
-                if !stop_sent && interrupt.is_some_and(|flag| flag.load(Ordering::SeqCst)) {
-                    stop_sent = job.send(Command::Stop);
-                    note("stopping the run…".into());
-                }
-                continue;
-            }
+            Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => break,
         };
         match event {

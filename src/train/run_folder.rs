@@ -376,6 +376,46 @@ mod tests {
     }
 
     #[test]
+    fn runs_started_at_once_get_folders_of_their_own() {
+        // Two windows (or a sweep and a window) starting runs in the same second: each run
+        // gets its own folder with its own config, none is written twice.
+        let root = tempfile::tempdir().unwrap();
+        let runs = root.path().join("runs");
+        let dirs: Vec<PathBuf> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8u64)
+                .map(|seed| {
+                    let runs = &runs;
+                    scope.spawn(move || {
+                        let config = TrainConfig {
+                            seed,
+                            ..TrainConfig::default()
+                        };
+                        let folder = RunFolder::create(runs, &config, at(1_700_000_000)).unwrap();
+                        (seed, folder.dir().to_path_buf())
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    let (seed, dir) = h.join().unwrap();
+                    let json = std::fs::read(dir.join(CONFIG)).unwrap();
+                    let back: TrainConfig = serde_json::from_slice(&json).unwrap();
+                    assert_eq!(
+                        back.seed,
+                        seed,
+                        "{} holds its own run's config",
+                        dir.display()
+                    );
+                    dir
+                })
+                .collect()
+        });
+        let unique: std::collections::BTreeSet<&PathBuf> = dirs.iter().collect();
+        assert_eq!(unique.len(), 8, "{dirs:?}");
+    }
+
+    #[test]
     fn last_is_copied_to_best() {
         let root = tempfile::tempdir().unwrap();
         let mut folder = RunFolder::create(root.path(), &TrainConfig::default(), at(0)).unwrap();

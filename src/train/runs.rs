@@ -42,6 +42,10 @@ pub enum RunEditError {
     },
 }
 
+/// The config's keys that are bookkeeping, not settings of the run: where its folder was
+/// made and its place in a sweep (`run.json` says both).
+pub const NOT_SETTINGS: [&str; 2] = ["runs_dir", "sweep"];
+
 /// A recorded run, as far as it could be read.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoadedRun {
@@ -204,11 +208,16 @@ impl LoadedRun {
     }
 
     /// The config's settings as `key → value` text, nested keys joined with `.`
-    /// (`transfer.freeze_backbone`); empty without a config.
+    /// (`transfer.freeze_backbone`); empty without a config. Bookkeeping that is no setting
+    /// of the run ([`NOT_SETTINGS`]: where it was kept, its place in a sweep) is left out.
     pub fn settings(&self) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        if let Some(config) = &self.config {
-            flatten("", config, &mut out);
+        if let Some(Value::Object(config)) = &self.config {
+            for (key, value) in config {
+                if !NOT_SETTINGS.contains(&key.as_str()) {
+                    flatten(key, value, &mut out);
+                }
+            }
         }
         out
     }
@@ -436,9 +445,10 @@ mod tests {
             config: Some(config),
             ..LoadedRun::default()
         };
+        // A sweep's tag and the runs folder differ too, but are no settings.
         let runs = [
-            run(serde_json::json!({"lr": 1, "batch": 2, "t": {"a": true}})),
-            run(serde_json::json!({"lr": 2, "batch": 2, "t": {"a": false}})),
+            run(serde_json::json!({"lr": 1, "batch": 2, "t": {"a": true}, "sweep": {"index": 1}})),
+            run(serde_json::json!({"lr": 2, "batch": 2, "t": {"a": false}, "runs_dir": "/r"})),
             run(serde_json::json!({"lr": 1, "batch": 2, "seed": 3, "t": {"a": true}})),
         ];
         assert_eq!(differing_settings(&runs), ["lr", "seed", "t.a"]);

@@ -153,6 +153,28 @@ const KEYS: &[Key] = &[
     },
 ];
 
+/// Example values for the setting named `key` (a hint for its values field): a list, and a
+/// range where the setting has one.
+pub fn example_values(key: &str) -> &'static str {
+    let kind = KEYS
+        .iter()
+        .find(|k| k.names.contains(&key))
+        .map(|k| (k.kind, k.names[0]));
+    match kind {
+        Some((_, "lr")) => "1e-3,3e-3 or 1e-4..1e-2x3",
+        Some((_, "batch")) => "16,32,64 or 16..128x4",
+        Some((_, "seed")) => "1,2,3",
+        Some((_, "val_fraction")) => "0.1,0.2",
+        Some((_, "unfreeze_lr_factor")) => "0.1,0.3,1",
+        Some((Kind::Int, _)) => "2,4,8 or 2..32x5",
+        Some((Kind::Float, _)) => "0.1,0.5 or 0.01..1x3",
+        Some((Kind::Bool, _)) => "on,off",
+        Some((Kind::Model, _)) => "convnet,resnet",
+        Some((Kind::Optimizer, _)) => "sgd,adam",
+        None => "a,b,c",
+    }
+}
+
 /// The short names of the settings a sweep can vary, in the order they are offered.
 pub fn keys() -> Vec<&'static str> {
     KEYS.iter().map(|key| key.names[0]).collect()
@@ -595,6 +617,18 @@ mod tests {
                 matches!(Axis::parse(range), Err(SweepError::BadRange { .. })),
                 "{range}"
             );
+        }
+    }
+
+    #[test]
+    fn every_settings_example_reads() {
+        for key in keys() {
+            for example in example_values(key).split(" or ") {
+                assert!(
+                    Axis::parse(&format!("{key}={example}")).is_ok(),
+                    "{key}={example}"
+                );
+            }
         }
     }
 

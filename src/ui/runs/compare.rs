@@ -172,7 +172,7 @@ pub fn show(ui: &mut Ui, tab: &mut RunsTab) {
     }
     ui.label(RichText::new("Training loss").strong());
     loss.show(ui);
-    ui.label(RichText::new(metric).strong());
+    ui.label(RichText::new(format!("V{}", &metric[1..])).strong());
     val.show(ui);
     ui.label(RichText::new("Runs compared").strong());
     for (i, (row, name)) in rows.iter().zip(&names).enumerate() {

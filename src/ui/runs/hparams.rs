@@ -142,6 +142,12 @@ pub fn show(ui: &mut Ui, tab: &mut RunsTab) {
     );
     if names {
         plot = plot.include_x(-0.5).include_x(count as f64 - 0.5);
+    } else if let Some((lo, hi)) = padded(placed.x.iter().copied()) {
+        // Points at the ends are drawn whole, not cut by the frame.
+        plot = plot.include_x(lo).include_x(hi);
+    }
+    if let Some((lo, hi)) = padded(points.iter().map(|p| f64::from(p.2))) {
+        plot = plot.include_y(lo).include_y(hi);
     }
     plot.show(ui, |plot| {
         for (i, ((name, _, metric, ticked), x)) in points.iter().zip(&placed.x).enumerate() {
@@ -167,6 +173,20 @@ pub fn show(ui: &mut Ui, tab: &mut RunsTab) {
 /// The colour of an unticked run's point.
 fn plot_colour() -> egui::Color32 {
     egui::Color32::from_rgb(230, 159, 0)
+}
+
+/// The range of `values` widened by 6 % on each side (a single value by ±0.05), or `None`
+/// without a finite value.
+fn padded(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    let (lo, hi) = values.filter(|v| v.is_finite()).fold(
+        None,
+        |range: Option<(f64, f64)>, v| match range {
+            Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+            None => Some((v, v)),
+        },
+    )?;
+    let pad = if hi > lo { (hi - lo) * 0.06 } else { 0.05 };
+    Some((lo - pad, hi + pad))
 }
 
 #[cfg(test)]

@@ -14,14 +14,16 @@ const ROW_HEIGHT: f32 = 22.0;
 /// Width of a column, in points.
 fn width(column: &Column) -> f32 {
     match column {
-        Column::Name => 210.0,
+        // Narrow enough that a table with one differing setting fits 1024 points; longer
+        // texts are cut with their whole text on hover.
+        Column::Name => 180.0,
         Column::Task => 70.0,
-        Column::Data => 170.0,
-        Column::Model => 110.0,
+        Column::Data => 150.0,
+        Column::Model => 100.0,
         Column::Setting(_) => 90.0,
-        Column::Best | Column::Final => 120.0,
+        Column::Best | Column::Final => 64.0,
         Column::Duration => 80.0,
-        Column::Status => 150.0,
+        Column::Status => 100.0,
     }
 }
 

@@ -78,7 +78,7 @@ fn form(ui: &mut Ui, state: &mut RunState, editable: bool) {
                 ui.add_enabled(
                     editable,
                     egui::TextEdit::singleline(&mut row.values)
-                        .hint_text("1e-3,3e-3 or 1e-4..1e-2x3")
+                        .hint_text(sweep::example_values(&row.key))
                         .desired_width(180.0),
                 )
                 .labelled_by(label.id)
