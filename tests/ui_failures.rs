@@ -63,6 +63,11 @@ fn a_failed_resume_keeps_the_curves_and_results_of_the_run_before() {
     std::fs::write(&bad, b"not a checkpoint at all").unwrap();
     harness.state_mut().classify_mut().run.checkpoint_text = bad.display().to_string();
     click(&mut harness, "Resume from path");
+    // The model trained is in no checkpoint: the resume asks first.
+    wait_until(&mut harness, "the question", |h| {
+        has_label_containing(h, "Discard the current model?")
+    });
+    click(&mut harness, "Discard");
     wait_until(&mut harness, "the error", |h| {
         has_label_containing(h, "Error: ")
     });

@@ -186,6 +186,43 @@ fn start_asks_before_discarding_a_model_in_no_checkpoint() {
 }
 
 #[test]
+fn resuming_a_checkpoint_asks_before_discarding_a_model_in_no_checkpoint() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let saved = dir.path().join("first.vlck");
+    let mut harness = harness(VisionApp::with_config(small_config()));
+    train(&mut harness);
+    harness.state_mut().classify_mut().run.checkpoint_text = saved.display().to_string();
+    click(&mut harness, "Save to path");
+    wait_until(&mut harness, "the checkpoint", |h| {
+        has_label_containing(h, "Last saved: ")
+    });
+    // A second run, in no checkpoint.
+    click(&mut harness, "Start");
+    wait_until(&mut harness, "the second run to finish", |h| {
+        h.state().classify().run.runs_started == 2 && h.query_by_label("Finished").is_some()
+    });
+    harness.state_mut().classify_mut().run.checkpoint_text = saved.display().to_string();
+
+    click(&mut harness, "Resume from path");
+    settle(&mut harness);
+    assert!(has_label_containing(&harness, "Discard the current model?"));
+    click(&mut harness, "Cancel");
+    settle(&mut harness);
+    assert_eq!(
+        harness.state().classify().run.runs_started,
+        2,
+        "nothing resumed"
+    );
+
+    click(&mut harness, "Resume from path");
+    settle(&mut harness);
+    click(&mut harness, "Discard");
+    settle(&mut harness);
+    assert_eq!(harness.state().classify().run.runs_started, 3, "resumed");
+    harness.state_mut().stop_training();
+}
+
+#[test]
 fn a_new_dataset_clears_a_checkpoint_path_of_another_model() {
     let runs = tempfile::tempdir().expect("a temporary folder");
     let app = VisionApp::with_config(small_config()).with_runs_root(Some(runs.path().into()));

@@ -101,6 +101,10 @@ impl<T: TaskTab> TrainingTab<T> {
     /// Starts a fresh run with the current configuration (or the sweep that was waiting
     /// for the answer to "discard the current model?").
     pub fn start(&mut self, wake: Waker, status: &mut Status) {
+        if let Some(path) = self.run.take_held_resume() {
+            self.resume_now(path, wake, status);
+            return;
+        }
         if let Some(runs) = self.run.sweep.take_held() {
             self.start_sweep(runs, wake, status);
             return;
@@ -144,7 +148,16 @@ impl<T: TaskTab> TrainingTab<T> {
     /// its step); otherwise a fresh curve starts at the checkpoint's step. Nothing shown
     /// changes until the run has restored the checkpoint: a resume that fails leaves the
     /// curves, results and dataset as they were.
+    ///
+    /// The checkpoint replaces the model: one in no checkpoint is asked about first
+    /// ("discard the current model?"), and the resume waits for the answer.
     pub fn resume_from(&mut self, path: PathBuf, wake: Waker, status: &mut Status) {
+        if self.run.confirm_resume(&path) {
+            self.resume_now(path, wake, status);
+        }
+    }
+
+    fn resume_now(&mut self, path: PathBuf, wake: Waker, status: &mut Status) {
         let resuming = Resuming {
             saved_step: self.run.saved_step(&path),
             dataset: self.run.dataset.clone(),

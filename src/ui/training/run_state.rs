@@ -233,6 +233,8 @@ pub struct RunState {
     question: Option<Question>,
     /// "Save first": start once the save has been written.
     start_after_save: bool,
+    /// A checkpoint to resume from once "discard the current model?" is answered.
+    held_resume: Option<PathBuf>,
     start_requested: bool,
     use_in: Option<UseIn>,
     inspect: Option<JobHandle>,
@@ -272,6 +274,7 @@ impl RunState {
             curve_origin: 0,
             question: None,
             start_after_save: false,
+            held_resume: None,
             start_requested: false,
             use_in: None,
             inspect: None,
@@ -483,6 +486,24 @@ impl RunState {
         }
     }
 
+    /// Whether resuming from `path` may go ahead now: the resumed checkpoint replaces the
+    /// model, so one in no checkpoint is asked about first ([`Question::DiscardModel`]) and
+    /// the path is held for the answer ([`RunState::take_held_resume`]).
+    pub fn confirm_resume(&mut self, path: &Path) -> bool {
+        if self.model_unsaved() {
+            self.held_resume = Some(path.to_path_buf());
+            self.question = Some(Question::DiscardModel);
+            false
+        } else {
+            true
+        }
+    }
+
+    /// The checkpoint that waited for "discard the current model?", taken.
+    pub fn take_held_resume(&mut self) -> Option<PathBuf> {
+        self.held_resume.take()
+    }
+
     /// The question the tab is asking, if any.
     pub fn question(&self) -> Option<&Question> {
         self.question.as_ref()
@@ -492,6 +513,7 @@ impl RunState {
     pub fn cancel_question(&mut self) {
         self.question = None;
         self.start_after_save = false;
+        self.held_resume = None;
         self.sweep.drop_held();
     }
 

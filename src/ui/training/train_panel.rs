@@ -369,7 +369,7 @@ fn question<T: TaskTab>(ctx: &egui::Context, tab: &mut TrainingTab<T>, status: &
                 let unsaved = tab.run.progress.step;
                 ui.label(format!(
                     "The model trained so far (step {unsaved}) is in no checkpoint: \
-                     a new run replaces it."
+                     a new run or a resumed checkpoint replaces it."
                 ));
                 ui.horizontal(|ui| {
                     if ui.button("Save first").clicked() {
