@@ -10,7 +10,7 @@ use crate::core::protocol::{
     ExploreRequest, FinishReason, LabEvent, RobustnessConfig, RobustnessPoint,
 };
 use crate::ui::jobs::{DrainEnd, LAB_EVENTS_PER_FRAME, LabReport, drain};
-use crate::ui::widgets::dialogs::{DialogKind, DialogPoll, PendingDialog};
+use crate::ui::widgets::dialogs::{DialogKind, PendingDialog, poll_slot};
 use crate::ui::widgets::model_fields::ModelFields;
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::Picture;
@@ -256,17 +256,8 @@ impl AttackTab {
     }
 
     fn poll_dialog(&mut self, status: &mut Status) {
-        let Some(dialog) = &mut self.dialog else {
-            return;
-        };
-        match dialog.poll() {
-            DialogPoll::Pending => {}
-            DialogPoll::FellBack(message) => status.log(message),
-            DialogPoll::Cancelled => self.dialog = None,
-            DialogPoll::Picked(path) => {
-                self.dialog = None;
-                self.save_adversarial(path, status);
-            }
+        if let Some(path) = poll_slot(&mut self.dialog, status) {
+            self.save_adversarial(path, status);
         }
     }
 

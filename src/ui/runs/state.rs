@@ -16,7 +16,7 @@ use crate::train::record::metric_name;
 use crate::train::run_folder::{BEST, LAST};
 use crate::train::runs::{LoadedRun, delete_run, differing_keys, edit_info, list_runs};
 use crate::ui::settings::XAxis;
-use crate::ui::widgets::dialogs::{DialogKind, DialogPoll, PendingDialog};
+use crate::ui::widgets::dialogs::{DialogKind, PendingDialog, poll_slot};
 use crate::ui::widgets::status_bar::Status;
 
 /// A column of the runs table.
@@ -677,17 +677,8 @@ impl RunsTab {
     }
 
     fn poll_dialog(&mut self, status: &mut Status) {
-        let Some(dialog) = &mut self.dialog else {
-            return;
-        };
-        match dialog.poll() {
-            DialogPoll::Pending => {}
-            DialogPoll::FellBack(message) => status.log(message),
-            DialogPoll::Cancelled => self.dialog = None,
-            DialogPoll::Picked(path) => {
-                self.dialog = None;
-                self.choose_root(path);
-            }
+        if let Some(path) = poll_slot(&mut self.dialog, status) {
+            self.choose_root(path);
         }
     }
 }

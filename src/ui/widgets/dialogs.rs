@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 use egui_file::{FileDialog, State};
 
+use crate::ui::widgets::status_bar::Status;
+
 /// A dialog that closes faster than this without an answer most likely never opened
 /// (no desktop portal and no zenity): rfd reports that the same way as a cancel.
 const TOO_FAST_TO_BE_A_CANCEL: Duration = Duration::from_millis(400);
@@ -128,6 +130,27 @@ enum Mode {
 pub struct PendingDialog {
     kind: DialogKind,
     mode: Mode,
+}
+
+/// Polls the dialog held in `slot`: the path picked (the slot emptied), or `None` while it
+/// is open and when it was cancelled (the slot emptied too); falling back to the in-window
+/// dialog is said in `status`.
+pub fn poll_slot(slot: &mut Option<PendingDialog>, status: &mut Status) -> Option<PathBuf> {
+    match slot.as_mut()?.poll() {
+        DialogPoll::Pending => None,
+        DialogPoll::FellBack(message) => {
+            status.log(message);
+            None
+        }
+        DialogPoll::Cancelled => {
+            *slot = None;
+            None
+        }
+        DialogPoll::Picked(path) => {
+            *slot = None;
+            Some(path)
+        }
+    }
 }
 
 impl PendingDialog {
