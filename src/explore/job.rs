@@ -3,6 +3,7 @@
 //! finds the neighbours (stoppable too), the 2-D map, the likely label errors and the
 //! duplicates, and sends them as one [`ExploreReport`].
 
+use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 
 use anyhow::{Context, bail};
@@ -12,8 +13,8 @@ use crate::core::control::keep_going;
 use crate::core::device;
 use crate::core::job::{JobHandle, Outbox, Waker, spawn_job};
 use crate::core::protocol::{
-    Command, DuplicatePair, Event, ExploreConfig, ExploreEvent, ExploreReport, ExploreSplit,
-    ExploredImage, FinishReason, LabelIssue, Neighbour,
+    Command, DuplicatePair, EmbeddingSpace, Event, ExploreConfig, ExploreEvent, ExploreReport,
+    ExploreSplit, ExploredImage, FinishReason, LabelIssue, Neighbour,
 };
 use crate::data::Skipped;
 use crate::data::image_folder::{self, FolderFile};
@@ -236,7 +237,8 @@ pub fn analyse(
         );
     }
     let dim = embedded.dim;
-    let unit = neighbours::unit_rows(&neighbours::centred(&embedded.embeddings, dim), dim);
+    let mean = neighbours::mean(&embedded.embeddings, dim);
+    let unit = neighbours::unit_rows(&neighbours::less(&embedded.embeddings, &mean), dim);
     let k = config.neighbours.max(VOTE_NEIGHBOURS);
     let Some(lists) = neighbours::nearest(&unit, dim, k, device, keep_going)? else {
         return Ok(None);
@@ -351,5 +353,6 @@ pub fn analyse(
             .map(|(path, reason)| format!("{}: {reason}", path.display()))
             .collect(),
         notes,
+        space: Some(Arc::new(EmbeddingSpace { dim, mean, unit })),
     }))
 }

@@ -10,10 +10,13 @@ pub mod cache;
 pub mod dataset;
 pub mod duplicates;
 pub mod embed;
+pub mod export;
 pub mod job;
 pub mod label_errors;
 pub mod neighbours;
 pub mod pca;
+pub mod pictures;
+pub mod similar;
 
 pub use job::spawn;
 

@@ -15,9 +15,18 @@ const BLOCK: usize = 512;
 /// share a large common part, which makes every pair look alike to the cosine; without it
 /// the similarity measures what sets images apart.
 pub fn centred(values: &[f32], dim: usize) -> Vec<f32> {
+    let mean = mean(values, dim);
+    if mean.is_empty() {
+        return values.to_vec();
+    }
+    less(values, &mean)
+}
+
+/// The mean of the length-`dim` rows of `values` (empty when there is no row).
+pub fn mean(values: &[f32], dim: usize) -> Vec<f32> {
     let n = values.len().checked_div(dim).unwrap_or(0);
     if n == 0 {
-        return values.to_vec();
+        return Vec::new();
     }
     let mut mean = vec![0f64; dim];
     for row in values.chunks_exact(dim) {
@@ -25,10 +34,17 @@ pub fn centred(values: &[f32], dim: usize) -> Vec<f32> {
             .zip(row)
             .for_each(|(m, &v)| *m += f64::from(v));
     }
-    let mean: Vec<f32> = mean.iter().map(|m| (m / n as f64) as f32).collect();
+    mean.iter().map(|m| (m / n as f64) as f32).collect()
+}
+
+/// Each row of `values` less `mean` (rows of `mean.len()` values).
+pub fn less(values: &[f32], mean: &[f32]) -> Vec<f32> {
+    if mean.is_empty() {
+        return values.to_vec();
+    }
     values
-        .chunks_exact(dim)
-        .flat_map(|row| row.iter().zip(&mean).map(|(v, m)| v - m))
+        .chunks_exact(mean.len())
+        .flat_map(|row| row.iter().zip(mean).map(|(v, m)| v - m))
         .collect()
 }
 

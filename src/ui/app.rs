@@ -10,6 +10,7 @@ use crate::ui::attack::{self, AttackTab};
 use crate::ui::classify::{self, ClassifyTab};
 use crate::ui::compress::{self, CompressTab};
 use crate::ui::detect::{self, DetectTab};
+use crate::ui::explore::{self, ExploreTab};
 use crate::ui::jobs::waker;
 use crate::ui::runs::{self, RunsAction, RunsTab};
 use crate::ui::segment::overlay_gpu::{OverlayRenderer, UploadCounter};
@@ -37,19 +38,22 @@ pub enum Tab {
     Detect,
     /// Stylize a photo with a painting (or a built-in style) and export it.
     Style,
+    /// A dataset seen through a model: map, similar images, label errors, duplicates.
+    Explore,
     /// Every recorded run: a table, compare, hyperparameters.
     Runs,
 }
 
 impl Tab {
     /// All tabs, in the order shown.
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Classify,
         Tab::Segment,
         Tab::Detect,
         Tab::Attack,
         Tab::Compress,
         Tab::Style,
+        Tab::Explore,
         Tab::Runs,
     ];
 
@@ -62,6 +66,7 @@ impl Tab {
             Tab::Compress => "Compress",
             Tab::Detect => "Detect",
             Tab::Style => "Style",
+            Tab::Explore => "Explore",
             Tab::Runs => "Runs",
         }
     }
@@ -75,7 +80,8 @@ impl Tab {
             Tab::Attack => 3,
             Tab::Compress => 4,
             Tab::Style => 5,
-            Tab::Runs => 6,
+            Tab::Explore => 6,
+            Tab::Runs => 7,
         }
     }
 
@@ -98,7 +104,7 @@ pub struct VisionApp {
     style: StyleTab,
     /// One status line per tab (indexed by [`Tab::index`]): each says what its own jobs
     /// did last, so a tab never shows another tab's messages.
-    statuses: [Status; 7],
+    statuses: [Status; 8],
     textures: TextureCache,
     /// Read the configured dataset on the first frame.
     inspect_on_start: bool,
@@ -112,6 +118,8 @@ pub struct VisionApp {
     recent_made_for: Option<(Tab, usize)>,
     /// The Runs tab.
     runs: RunsTab,
+    /// The Explore tab.
+    explore: ExploreTab,
     /// The training tabs' runs (started, active) when the Runs tab last read its folder.
     runs_read_for: Option<[(usize, bool); 3]>,
 }
@@ -177,6 +185,7 @@ impl VisionApp {
             recent_made_for: None,
             runs: RunsTab::default(),
             runs_read_for: None,
+            explore: ExploreTab::new(),
         }
     }
 
@@ -208,6 +217,16 @@ impl VisionApp {
     pub fn with_runs_settings(mut self, settings: &RunsSettings) -> Self {
         self.runs.chosen_folder = settings.runs_folder.clone();
         self
+    }
+
+    /// The Explore tab's state.
+    pub fn explore(&self) -> &ExploreTab {
+        &self.explore
+    }
+
+    /// The Explore tab's state, to change it.
+    pub fn explore_mut(&mut self) -> &mut ExploreTab {
+        &mut self.explore
     }
 
     /// The Runs tab's state.
@@ -297,7 +316,7 @@ impl VisionApp {
         match self.tab {
             Tab::Segment => self.segment.start(wake, status),
             Tab::Detect => self.detect.start(wake, status),
-            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Runs => {
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Explore | Tab::Runs => {
                 self.classify.start(wake, status);
             }
         }
@@ -309,7 +328,7 @@ impl VisionApp {
         match self.tab {
             Tab::Segment => self.segment.stop(status),
             Tab::Detect => self.detect.stop(status),
-            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Runs => {
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Explore | Tab::Runs => {
                 self.classify.stop(status);
             }
         }
@@ -319,7 +338,9 @@ impl VisionApp {
     fn training_tab(&self) -> Tab {
         match self.tab {
             Tab::Segment | Tab::Detect => self.tab,
-            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Runs => Tab::Classify,
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Explore | Tab::Runs => {
+                Tab::Classify
+            }
         }
     }
 
@@ -363,7 +384,7 @@ impl VisionApp {
         match self.tab {
             Tab::Segment => &self.segment.run.config,
             Tab::Detect => &self.detect.run.config,
-            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Runs => {
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Explore | Tab::Runs => {
                 &self.classify.run.config
             }
         }
@@ -374,7 +395,7 @@ impl VisionApp {
         match self.tab {
             Tab::Segment => &mut self.segment.run.config,
             Tab::Detect => &mut self.detect.run.config,
-            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Runs => {
+            Tab::Classify | Tab::Attack | Tab::Compress | Tab::Style | Tab::Explore | Tab::Runs => {
                 &mut self.classify.run.config
             }
         }
@@ -464,7 +485,16 @@ impl VisionApp {
             }
         }
         // The training tabs' jobs keep running (and reporting) whichever tab is shown.
-        let [classify, segment, detect, attack, compress, style, runs] = &mut self.statuses;
+        let [
+            classify,
+            segment,
+            detect,
+            attack,
+            compress,
+            style,
+            explore,
+            runs,
+        ] = &mut self.statuses;
         let more_classify = self.classify.poll(&wake, classify);
         let more_segment = self.segment.poll(&wake, segment);
         let more_detect = self.detect.poll(&wake, detect);
@@ -475,7 +505,8 @@ impl VisionApp {
         // a job that ended without one.
         let lab_busy = self.attack.poll(&wake, attack) | self.compress.poll(compress);
         let style_busy = self.style.poll(&wake, style);
-        if lab_busy || style_busy {
+        let explore_busy = self.explore.poll(&wake, explore);
+        if lab_busy || style_busy || explore_busy {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         if self.runs.poll(runs) {
@@ -593,7 +624,7 @@ impl VisionApp {
         match self.tab {
             Tab::Attack => self.attack.fields.recent = list,
             Tab::Compress => self.compress.fields.recent = list,
-            Tab::Classify | Tab::Segment | Tab::Detect | Tab::Style | Tab::Runs => {}
+            Tab::Classify | Tab::Segment | Tab::Detect | Tab::Style | Tab::Explore | Tab::Runs => {}
         }
     }
 
@@ -635,6 +666,7 @@ impl eframe::App for VisionApp {
             Tab::Compress => self.compress.phase_text(),
             Tab::Detect => self.detect.phase_text(),
             Tab::Style => self.style.phase_text(),
+            Tab::Explore => self.explore.phase_text(),
             Tab::Runs => self.runs_phase_text(),
         };
         egui::Panel::bottom("status-bar").show(ui, |ui| {
@@ -661,6 +693,7 @@ impl eframe::App for VisionApp {
             Tab::Attack => attack::view::show(ui, &mut self.attack, textures, status, &wake),
             Tab::Compress => compress::view::show(ui, &mut self.compress, status, &wake),
             Tab::Style => style::view::show(ui, &mut self.style, textures, status, &wake),
+            Tab::Explore => explore::view::show(ui, &mut self.explore, textures, status, &wake),
             Tab::Runs => runs::view::show(ui, &mut self.runs, status),
         }
         self.take_use_in();

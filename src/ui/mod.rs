@@ -17,6 +17,7 @@ pub mod attack;
 pub mod classify;
 pub mod compress;
 pub mod detect;
+pub mod explore;
 pub mod frame_timing;
 pub mod jobs;
 pub mod runs;

@@ -5,6 +5,8 @@
 //! Every UI test binary compiles this module; each uses only some of it.
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
@@ -116,4 +118,29 @@ pub fn number_after(harness: &Harness<'_, VisionApp>, prefix: &str) -> Option<us
     let rest = label.split(prefix).nth(1)?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+/// A file "dropped" from the file manager.
+#[derive(Debug)]
+pub struct Dropped(pub PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Drops `files` on the window and steps once.
+pub fn drop_files(harness: &mut Harness<'_, VisionApp>, files: &[PathBuf]) {
+    for f in files {
+        harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(Dropped(f.clone())));
+    }
+    harness.step();
 }

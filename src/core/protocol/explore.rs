@@ -4,10 +4,11 @@
 //! like every job.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::DeviceChoice;
+use super::{DeviceChoice, RgbaImage};
 
 /// The model whose penultimate layer embeds the images.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -182,6 +183,60 @@ pub struct ExploreReport {
     pub skipped: Vec<String>,
     /// Things the user should know (a split without images, an in-sample ranking).
     pub notes: Vec<String>,
+    /// The embeddings, for the neighbours of an image from outside the dataset (not
+    /// written to JSON).
+    #[serde(skip)]
+    pub space: Option<Arc<EmbeddingSpace>>,
+}
+
+/// The dataset's embeddings as the neighbour search sees them: each row less the mean,
+/// then scaled to unit length.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EmbeddingSpace {
+    /// Length of an embedding.
+    pub dim: usize,
+    /// The dataset's mean embedding (`dim` values).
+    pub mean: Vec<f32>,
+    /// One unit row per image of [`ExploreReport::images`] (`images × dim` values).
+    pub unit: Vec<f32>,
+}
+
+/// A 2-D layout of the map's points, one per image of [`ExploreReport::images`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapLayout {
+    /// How it was made ("PCA", "t-SNE").
+    pub method: String,
+    /// One point per image.
+    pub points: Vec<[f32; 2]>,
+}
+
+/// The neighbours of one image asked for by file (dropped from outside the dataset).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimilarImages {
+    /// The image asked about.
+    pub query: PathBuf,
+    /// The image, small.
+    pub preview: RgbaImage,
+    /// Its nearest images of the dataset, most similar first.
+    pub neighbours: Vec<Neighbour>,
+}
+
+/// Asks for the dataset images nearest to an image file, through the model that made
+/// `space`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimilarRequest {
+    /// The model that embedded the dataset.
+    pub model: EmbeddingModel,
+    /// The side the ImageNet model read (as in [`ExploreConfig::imagenet_side`]).
+    pub imagenet_side: Option<u32>,
+    /// The image file.
+    pub image: PathBuf,
+    /// The dataset's embeddings.
+    pub space: Arc<EmbeddingSpace>,
+    /// Neighbours wanted.
+    pub k: usize,
+    /// Where tensors run.
+    pub device: DeviceChoice,
 }
 
 /// Job → UI events of the explorer (carried by `Event::Explore`).
@@ -196,4 +251,24 @@ pub enum ExploreEvent {
     },
     /// The analysis is done.
     Report(Box<ExploreReport>),
+    /// Another layout of the map (t-SNE, after the report's PCA).
+    Layout(MapLayout),
+    /// Small square pictures of images `first..first + tiles.len()` (for the map).
+    Thumbnails {
+        /// Index of the first image.
+        first: usize,
+        /// The pictures, `side × side` each.
+        tiles: Vec<RgbaImage>,
+    },
+    /// Larger pictures of single images (hover, the similar strip), by image index.
+    Previews(Vec<(usize, RgbaImage)>),
+    /// The neighbours of an image file.
+    Similar(Box<SimilarImages>),
+    /// Files copied: `done` of `total`.
+    Copied {
+        /// Files done.
+        done: usize,
+        /// Files in all.
+        total: usize,
+    },
 }

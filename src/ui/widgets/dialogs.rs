@@ -66,6 +66,18 @@ pub enum DialogKind {
         /// Suggested file name.
         name: String,
     },
+    /// Choose where to save another kind of file (a list), added `extension` when the
+    /// name has none.
+    SaveFile {
+        /// Folder to start in.
+        start: Option<PathBuf>,
+        /// The dialog's title.
+        title: String,
+        /// Suggested file name.
+        name: String,
+        /// Extension given to a name without one.
+        extension: &'static str,
+    },
 }
 
 impl DialogKind {
@@ -75,7 +87,8 @@ impl DialogKind {
             | DialogKind::SaveCheckpoint(start)
             | DialogKind::OpenCheckpoint(start)
             | DialogKind::OpenImage(start)
-            | DialogKind::SaveImage { start, .. } => start.as_deref().filter(|d| d.is_dir()),
+            | DialogKind::SaveImage { start, .. }
+            | DialogKind::SaveFile { start, .. } => start.as_deref().filter(|d| d.is_dir()),
         }
     }
 
@@ -85,7 +98,7 @@ impl DialogKind {
             DialogKind::SaveCheckpoint(_) => "Save checkpoint",
             DialogKind::OpenCheckpoint(_) => "Load checkpoint",
             DialogKind::OpenImage(_) => "Open an image",
-            DialogKind::SaveImage { title, .. } => title,
+            DialogKind::SaveImage { title, .. } | DialogKind::SaveFile { title, .. } => title,
         }
     }
 
@@ -95,6 +108,9 @@ impl DialogKind {
             DialogKind::SaveCheckpoint(_) => with_checkpoint_extension(path),
             DialogKind::SaveImage { .. } if path.extension().is_none() => {
                 path.with_extension("png")
+            }
+            DialogKind::SaveFile { extension, .. } if path.extension().is_none() => {
+                path.with_extension(extension)
             }
             _ => path,
         }
@@ -255,7 +271,9 @@ fn in_window_dialog(kind: &DialogKind) -> FileDialog {
         DialogKind::SaveCheckpoint(_) => {
             FileDialog::save_file().default_filename(format!("checkpoint.{CHECKPOINT_EXTENSION}"))
         }
-        DialogKind::SaveImage { name, .. } => FileDialog::save_file().default_filename(name),
+        DialogKind::SaveImage { name, .. } | DialogKind::SaveFile { name, .. } => {
+            FileDialog::save_file().default_filename(name)
+        }
     }
     .title(kind.title())
     .default_size(egui::vec2(560.0, 420.0))
@@ -297,6 +315,12 @@ fn show_system(kind: &DialogKind) -> Option<PathBuf> {
         DialogKind::SaveImage { name, .. } => dialog
             .add_filter("PNG", &["png"])
             .add_filter("JPEG", &["jpg", "jpeg"])
+            .set_file_name(name)
+            .save_file(),
+        DialogKind::SaveFile {
+            name, extension, ..
+        } => dialog
+            .add_filter(*extension, &[*extension])
             .set_file_name(name)
             .save_file(),
     }
