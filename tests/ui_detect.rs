@@ -9,26 +9,13 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use visionlab::core::protocol::{
-    BoxPrediction, DataSpec, DetectEvent, DetectionSummary, DeviceChoice, Event, RgbaImage,
-    ScoredBox, Task, TrainConfig,
+    BoxPrediction, DetectEvent, DetectionSummary, Event, RgbaImage, ScoredBox,
 };
 use visionlab::tasks::detect::data::{InstanceMask, LabeledBox};
 use visionlab::ui::VisionApp;
 use visionlab::ui::app::Tab;
 use visionlab::ui::detect::boxes_panel::BoxMode;
 use visionlab::ui::widgets::status_bar::Status;
-
-fn detect_config(count: usize) -> TrainConfig {
-    TrainConfig {
-        task: Task::Detect,
-        data: DataSpec::Shapes { count, seed: 3 },
-        epochs: 1,
-        batch_size: 16,
-        image_size: Some(32),
-        device: DeviceChoice::Cpu,
-        ..TrainConfig::default()
-    }
-}
 
 fn set_threshold(harness: &mut Harness<'_, VisionApp>, value: f64) {
     harness
@@ -108,7 +95,7 @@ fn drawn_count(harness: &Harness<'_, VisionApp>) -> usize {
 
 #[test]
 fn the_score_slider_changes_the_boxes_drawn() {
-    let mut app = VisionApp::with_config(detect_config(40));
+    let mut app = VisionApp::with_config(common::tiny_detect_config(40));
     let mut status = Status::default();
     app.detect_mut().apply(boxes_event(), &mut status);
     app.detect_mut().apply(
@@ -157,7 +144,7 @@ fn the_score_slider_changes_the_boxes_drawn() {
 
 #[test]
 fn a_short_detection_run_fills_the_boxes_view() {
-    let mut harness = harness(VisionApp::with_config(detect_config(48)));
+    let mut harness = harness(VisionApp::with_config(common::tiny_detect_config(48)));
     assert!(has_label_containing(&harness, "CenterNet-style detector"));
     assert!(has_label_containing(
         &harness,

@@ -7,29 +7,13 @@ mod common;
 use common::ui::{click, harness, has_label_containing, wait_until};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
-use visionlab::core::protocol::{DataSpec, DeviceChoice, Task, TrainConfig};
 use visionlab::ui::VisionApp;
 use visionlab::ui::app::Tab;
 use visionlab::ui::segment::overlay::OverlayMode;
 
-fn segment_config() -> TrainConfig {
-    TrainConfig {
-        task: Task::Segment,
-        data: DataSpec::Shapes {
-            count: 120,
-            seed: 3,
-        },
-        epochs: 1,
-        batch_size: 16,
-        unet_width: 8,
-        device: DeviceChoice::Cpu,
-        ..TrainConfig::default()
-    }
-}
-
 #[test]
 fn the_segment_tab_trains_and_shows_the_overlay() {
-    let mut harness = harness(VisionApp::with_config(segment_config()));
+    let mut harness = harness(VisionApp::with_config(common::tiny_segment_config()));
     assert_eq!(harness.state().tab(), Tab::Segment);
     assert!(has_label_containing(&harness, "U-Net, width"));
     assert!(has_label_containing(

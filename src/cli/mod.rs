@@ -15,7 +15,9 @@ pub mod dataset;
 pub mod devices;
 pub mod eval;
 pub mod explore;
+pub mod figures;
 pub mod output;
+pub mod pixel_font;
 pub mod predict;
 pub mod runs;
 pub mod stylize;
@@ -46,7 +48,9 @@ pub enum Cmd {
                       its checkpoints in its run folder)."
     )]
     Sweep(sweep::SweepArgs),
-    /// Evaluate a checkpoint on a dataset (its test split when it has one).
+    /// Evaluate a checkpoint on a dataset (a classifier on its test split when it has one;
+    /// a detector or segmenter, `--task detect|segment`, on its validation split, with the
+    /// error views in the JSON and, with `--plots DIR`, as PNG figures).
     Eval(eval::EvalArgs),
     /// Classify image files with a checkpoint, or with `--model imagenet` (the bundled
     /// pretrained MobileNetV2 and its 1000 classes); with `--task segment`, write their masks;

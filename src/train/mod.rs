@@ -6,6 +6,7 @@
 
 pub mod checkpoint;
 pub mod control;
+pub mod eval_split;
 pub mod metrics;
 pub mod record;
 pub mod run;

@@ -416,6 +416,11 @@ impl VisionApp {
         &self.segment
     }
 
+    /// The Segment tab's state, to change it (tests feed it events).
+    pub fn segment_mut(&mut self) -> &mut TrainingTab<SegmentTab> {
+        &mut self.segment
+    }
+
     /// The Detect tab's state.
     pub fn detect(&self) -> &TrainingTab<DetectTab> {
         &self.detect

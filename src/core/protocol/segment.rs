@@ -37,4 +37,15 @@ pub enum SegmentEvent {
     Metrics(SegmentationSummary),
     /// Sample validation masks after an epoch.
     Masks(Vec<MaskPrediction>),
+    /// The pixel confusion matrix of the validation split after an epoch.
+    Confusion(PixelConfusion),
+}
+
+/// Validation pixels counted by true and predicted class (ignored pixels left out).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PixelConfusion {
+    /// 1-based epoch number.
+    pub epoch: usize,
+    /// `counts[truth][predicted]`, one row and column per class.
+    pub counts: Vec<Vec<u64>>,
 }

@@ -22,6 +22,7 @@ use crate::data::batch::{Normalization, make_batch};
 use crate::data::{Image, LabeledImage, image_folder};
 use crate::models::{Classifier, InputShape};
 use crate::train::checkpoint::{self, Checkpoint};
+use crate::train::eval_split::{check_classes, split_config};
 
 /// A checkpoint loaded for inference.
 pub struct Trained {
@@ -179,14 +180,7 @@ pub fn evaluate(trained: &Trained, data: &DataSpec, out: &Outbox) -> anyhow::Res
         ..TrainConfig::default()
     };
     let set = classify_train::load_dataset(&config, out)?;
-    if set.classes != meta.classes {
-        anyhow::bail!(
-            "the model knows classes {:?}, but {} has {:?}",
-            meta.classes,
-            data.describe(),
-            set.classes
-        );
-    }
+    check_classes(meta, data, &set.classes)?;
     let (items, split) = if set.val.is_empty() {
         (set.train, "all")
     } else {
@@ -239,26 +233,9 @@ pub fn load_split_for(
     data: &DataSpec,
     out: &Outbox,
 ) -> anyhow::Result<crate::data::ClassificationSet> {
-    // "The built-in shapes" means the shapes the model was trained on, when it was.
-    let data = match (data, &meta.config.data) {
-        (DataSpec::Shapes { .. }, trained @ DataSpec::Shapes { .. }) => trained,
-        _ => data,
-    };
-    let config = TrainConfig {
-        data: data.clone(),
-        image_size: Some(meta.input.height as u32),
-        resume_from: None,
-        ..meta.config.clone()
-    };
+    let config = split_config(meta, data);
     let set = classify_train::load_dataset(&config, out)?;
-    if set.classes != meta.classes {
-        anyhow::bail!(
-            "the model knows classes {:?}, but {} has {:?}",
-            meta.classes,
-            data.describe(),
-            set.classes
-        );
-    }
+    check_classes(meta, &config.data, &set.classes)?;
     if set.channels as usize != meta.input.channels {
         anyhow::bail!(
             "the model takes {}-channel images, but {} has {}-channel images",

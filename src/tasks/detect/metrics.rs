@@ -211,16 +211,24 @@ fn interpolated_ap(ranked: &[(f32, Vec<bool>)], t: usize, gt_count: usize) -> f3
     if gt_count == 0 {
         return 0.0;
     }
-    let mut recall = Vec::with_capacity(ranked.len());
-    let mut precision = Vec::with_capacity(ranked.len());
+    let precision = interpolated_precision(ranked.iter().map(|(_, hits)| hits[t]), gt_count);
+    (precision.iter().sum::<f64>() / RECALL_POINTS as f64) as f32
+}
+
+/// The precision envelope (non-increasing from the right) of ranked hits read at the
+/// [`RECALL_POINTS`] recall levels 0, 0.01, …, 1; 0 at a level never reached. Their mean
+/// is the AP.
+fn interpolated_precision(hits: impl Iterator<Item = bool>, gt_count: usize) -> Vec<f64> {
+    let mut recall = Vec::new();
+    let mut precision = Vec::new();
     let (mut tp, mut fp) = (0f64, 0f64);
-    for (_, hits) in ranked {
-        if hits[t] {
+    for hit in hits {
+        if hit {
             tp += 1.0;
         } else {
             fp += 1.0;
         }
-        recall.push(tp / gt_count as f64);
+        recall.push(tp / gt_count.max(1) as f64);
         precision.push(tp / (tp + fp));
     }
     // Precision envelope: non-increasing from the right.
@@ -229,23 +237,63 @@ fn interpolated_ap(ranked: &[(f32, Vec<bool>)], t: usize, gt_count: usize) -> f3
             precision[i - 1] = precision[i];
         }
     }
-    let mut sum = 0.0;
-    for r in 0..RECALL_POINTS {
-        let level = r as f64 / (RECALL_POINTS - 1) as f64;
-        // First rank whose recall reaches the level (numpy searchsorted, side left).
-        let k = recall.partition_point(|&x| x < level);
-        if let Some(p) = precision.get(k) {
-            sum += p;
-        }
+    (0..RECALL_POINTS)
+        .map(|r| {
+            let level = r as f64 / (RECALL_POINTS - 1) as f64;
+            // First rank whose recall reaches the level (numpy searchsorted, side left).
+            let k = recall.partition_point(|&x| x < level);
+            precision.get(k).copied().unwrap_or(0.0)
+        })
+        .collect()
+}
+
+/// One class's detections over all images ranked by score, each with whether it matches
+/// a true box at IoU ≥ `threshold` (matched as for AP), and the class's number of true
+/// boxes.
+pub fn ranked_hits(
+    preds: &[Vec<Detection>],
+    truth: &[Vec<LabeledBox>],
+    class: usize,
+    threshold: f32,
+) -> (Vec<(f32, bool)>, usize) {
+    let m = match_class(preds, truth, class, &[threshold]);
+    let ranked = m
+        .ranked
+        .into_iter()
+        .map(|(score, hits)| (score, hits.first().copied().unwrap_or(false)))
+        .collect();
+    (ranked, m.gt_count)
+}
+
+/// The interpolated precision–recall points `[recall, precision]` of one class at IoU
+/// `threshold` (the [`RECALL_POINTS`] levels whose mean precision is the AP); `None`
+/// when the class has no ground truth.
+pub fn pr_points(
+    preds: &[Vec<Detection>],
+    truth: &[Vec<LabeledBox>],
+    class: usize,
+    threshold: f32,
+) -> Option<Vec<[f32; 2]>> {
+    let (ranked, gt_count) = ranked_hits(preds, truth, class, threshold);
+    if gt_count == 0 {
+        return None;
     }
-    (sum / RECALL_POINTS as f64) as f32
+    let precision = interpolated_precision(ranked.iter().map(|&(_, hit)| hit), gt_count);
+    Some(
+        precision
+            .iter()
+            .enumerate()
+            .map(|(r, &p)| [r as f32 / (RECALL_POINTS - 1) as f32, p as f32])
+            .collect(),
+    )
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn gt(class: usize, x0: f32, y0: f32, x1: f32, y1: f32) -> LabeledBox {
+    /// A true box of `class` with corners (x0, y0)–(x1, y1).
+    pub(crate) fn gt(class: usize, x0: f32, y0: f32, x1: f32, y1: f32) -> LabeledBox {
         LabeledBox {
             class,
             x0,
@@ -255,7 +303,8 @@ mod tests {
         }
     }
 
-    fn det(class: usize, score: f32, c: [f32; 4]) -> Detection {
+    /// A detection of `class` scoring `score` with corners `c`.
+    pub(crate) fn det(class: usize, score: f32, c: [f32; 4]) -> Detection {
         Detection {
             class,
             score,

@@ -6,6 +6,8 @@
 
 pub mod data;
 pub mod defaults;
+pub mod error_views;
+pub mod eval;
 pub mod metrics;
 pub mod model;
 pub mod train;

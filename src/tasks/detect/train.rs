@@ -16,8 +16,8 @@ use rand::seq::SliceRandom;
 use crate::core::job::{Outbox, loading_progress};
 use crate::core::limits;
 use crate::core::protocol::{
-    BoxPrediction, DataSpec, DatasetSummary, DetectEvent, DetectionSummary, Event, RgbaImage, Task,
-    TrainConfig,
+    BoxPrediction, DataSpec, DatasetSummary, DetectEvent, DetectionErrors, DetectionSummary,
+    ErrorViews, Event, RgbaImage, Task, TrainConfig,
 };
 use crate::data::batch::Normalization;
 use crate::data::{shapes, spread, stream};
@@ -27,6 +27,7 @@ use crate::tasks::detect::data::augment::{Policy, augment};
 use crate::tasks::detect::data::{
     DetectionOptions, DetectionSample, DetectionSet, StreamedDetections,
 };
+use crate::tasks::detect::error_views::error_views;
 use crate::tasks::detect::model::Detector;
 use crate::tasks::detect::{
     self, DETECTOR_WIDTH, Decoded, DetectionBatch, MIN_SCORE, detection_loss, make_batch,
@@ -42,6 +43,8 @@ pub const DETECT_SHAPES_SIZE: u32 = 64;
 pub const DETECT_FOLDER_SIZE: u32 = 128;
 /// Validation images sent with their boxes after each epoch.
 const SHOWCASE: usize = 24;
+/// Most validation images sent with the error views (the gallery of a confusion cell).
+const ERROR_IMAGES: usize = 256;
 
 /// The network input side for a config: its image size, or the default for the data.
 pub fn input_side(config: &TrainConfig) -> u32 {
@@ -139,6 +142,8 @@ pub struct SplitEval {
     pub decoded: Vec<Decoded>,
     /// mAP report.
     pub report: crate::tasks::detect::metrics::MapReport,
+    /// PR and F1 curves and the confusion matrix.
+    pub errors: DetectionErrors,
 }
 
 /// Runs `model` over `samples` (no gradients), decoding every image and measuring mAP.
@@ -168,6 +173,7 @@ pub fn evaluate(
         .collect();
     let truth: Vec<Vec<detection::LabeledBox>> = samples.iter().map(|s| s.boxes.clone()).collect();
     let report = crate::tasks::detect::metrics::mean_average_precision(&preds, &truth, classes);
+    let errors = error_views(&preds, &truth, classes);
     Ok(SplitEval {
         loss: if samples.is_empty() {
             0.0
@@ -176,6 +182,7 @@ pub fn evaluate(
         },
         decoded,
         report,
+        errors,
     })
 }
 
@@ -352,6 +359,16 @@ impl TrainTask for DetectTask {
             events: vec![
                 Event::Detect(DetectEvent::Metrics(metrics)),
                 Event::Detect(DetectEvent::Boxes(showcase(&self.val, &val.decoded))),
+                Event::Detect(DetectEvent::Errors(Box::new(ErrorViews {
+                    epoch,
+                    images: self
+                        .val
+                        .iter()
+                        .take(ERROR_IMAGES)
+                        .map(|s| s.image.to_rgba())
+                        .collect(),
+                    errors: val.errors,
+                }))),
             ],
         })
     }

@@ -3,6 +3,7 @@
 
 pub mod data;
 pub mod defaults;
+pub mod eval;
 pub mod model;
 pub mod train;
 

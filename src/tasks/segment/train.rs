@@ -13,8 +13,8 @@ use rand::seq::SliceRandom;
 
 use crate::core::job::{Outbox, loading_progress};
 use crate::core::protocol::{
-    DataSpec, DatasetSummary, Event, MaskPrediction, SegmentEvent, SegmentationSummary, Task,
-    TrainConfig,
+    DataSpec, DatasetSummary, Event, MaskPrediction, PixelConfusion, SegmentEvent,
+    SegmentationSummary, Task, TrainConfig,
 };
 use crate::data::augment::Policy;
 use crate::data::batch::Normalization;
@@ -236,6 +236,16 @@ impl TrainTask for SegmentTask {
             events: vec![
                 Event::Segment(SegmentEvent::Metrics(metrics)),
                 Event::Segment(SegmentEvent::Masks(masks)),
+                Event::Segment(SegmentEvent::Confusion(PixelConfusion {
+                    epoch,
+                    counts: (0..val.confusion.classes())
+                        .map(|t| {
+                            (0..val.confusion.classes())
+                                .map(|p| val.confusion.get(t, p))
+                                .collect()
+                        })
+                        .collect(),
+                })),
             ],
         })
     }

@@ -3,26 +3,22 @@
 //! most confident mistakes when no cell is picked, each captioned with its true class and
 //! the prediction. Clicking a gallery image explains it.
 
-use egui::{Color32, FontId, Frame, RichText, Sense, Stroke, Ui, WidgetInfo};
+use egui::{Frame, RichText, Sense, Stroke, Ui, WidgetInfo};
 
 use crate::ui::classify::ClassifyTab;
 use crate::ui::classify::insight::answer_caption;
 use crate::ui::training::TrainingTab;
 use crate::ui::widgets::class_name;
+use crate::ui::widgets::confusion_grid::{ConfusionGrid, RIGHT, WRONG};
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::{TextureCache, show_picture};
 
-/// Side of a matrix cell, in points.
-const CELL: f32 = 34.0;
 /// Side of a gallery image, in points.
 const THUMB: f32 = 56.0;
 /// Width of a gallery image's caption, in points.
 const CAPTION_WIDTH: f32 = THUMB + 16.0;
 /// Most images the gallery draws.
 const GALLERY_LIMIT: usize = 120;
-/// Tint of right answers (the diagonal) and of mistakes.
-const RIGHT: Color32 = Color32::from_rgb(60, 170, 90);
-const WRONG: Color32 = Color32::from_rgb(220, 70, 60);
 
 /// The accessible name of the cell of images of class `truth` predicted as `predicted`.
 pub fn cell_label(truth: &str, predicted: &str) -> String {
@@ -65,35 +61,22 @@ pub fn show(
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.label(RichText::new("rows: true class · columns: predicted class").small());
-            egui::Grid::new("confusion-grid")
-                .spacing([2.0, 2.0])
-                .show(ui, |ui| {
-                    ui.label("");
-                    for p in 0..k {
-                        ui.label(RichText::new(p.to_string()).small().strong());
-                    }
-                    ui.end_row();
-                    for t in 0..k {
-                        let row_total: u64 = (0..k).map(|p| matrix.get(t, p)).sum();
-                        ui.add(
-                            egui::Label::new(
-                                RichText::new(format!("{t} {}", class_name(&classes, t))).small(),
-                            )
-                            .truncate(),
-                        );
-                        for p in 0..k {
-                            let label =
-                                cell_label(&class_name(&classes, t), &class_name(&classes, p));
-                            let selected = tab.task.insight.selected == Some((t, p));
-                            if cell(ui, matrix.get(t, p), row_total, t == p, selected, &label)
-                                .clicked()
-                            {
-                                clicked = Some((t, p));
-                            }
-                        }
-                        ui.end_row();
-                    }
-                });
+            let counts: Vec<Vec<u64>> = (0..k)
+                .map(|t| (0..k).map(|p| matrix.get(t, p)).collect())
+                .collect();
+            let grid = ConfusionGrid {
+                id: "confusion-grid",
+                rows: (0..k)
+                    .map(|t| format!("{t} {}", class_name(&classes, t)))
+                    .collect(),
+                heads: (0..k).map(|p| p.to_string()).collect(),
+                counts: &counts,
+                right_below: k,
+                selected: tab.task.insight.selected,
+            };
+            clicked = grid.show(ui, |t, p| {
+                cell_label(&class_name(&classes, t), &class_name(&classes, p))
+            });
         });
         ui.add_space(16.0);
         ui.vertical(|ui| metrics_table(ui, tab, &classes));
@@ -107,61 +90,6 @@ pub fn show(
     }
     ui.separator();
     gallery(ui, tab, &classes, textures, status);
-}
-
-/// One heat-map cell: darker the larger its share of the row; green on the diagonal.
-fn cell(
-    ui: &mut Ui,
-    count: u64,
-    row_total: u64,
-    diagonal: bool,
-    selected: bool,
-    label: &str,
-) -> egui::Response {
-    let (rect, response) = ui.allocate_exact_size(egui::vec2(CELL, CELL), Sense::click());
-    response.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, label));
-    let share = if row_total == 0 {
-        0.0
-    } else {
-        count as f32 / row_total as f32
-    };
-    let tint = if diagonal { RIGHT } else { WRONG };
-    let base = ui.visuals().extreme_bg_color;
-    let fill = if count == 0 {
-        base
-    } else {
-        lerp(base, tint, 0.15 + 0.85 * share.sqrt())
-    };
-    let painter = ui.painter();
-    painter.rect_filled(rect, 2.0, fill);
-    if selected || response.hovered() {
-        let color = if selected {
-            ui.visuals().selection.stroke.color
-        } else {
-            ui.visuals().widgets.hovered.fg_stroke.color
-        };
-        painter.rect_stroke(rect, 2.0, Stroke::new(2.0, color), egui::StrokeKind::Inside);
-    }
-    if count > 0 {
-        let text = if share > 0.55 {
-            Color32::WHITE
-        } else {
-            ui.visuals().text_color()
-        };
-        painter.text(
-            rect.center(),
-            egui::Align2::CENTER_CENTER,
-            count.to_string(),
-            FontId::proportional(12.0),
-            text,
-        );
-    }
-    response.on_hover_text(format!("{label}: {count}"))
-}
-
-fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
-    let mix = |x: u8, y: u8| (f32::from(x) * (1.0 - t) + f32::from(y) * t).round() as u8;
-    Color32::from_rgb(mix(a.r(), b.r()), mix(a.g(), b.g()), mix(a.b(), b.b()))
 }
 
 fn metrics_table(ui: &mut Ui, tab: &TrainingTab<ClassifyTab>, classes: &[String]) {

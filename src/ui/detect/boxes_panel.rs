@@ -335,7 +335,7 @@ struct ScreenBox {
 
 /// Draws `drawn` over the image at `image` (`scale` points per pixel): the outlines
 /// first, then every label where [`label_layout`] puts it, so no label hides under a box.
-fn paint_boxes(ui: &Ui, image: Rect, scale: f32, drawn: &[Drawn], classes: &[String]) {
+pub fn paint_boxes(ui: &Ui, image: Rect, scale: f32, drawn: &[Drawn], classes: &[String]) {
     let painter = ui.painter_at(image);
     let boxes: Vec<ScreenBox> = drawn
         .iter()

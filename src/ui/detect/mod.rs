@@ -2,6 +2,9 @@
 //! validation images.
 
 pub mod boxes_panel;
+pub mod confusion_panel;
+pub mod curves_panel;
+pub mod errors_state;
 pub mod label_layout;
 pub mod palette;
 pub mod state;

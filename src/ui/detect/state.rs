@@ -2,6 +2,7 @@
 
 use crate::core::protocol::{DetectEvent, DetectionSummary, Event};
 use crate::ui::detect::boxes_panel::BoxesState;
+use crate::ui::detect::errors_state::ErrorsState;
 use crate::ui::settings::Settings;
 use crate::ui::training::{RunState, TaskTab};
 use crate::ui::widgets::status_bar::Status;
@@ -13,6 +14,8 @@ pub struct DetectTab {
     pub metrics: Vec<DetectionSummary>,
     /// Validation boxes, instance masks and the boxes view's controls.
     pub boxes: BoxesState,
+    /// PR and F1 curves and the confusion matrix of the last epoch.
+    pub errors: ErrorsState,
 }
 
 impl TaskTab for DetectTab {
@@ -39,12 +42,14 @@ impl TaskTab for DetectTab {
                 self.metrics.push(summary);
             }
             DetectEvent::Boxes(boxes) => self.boxes.set_boxes(boxes),
+            DetectEvent::Errors(views) => self.errors.set(*views),
         }
     }
 
     fn clear(&mut self) {
         self.metrics.clear();
         self.boxes.clear();
+        self.errors.clear();
     }
 
     fn resume(&mut self, saved_step: Option<u64>) {

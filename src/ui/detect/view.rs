@@ -4,7 +4,7 @@
 use egui::Ui;
 
 use crate::core::protocol::{DetectionSummary, TrainConfig};
-use crate::ui::detect::{DetectTab, boxes_panel};
+use crate::ui::detect::{DetectTab, boxes_panel, confusion_panel, curves_panel};
 use crate::ui::training::controls_panel::{self, Controls};
 use crate::ui::training::plot_panel::{self, METRIC_COLOR, Series, VAL_COLOR};
 use crate::ui::training::{RunState, TrainingTab};
@@ -48,8 +48,40 @@ pub fn show(
         );
         ui.separator();
         let classes = tab.run.classes_shown();
-        boxes_panel::show(ui, &mut task.boxes, task.metrics.last(), &classes, textures);
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut task.errors.shown, false, "Validation boxes");
+            ui.selectable_value(&mut task.errors.shown, true, "Error views");
+        });
+        if task.errors.shown {
+            errors_page(ui, task, &classes, textures);
+        } else {
+            boxes_panel::show(ui, &mut task.boxes, task.metrics.last(), &classes, textures);
+        }
     });
+}
+
+/// The error views of the last epoch: PR and F1 curves, then the confusion matrix and
+/// its gallery, scrolling together.
+fn errors_page(ui: &mut Ui, task: &mut DetectTab, classes: &[String], textures: &mut TextureCache) {
+    egui::ScrollArea::vertical()
+        .id_salt("detect-errors")
+        .auto_shrink([false, false])
+        .show(ui, |ui| match &task.errors.errors {
+            None => {
+                ui.label(
+                    egui::RichText::new(
+                        "PR and F1 curves and the confusion matrix appear after each epoch's validation.",
+                    )
+                    .weak(),
+                );
+            }
+            Some(errors) => {
+                ui.label(format!("Error views of epoch {}", task.errors.epoch));
+                curves_panel::show(ui, errors, classes, 220.0);
+                ui.separator();
+                confusion_panel::show(ui, &mut task.errors, classes, textures);
+            }
+        });
 }
 
 /// Validation mAP@0.5 and mAP@0.5:0.95 after each epoch, where the epoch ended on the

@@ -1,7 +1,7 @@
 //! What only the Segment tab shows: the mask metrics of each epoch and the validation masks
 //! for the overlay.
 
-use crate::core::protocol::{Event, SegmentEvent, SegmentationSummary};
+use crate::core::protocol::{Event, PixelConfusion, SegmentEvent, SegmentationSummary};
 use crate::ui::segment::overlay::OverlayState;
 use crate::ui::settings::Settings;
 use crate::ui::training::{RunState, TaskTab};
@@ -14,6 +14,10 @@ pub struct SegmentTab {
     pub metrics: Vec<(u64, SegmentationSummary)>,
     /// Validation masks and the overlay's controls.
     pub overlay: OverlayState,
+    /// The pixel confusion matrix of the last epoch.
+    pub confusion: Option<PixelConfusion>,
+    /// Whether the per-class IoU and the pixel confusion matrix replace the overlay.
+    pub errors_shown: bool,
 }
 
 impl SegmentTab {
@@ -49,12 +53,14 @@ impl TaskTab for SegmentTab {
                 self.metrics.push((run.curves.last_step(), summary));
             }
             SegmentEvent::Masks(masks) => self.overlay.set_masks(masks),
+            SegmentEvent::Confusion(confusion) => self.confusion = Some(confusion),
         }
     }
 
     fn clear(&mut self) {
         self.metrics.clear();
         self.overlay.clear();
+        self.confusion = None;
     }
 
     fn resume(&mut self, saved_step: Option<u64>) {

@@ -6,7 +6,7 @@ use egui::{DragValue, Ui};
 use crate::core::limits;
 use crate::core::protocol::TrainConfig;
 use crate::ui::segment::overlay_gpu::UploadCounter;
-use crate::ui::segment::{SegmentTab, overlay_panel};
+use crate::ui::segment::{SegmentTab, errors_panel, overlay_panel};
 use crate::ui::training::TrainingTab;
 use crate::ui::training::controls_panel::{self, Controls};
 use crate::ui::training::plot_panel::{self, METRIC_COLOR, Series};
@@ -66,7 +66,15 @@ pub fn show(
         );
         ui.separator();
         let classes = tab.run.classes_shown();
-        overlay_panel::show(ui, &mut tab.task, &classes, textures, gpu);
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut tab.task.errors_shown, false, "Mask overlay");
+            ui.selectable_value(&mut tab.task.errors_shown, true, "IoU and confusion");
+        });
+        if tab.task.errors_shown {
+            errors_panel::show(ui, &tab.task, &classes);
+        } else {
+            overlay_panel::show(ui, &mut tab.task, &classes, textures, gpu);
+        }
     });
 }
 

@@ -1,7 +1,8 @@
 //! Pieces every tab may draw with: the status bar, pictures and their textures, native
-//! file dialogs, progress bars, the plots, the lab tabs' model fields and their recent
+//! file dialogs, progress bars, the plots, confusion-matrix cells, the lab tabs' model fields and their recent
 //! checkpoints.
 
+pub mod confusion_grid;
 pub mod dialogs;
 pub mod model_fields;
 pub mod plots;
