@@ -4,43 +4,17 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
-use common::ui::{click, harness, wait_until};
-use egui_kittest::Harness;
+use common::ui::{click, drop_files, harness, wait_until};
 use egui_kittest::kittest::Queryable;
 use visionlab::core::assets;
 use visionlab::core::protocol::{DeviceChoice, StyleMethod};
 use visionlab::ui::VisionApp;
 use visionlab::ui::app::Tab;
 
-/// A file "dropped" from the file manager.
-#[derive(Debug)]
-struct Dropped(PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
 fn sample(name: &str) -> PathBuf {
     assets::find(&format!("images/{name}")).expect("bundled image")
-}
-
-fn drop_files(harness: &mut Harness<'_, VisionApp>, files: &[PathBuf]) {
-    for f in files {
-        harness
-            .input_mut()
-            .dropped_files
-            .push(Arc::new(Dropped(f.clone())));
-    }
-    harness.step();
 }
 
 #[test]

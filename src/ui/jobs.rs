@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::mpsc::TryRecvError;
 
 use crate::core::job::{JobHandle, Waker};
-use crate::core::protocol::{Event, FinishReason, LabEvent, StyleEvent};
+use crate::core::protocol::{DetectEvent, Event, FinishReason, LabEvent, StyleEvent};
 
 /// Events a training tab takes from one job per frame; the rest wait for the next frame.
 pub const TRAINING_EVENTS_PER_FRAME: usize = 4096;
@@ -89,6 +89,16 @@ impl LabReport<StyleEvent> {
     pub fn style(event: Event) -> Self {
         match event {
             Event::Style(event) => LabReport::Own(event),
+            other => Self::shared(other),
+        }
+    }
+}
+
+impl LabReport<DetectEvent> {
+    /// The Detect tab's face-detection job's event.
+    pub fn detect(event: Event) -> Self {
+        match event {
+            Event::Detect(event) => LabReport::Own(event),
             other => Self::shared(other),
         }
     }

@@ -4,9 +4,11 @@
 //! - this file: a small ConvNet trained on the built-in shapes once per test binary (the
 //!   attack and compression tests);
 //! - [`ui`]: driving the app through its accessibility tree (the `ui_*` tests);
-//! - [`events`]: waiting for a job's events (the training tests).
+//! - [`events`]: waiting for a job's events (the training tests);
+//! - [`cli`]: running the binary.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod events;
 pub mod ui;
 

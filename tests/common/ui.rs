@@ -1,10 +1,13 @@
 //! Driving the app like a user would, for the UI tests (egui_kittest): a harness around
 //! [`VisionApp`], clicks by label (scrolled into view, after the layout settles), waiting in
-//! real time for a job's result, and reading numbers out of labels.
+//! real time for a job's result, reading numbers out of labels, and dropping files from the
+//! file manager.
 //!
 //! Every UI test binary compiles this module; each uses only some of it.
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
@@ -116,4 +119,29 @@ pub fn number_after(harness: &Harness<'_, VisionApp>, prefix: &str) -> Option<us
     let rest = label.split(prefix).nth(1)?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+/// A file "dropped" from the file manager.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Drops `files` onto the window (as from the file manager) and steps once.
+pub fn drop_files(harness: &mut Harness<'_, VisionApp>, files: &[PathBuf]) {
+    for f in files {
+        harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(Dropped(f.clone())));
+    }
+    harness.step();
 }

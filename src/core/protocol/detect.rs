@@ -101,4 +101,6 @@ pub enum DetectEvent {
     Metrics(DetectionSummary),
     /// Validation images with true and predicted boxes after an epoch.
     Boxes(Vec<BoxPrediction>),
+    /// Faces the bundled face detector found in a photo (the "Pretrained: faces" model).
+    Faces(super::FacesFound),
 }

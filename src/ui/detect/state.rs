@@ -1,18 +1,22 @@
-//! What only the Detect tab shows: the mAP of each epoch and the validation boxes.
+//! What only the Detect tab shows: the mAP of each epoch, the validation boxes, and the
+//! bundled face detector's panel.
 
 use crate::core::protocol::{DetectEvent, DetectionSummary, Event};
 use crate::ui::detect::boxes_panel::BoxesState;
+use crate::ui::detect::faces::FacesPanel;
 use crate::ui::settings::Settings;
 use crate::ui::training::{RunState, TaskTab};
 use crate::ui::widgets::status_bar::Status;
 
 /// The Detect tab's own state, beside its run.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct DetectTab {
     /// mAP after each epoch.
     pub metrics: Vec<DetectionSummary>,
     /// Validation boxes, instance masks and the boxes view's controls.
     pub boxes: BoxesState,
+    /// The "Pretrained: faces" model's photo and faces.
+    pub faces: FacesPanel,
 }
 
 impl TaskTab for DetectTab {
@@ -39,6 +43,7 @@ impl TaskTab for DetectTab {
                 self.metrics.push(summary);
             }
             DetectEvent::Boxes(boxes) => self.boxes.set_boxes(boxes),
+            DetectEvent::Faces(found) => self.faces.take_found(found),
         }
     }
 
