@@ -209,13 +209,18 @@ fn picture_with_faces(
     for face in &found.faces {
         let r = egui::Rect::from_min_max(at(face.x0, face.y0), at(face.x1, face.y1));
         painter.rect_stroke(r, 0.0, Stroke::new(2.0, colour), egui::StrokeKind::Outside);
-        painter.text(
-            r.left_top() - egui::vec2(0.0, 2.0),
-            egui::Align2::LEFT_BOTTOM,
+        // The score on a filled tab above the box, readable on any photo.
+        let text = painter.layout_no_wrap(
             format!("face {:.2}", face.score),
             egui::FontId::proportional(13.0),
-            colour,
+            Color32::WHITE,
         );
+        let tab = egui::Rect::from_min_size(
+            r.left_top() - egui::vec2(2.0, text.size().y + 2.0),
+            text.size() + egui::vec2(6.0, 2.0),
+        );
+        painter.rect_filled(tab, 2.0, colour);
+        painter.galley(tab.min + egui::vec2(3.0, 1.0), text, Color32::WHITE);
         for [x, y] in face.keypoints {
             painter.circle_filled(at(x, y), 3.0, Color32::from_rgb(60, 255, 100));
         }
