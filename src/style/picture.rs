@@ -10,10 +10,9 @@ use burn::tensor::TensorData;
 use image::imageops::FilterType;
 use image::{ImageFormat, ImageReader, RgbImage};
 
-use crate::data::orientation::{decode_oriented, oriented_dimensions};
-
 use crate::core::files::{check_output_file, write_atomic};
 use crate::core::protocol::RgbaImage;
+use crate::data::orientation::{decode_oriented, oriented_dimensions};
 use crate::style::StyleError;
 
 /// Largest output side accepted at all (larger is refused before any memory estimate).

@@ -18,9 +18,8 @@ use std::path::{Path, PathBuf};
 use image::imageops::FilterType;
 use image::{GrayImage, ImageReader};
 
-use crate::data::orientation::{decode_oriented, oriented_dimensions};
-
 use crate::data::image_folder;
+use crate::data::orientation::{decode_oriented, oriented_dimensions};
 
 use crate::data::image_folder::par_map;
 
