@@ -175,6 +175,7 @@ fn deb_installs_binary_entry_icons_metainfo_and_assets() {
     for name in [
         visionlab::models::mobilenet_v2::WEIGHTS_ASSET,
         visionlab::models::mobilenet_v2::LABELS_ASSET,
+        visionlab::tasks::detect::faces::WEIGHTS_ASSET,
         visionlab::core::assets::ASSETS_MARKER,
         "images/chelsea.png",
         "data/mnist_5k.csv.gz",

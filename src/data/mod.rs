@@ -7,6 +7,7 @@ pub mod augment;
 pub mod batch;
 pub mod image_folder;
 pub mod mnist;
+pub mod orientation;
 pub mod shapes;
 pub mod text;
 pub mod walk;

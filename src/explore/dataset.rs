@@ -10,6 +10,7 @@ use image::DynamicImage;
 
 use crate::data::Image;
 use crate::data::image_folder::{self, FolderFile};
+use crate::data::orientation::decode_oriented;
 
 /// One decoded file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +28,7 @@ pub fn decode(
     prepare: &(dyn Fn(&DynamicImage) -> Image + Sync),
 ) -> Result<Decoded, String> {
     image_folder::guarded(|| {
-        let decoded = image_folder::open_reader(path)?
-            .decode()
+        let decoded = decode_oriented(image_folder::open_reader(path)?)
             .map_err(|e| format!("cannot decode image: {e}"))?;
         Ok(Decoded {
             hash: pixel_hash(&decoded),

@@ -12,6 +12,7 @@ use image::{ImageFormat, ImageReader, RgbImage};
 
 use crate::core::files::{check_output_file, write_atomic};
 use crate::core::protocol::RgbaImage;
+use crate::data::orientation::{decode_oriented, oriented_dimensions};
 use crate::style::StyleError;
 
 /// Largest output side accepted at all (larger is refused before any memory estimate).
@@ -36,8 +37,7 @@ pub fn read(path: &Path) -> Result<RgbImage, StyleError> {
     if reader.format().is_none() {
         return Err(fail("not a known image format".into()));
     }
-    let (w, h) = reader
-        .into_dimensions()
+    let (w, h) = oriented_dimensions(reader)
         .map_err(|e| fail(format!("cannot read the image header: {e}")))?;
     if w == 0 || h == 0 {
         return Err(fail("the image is empty".into()));
@@ -50,9 +50,8 @@ pub fn read(path: &Path) -> Result<RgbImage, StyleError> {
         ImageReader::open(path)
             .map_err(|e| e.to_string())?
             .with_guessed_format()
-            .map_err(|e| e.to_string())?
-            .decode()
-            .map_err(|e| format!("cannot decode the image: {e}"))
+            .map_err(|e| e.to_string())
+            .and_then(|r| decode_oriented(r).map_err(|e| format!("cannot decode the image: {e}")))
     }))
     .map_err(|_| fail("the decoder crashed on this file".into()))?
     .map_err(fail)?;

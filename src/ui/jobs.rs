@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::mpsc::TryRecvError;
 
 use crate::core::job::{JobHandle, Waker};
-use crate::core::protocol::{Event, ExploreEvent, FinishReason, LabEvent, StyleEvent};
+use crate::core::protocol::{DetectEvent, Event, ExploreEvent, FinishReason, LabEvent, StyleEvent};
 
 /// Events a training tab takes from one job per frame; the rest wait for the next frame.
 pub const TRAINING_EVENTS_PER_FRAME: usize = 4096;
@@ -99,6 +99,16 @@ impl LabReport<ExploreEvent> {
     pub fn explore(event: Event) -> Self {
         match event {
             Event::Explore(event) => LabReport::Own(event),
+            other => Self::shared(other),
+        }
+    }
+}
+
+impl LabReport<DetectEvent> {
+    /// The Detect tab's face-detection job's event.
+    pub fn detect(event: Event) -> Self {
+        match event {
+            Event::Detect(event) => LabReport::Own(event),
             other => Self::shared(other),
         }
     }

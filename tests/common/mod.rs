@@ -5,9 +5,11 @@
 //!   attack and compression tests), training a config and saving its checkpoint, and the
 //!   tiny detection and segmentation runs that end in seconds;
 //! - [`ui`]: driving the app through its accessibility tree (the `ui_*` tests);
-//! - [`events`]: waiting for a job's events (the training tests).
+//! - [`events`]: waiting for a job's events (the training tests);
+//! - [`cli`]: running the binary.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod events;
 pub mod ui;
 

@@ -1,6 +1,7 @@
 //! Driving the app like a user would, for the UI tests (egui_kittest): a harness around
 //! [`VisionApp`], clicks by label (scrolled into view, after the layout settles), waiting in
-//! real time for a job's result, and reading numbers out of labels.
+//! real time for a job's result, reading numbers out of labels, and dropping files from the
+//! file manager.
 //!
 //! Every UI test binary compiles this module; each uses only some of it.
 #![allow(dead_code)]

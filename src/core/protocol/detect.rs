@@ -225,4 +225,6 @@ pub enum DetectEvent {
     Boxes(Vec<BoxPrediction>),
     /// PR and F1 curves and the confusion matrix after an epoch.
     Errors(Box<ErrorViews>),
+    /// Faces the bundled face detector found in a photo (the "Pretrained: faces" model).
+    Faces(super::FacesFound),
 }

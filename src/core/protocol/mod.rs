@@ -5,6 +5,7 @@
 mod classify;
 mod detect;
 mod explore;
+mod faces;
 mod lab;
 mod segment;
 mod style;
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 pub use classify::*;
 pub use detect::*;
 pub use explore::*;
+pub use faces::*;
 pub use lab::*;
 pub use segment::*;
 pub use style::*;

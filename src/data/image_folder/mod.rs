@@ -19,6 +19,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use crate::data::orientation::{decode_oriented, oriented_size};
 use crate::data::walk::{Walk, check_regular};
 use crate::data::{ClassificationSet, DataError, Image, LabeledImage, Skipped};
 use stream::StreamedImages;
@@ -662,10 +663,10 @@ fn is_grey(c: ColorType) -> bool {
 /// Reads size and colour type from the header, without decoding the pixels.
 fn read_header(path: &Path, max_pixels: u64) -> Result<Header, String> {
     let reader = open_reader(path)?;
-    let decoder = reader
+    let mut decoder = reader
         .into_decoder()
         .map_err(|e| format!("not a readable image: {e}"))?;
-    let (width, height) = decoder.dimensions();
+    let (width, height) = oriented_size(&mut decoder);
     let pixels = u64::from(width) * u64::from(height);
     if width == 0 || height == 0 {
         return Err(format!("image has no pixels ({width}×{height})"));
@@ -696,9 +697,7 @@ pub(crate) fn decode_file(
 
 fn decode(path: &Path, width: u32, height: u32, channels: u32) -> Result<Image, String> {
     let reader = open_reader(path)?;
-    let decoded = reader
-        .decode()
-        .map_err(|e| format!("cannot decode image: {e}"))?;
+    let decoded = decode_oriented(reader).map_err(|e| format!("cannot decode image: {e}"))?;
     Ok(convert(&decoded, width, height, channels))
 }
 

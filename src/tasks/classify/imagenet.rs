@@ -10,6 +10,7 @@ use image::DynamicImage;
 use image::imageops::FilterType;
 
 use crate::core::assets;
+use crate::data::orientation::decode_oriented;
 use crate::models::mobilenet_v2::{self, MobileNetV2};
 use crate::tasks::classify::{FilePrediction, Scored};
 
@@ -85,9 +86,11 @@ impl ImageNetClassifier {
 pub fn open(path: &Path) -> anyhow::Result<DynamicImage> {
     image::ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
-        .with_context(|| format!("cannot open {}", path.display()))?
-        .decode()
-        .with_context(|| format!("{} is not a readable image", path.display()))
+        .with_context(|| format!("cannot open {}", path.display()))
+        .and_then(|r| {
+            decode_oriented(r)
+                .with_context(|| format!("{} is not a readable image", path.display()))
+        })
 }
 
 /// Indices of the `k` largest values, largest first.

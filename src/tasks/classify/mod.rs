@@ -19,6 +19,7 @@ use crate::core::device::Selected;
 use crate::core::job::Outbox;
 use crate::core::protocol::{DataSpec, TrainConfig};
 use crate::data::batch::{Normalization, make_batch};
+use crate::data::orientation::decode_oriented;
 use crate::data::{Image, LabeledImage, image_folder};
 use crate::models::{Classifier, InputShape};
 use crate::train::checkpoint::{self, Checkpoint};
@@ -81,9 +82,11 @@ pub struct FilePrediction {
 pub fn load_image(path: &Path, input: InputShape) -> anyhow::Result<Image> {
     let decoded = image::ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
-        .with_context(|| format!("cannot open {}", path.display()))?
-        .decode()
-        .with_context(|| format!("{} is not a readable image", path.display()))?;
+        .with_context(|| format!("cannot open {}", path.display()))
+        .and_then(|r| {
+            decode_oriented(r)
+                .with_context(|| format!("{} is not a readable image", path.display()))
+        })?;
     Ok(image_folder::convert(
         &decoded,
         input.width as u32,

@@ -8,6 +8,7 @@ pub mod data;
 pub mod defaults;
 pub mod error_views;
 pub mod eval;
+pub mod faces;
 pub mod metrics;
 pub mod model;
 pub mod train;
@@ -25,6 +26,7 @@ use serde::Serialize;
 use crate::core::device::Selected;
 use crate::core::protocol::{RgbaImage, ScoredBox};
 use crate::data::batch::Normalization;
+use crate::data::orientation::decode_oriented;
 use crate::data::{Image, image_folder};
 use crate::models::InputShape;
 use crate::tasks::detect::data::{DetectionSample, InstanceMask, LabeledBox};
@@ -701,9 +703,11 @@ pub fn predict_files(
     for path in images {
         let decoded = image::ImageReader::open(path)
             .and_then(|r| r.with_guessed_format())
-            .with_context(|| format!("cannot open {}", path.display()))?
-            .decode()
-            .with_context(|| format!("{} is not a readable image", path.display()))?;
+            .with_context(|| format!("cannot open {}", path.display()))
+            .and_then(|r| {
+                decode_oriented(r)
+                    .with_context(|| format!("{} is not a readable image", path.display()))
+            })?;
         let (w, h) = (decoded.width(), decoded.height());
         let small = image_folder::convert(&decoded, input.width as u32, input.height as u32, 3);
         let result = trained.predict(&small)?;

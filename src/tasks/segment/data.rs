@@ -19,6 +19,7 @@ use image::imageops::FilterType;
 use image::{GrayImage, ImageReader};
 
 use crate::data::image_folder;
+use crate::data::orientation::{decode_oriented, oriented_dimensions};
 
 use crate::data::image_folder::par_map;
 
@@ -269,15 +270,13 @@ fn read_other_mask(bytes: &[u8], max_pixels: u64) -> Result<RawMask, String> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| format!("cannot read mask: {e}"))?;
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|e| format!("not a readable mask image: {e}"))?;
+    let (width, height) =
+        oriented_dimensions(reader).map_err(|e| format!("not a readable mask image: {e}"))?;
     check_size(width, height, max_pixels)?;
     let decoded = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| format!("cannot read mask: {e}"))?
-        .decode()
-        .map_err(|e| format!("cannot decode mask: {e}"))?;
+        .map_err(|e| format!("cannot read mask: {e}"))
+        .and_then(|r| decode_oriented(r).map_err(|e| format!("cannot decode mask: {e}")))?;
     let values = if decoded.color().has_color() {
         let lookup = colour_lookup();
         decoded
@@ -579,9 +578,8 @@ pub fn load(
             let reader = ImageReader::open(&p.image)
                 .and_then(|r| r.with_guessed_format())
                 .map_err(|e| format!("cannot read image: {e}"))?;
-            let (w, h) = reader
-                .into_dimensions()
-                .map_err(|e| format!("not a readable image: {e}"))?;
+            let (w, h) =
+                oriented_dimensions(reader).map_err(|e| format!("not a readable image: {e}"))?;
             check_size(w, h, max)?;
             Ok((w, h))
         },
@@ -755,9 +753,10 @@ fn decode_pair(p: &Pair, width: u32, height: u32, max: u64) -> Result<Decoded, S
         check_regular(&p.image).map_err(|e| skip(&p.image, e))?;
         let decoded = ImageReader::open(&p.image)
             .and_then(|r| r.with_guessed_format())
-            .map_err(|e| skip(&p.image, format!("cannot read image: {e}")))?
-            .decode()
-            .map_err(|e| skip(&p.image, format!("cannot decode image: {e}")))?;
+            .map_err(|e| skip(&p.image, format!("cannot read image: {e}")))
+            .and_then(|r| {
+                decode_oriented(r).map_err(|e| skip(&p.image, format!("cannot decode image: {e}")))
+            })?;
         let (iw, ih) = (decoded.width(), decoded.height());
         check_size(iw, ih, max).map_err(|e| skip(&p.image, e))?;
         let raw = read_mask(&p.mask, max).map_err(|e| skip(&p.mask, e))?;

@@ -21,6 +21,7 @@ use crate::core::files::write_atomic;
 use crate::core::protocol::RgbaImage;
 use crate::data::augment::Policy;
 use crate::data::batch::Normalization;
+use crate::data::orientation::decode_oriented;
 use crate::data::{Image, image_folder};
 use crate::models::InputShape;
 use crate::tasks::segment::data as masks;
@@ -340,9 +341,11 @@ pub fn predict_files(
     for path in images {
         let decoded = image::ImageReader::open(path)
             .and_then(|r| r.with_guessed_format())
-            .with_context(|| format!("cannot open {}", path.display()))?
-            .decode()
-            .with_context(|| format!("{} is not a readable image", path.display()))?;
+            .with_context(|| format!("cannot open {}", path.display()))
+            .and_then(|r| {
+                decode_oriented(r)
+                    .with_context(|| format!("{} is not a readable image", path.display()))
+            })?;
         let (w, h) = (decoded.width(), decoded.height());
         let small = image_folder::convert(
             &decoded,

@@ -1,14 +1,16 @@
-//! What only the Detect tab shows: the mAP of each epoch and the validation boxes.
+//! What only the Detect tab shows: the mAP of each epoch, the validation boxes, and the
+//! bundled face detector's panel.
 
 use crate::core::protocol::{DetectEvent, DetectionSummary, Event};
 use crate::ui::detect::boxes_panel::BoxesState;
 use crate::ui::detect::errors_state::ErrorsState;
+use crate::ui::detect::faces::FacesPanel;
 use crate::ui::settings::Settings;
 use crate::ui::training::{RunState, TaskTab};
 use crate::ui::widgets::status_bar::Status;
 
 /// The Detect tab's own state, beside its run.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Default)]
 pub struct DetectTab {
     /// mAP after each epoch.
     pub metrics: Vec<DetectionSummary>,
@@ -16,6 +18,8 @@ pub struct DetectTab {
     pub boxes: BoxesState,
     /// PR and F1 curves and the confusion matrix of the last epoch.
     pub errors: ErrorsState,
+    /// The "Pretrained: faces" model's photo and faces.
+    pub faces: FacesPanel,
 }
 
 impl TaskTab for DetectTab {
@@ -43,6 +47,7 @@ impl TaskTab for DetectTab {
             }
             DetectEvent::Boxes(boxes) => self.boxes.set_boxes(boxes),
             DetectEvent::Errors(views) => self.errors.set(*views),
+            DetectEvent::Faces(found) => self.faces.take_found(found),
         }
     }
 

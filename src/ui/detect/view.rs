@@ -4,7 +4,7 @@
 use egui::Ui;
 
 use crate::core::protocol::{DetectionSummary, TrainConfig};
-use crate::ui::detect::{DetectTab, boxes_panel, confusion_panel, curves_panel};
+use crate::ui::detect::{DetectTab, boxes_panel, confusion_panel, curves_panel, faces};
 use crate::ui::training::controls_panel::{self, Controls};
 use crate::ui::training::plot_panel::{self, METRIC_COLOR, Series, VAL_COLOR};
 use crate::ui::training::{RunState, TrainingTab};
@@ -29,6 +29,10 @@ pub fn show(
 ) {
     controls_panel::show(ui, tab, &CONTROLS, width, textures, status);
     egui::CentralPanel::default().show(ui, |ui| {
+        if faces::model_choice(ui, &mut tab.task.faces) {
+            faces::show(ui, &mut tab.task.faces, textures, status);
+            return;
+        }
         let plot_height = (ui.available_height() * 0.25).clamp(130.0, 260.0);
         let epoch_line = tab.task.metrics.last().map(|last| {
             format!(

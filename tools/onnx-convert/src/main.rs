@@ -1,37 +1,53 @@
-//! Runs burn-onnx's `ModelGen` on the three style-transfer ONNX graphs and writes the
-//! generated Rust into `src/style/generated/` and the weights (`.bpk`, read at run time
-//! from the assets folder and handed to the model: `LoadStrategy::Bytes`) into
+//! Runs burn-onnx's `ModelGen` on the ONNX graphs the project brings in and writes the
+//! generated Rust into the source tree (the style networks into `src/style/generated/`,
+//! BlazeFace into `src/tasks/detect/faces/generated/`) and the weights (`.bpk`, read at run
+//! time from the assets folder and handed to the model: `LoadStrategy::Bytes`) into
 //! `assets/weights/`.
 //!
 //! usage (from the repository root):
 //! `CARGO_TARGET_DIR=$HOME/.cache/onnx-convert-target cargo run \
-//!    --manifest-path tools/onnx-convert/Cargo.toml -- ONNX_DIR`
-//! where ONNX_DIR holds multistyle26.onnx, arbitrary_predict_f32.onnx and
-//! arbitrary_transform_f32.onnx; then `cargo fmt` in the repository. The `.bpk` files differ
-//! byte-wise from run to run (parameter ids) but load the same.
+//!    --manifest-path tools/onnx-convert/Cargo.toml -- ONNX_DIR [NAME…]`
+//! where ONNX_DIR holds the `<NAME>.onnx` files (multistyle26, arbitrary_predict_f32,
+//! arbitrary_transform_f32, face_detection_short_range); with NAMEs only those are converted;
+//! then `cargo fmt` in the repository. The `.bpk` files differ byte-wise from run to run
+//! (parameter ids) but load the same.
 
 use burn_onnx::{LoadStrategy, ModelGen};
 use std::path::{Path, PathBuf};
 
-const MODELS: [&str; 3] = [
-    "multistyle26",
-    "arbitrary_predict_f32",
-    "arbitrary_transform_f32",
+/// Each graph and the folder its generated code goes to.
+const MODELS: [(&str, &str); 4] = [
+    ("multistyle26", "src/style/generated"),
+    ("arbitrary_predict_f32", "src/style/generated"),
+    ("arbitrary_transform_f32", "src/style/generated"),
+    (
+        "face_detection_short_range",
+        "src/tasks/detect/faces/generated",
+    ),
 ];
 
 fn main() {
-    let onnx_dir = std::env::args()
-        .nth(1)
+    let mut args = std::env::args().skip(1);
+    let onnx_dir = args
+        .next()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("assets/weights"));
-    let scratch = PathBuf::from("target/onnx-convert");
-    std::fs::create_dir_all(&scratch).expect("create scratch dir");
-    for name in MODELS {
+    let only: Vec<String> = args.collect();
+    if let Some(unknown) = only.iter().find(|n| !MODELS.iter().any(|(m, _)| m == n)) {
+        eprintln!("unknown model {unknown}");
+        std::process::exit(1);
+    }
+    for (name, code_dir) in MODELS {
+        if !only.is_empty() && !only.iter().any(|n| n == name) {
+            continue;
+        }
         let input = onnx_dir.join(format!("{name}.onnx"));
         if !input.is_file() {
             eprintln!("missing {}", input.display());
             std::process::exit(1);
         }
+        let scratch = PathBuf::from("target/onnx-convert").join(name);
+        std::fs::create_dir_all(&scratch).expect("create scratch dir");
         ModelGen::new()
             .input(input.to_str().expect("utf-8 path"))
             .out_dir(scratch.to_str().expect("utf-8 path"))
@@ -39,15 +55,14 @@ fn main() {
             .load_strategy(LoadStrategy::Bytes)
             .run_from_cli();
         println!("converted {name}");
+        install(&scratch, Path::new(code_dir));
     }
-    install(&scratch);
 }
 
-/// Moves `*.rs` into src/style/generated and `*.bpk` into assets/weights.
-fn install(scratch: &Path) {
-    let src = Path::new("src/style/generated");
+/// Moves `*.rs` into `src` and `*.bpk` into assets/weights.
+fn install(scratch: &Path, src: &Path) {
     let weights = Path::new("assets/weights");
-    std::fs::create_dir_all(src).expect("create src/style/generated");
+    std::fs::create_dir_all(src).expect("create the code folder");
     for entry in std::fs::read_dir(scratch).expect("read scratch") {
         let path = entry.expect("entry").path();
         let Some(file) = path.file_name() else {

@@ -32,6 +32,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 use crate::data::image_folder::{convert, guarded, open_reader, par_map, par_map_threads};
+use crate::data::orientation::{decode_oriented, oriented_dimensions};
 use crate::data::shapes::{Canvas, Placement, contrasting_colour, mask_bbox, mix, uniform};
 use crate::data::walk::check_regular;
 use crate::data::{Image, Skipped, shapes};
@@ -606,8 +607,7 @@ fn spread_pick(items: &[usize], k: usize) -> Vec<usize> {
 /// Reads an entry's image header: its size, checked against the limit and against the
 /// size the annotation states.
 fn read_header(entry: &Entry) -> Result<(u32, u32), String> {
-    let (w, h) = open_reader(&entry.image)?
-        .into_dimensions()
+    let (w, h) = oriented_dimensions(open_reader(&entry.image)?)
         .map_err(|e| format!("not a readable image: {e}"))?;
     if w == 0 || h == 0 {
         return Err(format!("image has no pixels ({w}×{h})"));
@@ -656,8 +656,7 @@ fn decode_entry(
 ) -> Result<(DetectionSample, Vec<Skipped>), String> {
     let (tw, th) = size.map_or((w, h), |s| (s, s));
     let image = {
-        let decoded = open_reader(&entry.image)?
-            .decode()
+        let decoded = decode_oriented(open_reader(&entry.image)?)
             .map_err(|e| format!("cannot decode image: {e}"))?;
         if (decoded.width(), decoded.height()) != (w, h) {
             return Err(format!(
