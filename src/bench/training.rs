@@ -107,7 +107,7 @@ pub fn detector_rows(options: &BenchOptions, device: &Device, table: &mut Table)
 }
 
 /// Images per second of SGD+momentum training steps of `kind` on a fixed 3×32×32 batch.
-fn train_throughput(
+pub fn train_throughput(
     kind: ModelKind,
     steps: usize,
     batch: usize,

@@ -51,7 +51,7 @@ pub struct TrainArgs {
     #[arg(long, value_enum, help = defaults_help("The optimizer", |_, c| value_name(c.optimizer)))]
     optimizer: Option<OptimizerKind>,
     // Where tensors run.
-    #[arg(long, value_enum, help = defaults_help("Where tensors run", |_, c| value_name(c.device)))]
+    #[arg(long, help = defaults_help("Where tensors run: auto, cpu, gpu, or remote:ws://host:port (a `visionlab serve`)", |_, c| c.device.to_string()))]
     device: Option<DeviceChoice>,
     /// Side of the square input (default: from the data).
     #[arg(long)]

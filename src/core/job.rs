@@ -77,6 +77,8 @@ where
         .spawn(move || {
             // The job's tensor work runs on its own pool's worker (see `compute`).
             crate::core::compute::run_on_pool(&pool_name, move || {
+                // A pool thread may have run a remote job before: this one starts local.
+                crate::core::remote_device::forget_in_use();
                 let result =
                     std::panic::catch_unwind(AssertUnwindSafe(|| job(&command_rx, &outbox)));
                 match result {
@@ -88,7 +90,10 @@ where
                             .cloned()
                             .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                             .unwrap_or_else(|| "unknown panic".into());
-                        outbox.send(Event::Failed(format!("the job crashed: {message}")));
+                        // A remote server that went away takes the job with it: name it.
+                        let message = crate::core::remote_device::lost_server_message(&message)
+                            .unwrap_or_else(|| format!("the job crashed: {message}"));
+                        outbox.send(Event::Failed(message));
                     }
                 }
             })

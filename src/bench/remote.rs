@@ -1,0 +1,139 @@
+//! The remote row: seed-ConvNet training img/s through a loopback `visionlab serve` (a
+//! child process hosting the same device over WebSocket) against the same training on the
+//! local device, in one run, so the ratio is what the remote path costs.
+//!
+//! [`LoopbackServer`] starts such a server; the remote tests use it too.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::bench::BenchOptions;
+use crate::bench::table::{Goal, Row, Table};
+use crate::bench::training::train_throughput;
+use crate::core::compute::run_on_pool;
+use crate::core::device;
+use crate::core::protocol::{DeviceChoice, ModelKind};
+use crate::core::remote::DEVICE_PREFIX;
+
+/// How long a server may take to start (dev builds enumerate adapters slowly).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A `visionlab serve` child process on loopback, killed when dropped.
+pub struct LoopbackServer {
+    child: Child,
+    /// What `--device` takes to reach it: `remote:ws://127.0.0.1:PORT`.
+    pub device: String,
+    /// Its address: `ws://127.0.0.1:PORT`.
+    pub address: String,
+}
+
+impl LoopbackServer {
+    /// Starts `exe serve --device <device> --websocket 0 --bind 127.0.0.1` with `token`
+    /// (none: a loopback server needs none) and waits until it listens.
+    pub fn start(exe: &Path, device: &str, token: Option<&str>) -> anyhow::Result<Self> {
+        let mut command = Command::new(exe);
+        command
+            .args([
+                "serve",
+                "--device",
+                device,
+                "--websocket",
+                "0",
+                "--bind",
+                "127.0.0.1",
+            ])
+            .env_remove(crate::core::remote::TOKEN_ENV)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(token) = token {
+            command.env(crate::core::remote::TOKEN_ENV, token);
+        }
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("cannot start {} serve", exe.display()))?;
+        let stdout = child.stdout.take().context("the server's output")?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(device) = line
+                    .split_whitespace()
+                    .find(|word| word.starts_with(DEVICE_PREFIX))
+                {
+                    let _ = tx.send(device.to_string());
+                }
+            }
+        });
+        let mut server = LoopbackServer {
+            child,
+            device: String::new(),
+            address: String::new(),
+        };
+        match rx.recv_timeout(START_TIMEOUT) {
+            Ok(device) => {
+                server.address = device.trim_start_matches(DEVICE_PREFIX).to_string();
+                server.device = device;
+                Ok(server)
+            }
+            Err(_) => bail!(
+                "the server did not start within {} s",
+                START_TIMEOUT.as_secs()
+            ),
+        }
+    }
+
+    /// Kills the server at once (a crash, as far as its clients can tell).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for LoopbackServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The remote row: local img/s, then the same through a loopback server hosting the same
+/// device, as a ratio (target ≥ 0.8× local).
+pub fn rows(
+    options: &BenchOptions,
+    local: &burn::prelude::Device,
+    table: &mut Table,
+) -> anyhow::Result<()> {
+    let served = match options.device {
+        DeviceChoice::Remote(_) => {
+            bail!("--only remote measures a loopback server: give --device cpu, gpu or auto")
+        }
+        choice => choice.to_string(),
+    };
+    let exe = std::env::current_exe().context("this program's path, to start the server")?;
+    let server = LoopbackServer::start(&exe, &served, None)?;
+    let remote_choice: DeviceChoice = server.device.parse()?;
+    let remote = device::select(remote_choice)?;
+    let steps = options.steps;
+    let batch = options.batch;
+    let local_rate = run_on_pool("bench", || {
+        train_throughput(ModelKind::ConvNet, steps, batch, local)
+    })?;
+    let remote_rate = run_on_pool("bench", || {
+        train_throughput(ModelKind::ConvNet, steps, batch, &remote.device)
+    })?;
+    table.push(
+        Row::new(
+            format!("ConvNet training through a loopback remote server (batch {batch}; target ≥ 0.8× local)"),
+            "img/s",
+            remote_rate,
+            Goal::Info,
+        )
+        .against(Some(("local".into(), local_rate))),
+    );
+    drop(server);
+    Ok(())
+}
