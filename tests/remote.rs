@@ -87,7 +87,7 @@ fn a_remote_run_matches_the_local_one_and_its_checkpoint_resumes_locally() {
         no_waker(),
     ));
     assert!(
-        far.device.contains("remote server at 127.0.0.1"),
+        far.device.starts_with("remote device 0 at 127.0.0.1:"),
         "{}",
         far.device
     );
@@ -175,6 +175,14 @@ fn a_server_killed_mid_run_fails_the_job_and_the_checkpoint_stays() {
     assert!(message.contains(&server.address), "{message}");
     let kept = checkpoint::load(&last).expect("the last checkpoint is intact");
     assert!(kept.meta.epochs_done >= 1);
+    // The run's record says it failed, and why.
+    let folder = last.parent().expect("the checkpoint's run folder");
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(folder.join("run.json")).expect("the run's record"))
+            .expect("the record is JSON");
+    assert_eq!(record["status"], "failed", "{record}");
+    let why = record["message"].as_str().unwrap_or_default();
+    assert!(why.contains(&server.address), "{record}");
 }
 
 #[test]

@@ -520,6 +520,7 @@ mod tests {
         match Cli::try_parse_from(argv) {
             Ok(Cli {
                 command: Some(Cmd::Train(args)),
+                ..
             }) => Ok(args),
             Ok(other) => Err(format!("not a train command: {other:?}")),
             Err(error) => Err(error.to_string()),

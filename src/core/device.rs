@@ -360,11 +360,8 @@ fn remote(id: crate::core::remote::RemoteId) -> Result<Selected, RemoteError> {
     let connected = remote_device::connect(id)?;
     Ok(Selected {
         device: connected.device,
-        description: format!(
-            "remote server at {} (its device 0, {})",
-            connected.host,
-            id.address()
-        ),
+        // burn's remote backend does not say what the server's device is: its index is all.
+        description: format!("remote device 0 at {} ({})", connected.host, id.address()),
         // What the server hosts is the server's to say; memory budgets stay the cautious ones.
         is_gpu: false,
         warning: None,

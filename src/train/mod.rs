@@ -7,6 +7,7 @@
 pub mod checkpoint;
 pub mod control;
 pub mod metrics;
+pub mod readback;
 pub mod record;
 pub mod run;
 pub mod run_folder;

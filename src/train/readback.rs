@@ -1,0 +1,41 @@
+//! Reading a step's numbers back from the device: every tensor a step needs on this side
+//! (its loss, its logits) in one [`Transaction`], so a remote device answers them in one
+//! round trip instead of one per tensor; a read that fails names the remote server it was
+//! lost with.
+
+use burn::prelude::*;
+use burn::tensor::{TensorData, Transaction};
+
+use crate::core::remote_device::lost_server_message;
+
+/// The values of a scalar loss `[1]` and of `tensor`, read in one go, as `f32`.
+pub fn loss_and<const D: usize>(
+    loss: Tensor<1>,
+    tensor: Tensor<D>,
+) -> anyhow::Result<(f32, Vec<f32>)> {
+    let read = Transaction::default()
+        .register(loss)
+        .register(tensor)
+        .try_execute()
+        .map_err(|e| failed(&format!("{e:?}")))?;
+    let [loss, values]: [TensorData; 2] = read.try_into().map_err(|_| {
+        anyhow::anyhow!("reading a step: the device answered another number of tensors")
+    })?;
+    let loss = floats(loss)?
+        .first()
+        .copied()
+        .ok_or_else(|| anyhow::anyhow!("reading a step: the loss is empty"))?;
+    Ok((loss, floats(values)?))
+}
+
+fn floats(data: TensorData) -> anyhow::Result<Vec<f32>> {
+    data.try_into_vec_as::<f32>()
+        .map_err(|e| anyhow::anyhow!("reading a step: {e:?}"))
+}
+
+/// A failed read, naming the remote server when the run is on one.
+fn failed(reason: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        lost_server_message(reason).unwrap_or_else(|| format!("reading a step failed: {reason}"))
+    )
+}
