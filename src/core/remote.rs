@@ -169,6 +169,34 @@ impl RemoteId {
     }
 }
 
+/// A server's token as the app keeps it: written with the settings as it is, never shown by
+/// `Debug` (so no log or panic message carries it).
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Token(String);
+
+impl Token {
+    /// The token.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The token, to edit in place (the GUI's field).
+    pub fn as_mut_string(&mut self) -> &mut String {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "Token(none)"
+        } else {
+            "Token(…)"
+        })
+    }
+}
+
 /// Presents `token` to the server at `address` (the GUI's token field, a test).
 pub fn set_token(address: &RemoteAddress, token: &str) {
     registry()
@@ -246,6 +274,14 @@ mod tests {
         assert_eq!(a, RemoteId::of("ws://127.0.0.1:1".parse().unwrap()));
         set_token(&a.address(), " secret \n");
         assert_eq!(a.token().as_deref(), Some("secret"));
+    }
+
+    #[test]
+    fn a_kept_token_is_never_shown() {
+        let mut token = Token::default();
+        token.as_mut_string().push_str("s3cret");
+        assert!(!format!("{token:?}").contains("s3cret"));
+        assert_eq!(serde_json::to_string(&token).unwrap(), r#""s3cret""#);
     }
 
     #[test]

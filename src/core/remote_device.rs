@@ -112,37 +112,102 @@ pub fn lost_server_message(panic: &str) -> Option<String> {
 /// [`CONNECT_TIMEOUT`]. The job thread remembers the server ([`in_use`]).
 pub fn connect(id: RemoteId) -> Result<Connected, RemoteError> {
     let address = id.address();
-    let mut host = remote_host(&address)?;
     let token = id.token();
-    if let Some(token) = &token {
-        host = host.with_credential(token.as_str());
-    }
-    let (tx, rx) = mpsc::channel();
-    // The connect itself cannot be cancelled: a late one finishes on its own thread.
-    let dialling = host.clone();
-    std::thread::Builder::new()
-        .name("visionlab-remote-connect".into())
-        .spawn(move || {
-            let _ = tx.send(Device::remote_options(&dialling).init());
-        })
-        .map_err(|e| RemoteError::Unreachable {
-            address: address.to_string(),
-            reason: format!("could not start a thread to connect: {e}"),
-        })?;
-    let connected = match rx.recv_timeout(CONNECT_TIMEOUT) {
-        Ok(result) => result.map_err(|e| explain(&address, token.is_some(), e))?,
-        Err(_) => {
-            return Err(RemoteError::Unreachable {
-                address: address.to_string(),
-                reason: format!("nothing answered within {} s", CONNECT_TIMEOUT.as_secs()),
-            });
-        }
-    };
+    let host = with_token(remote_host(&address)?, token.as_deref());
+    let connected = bounded(&address, token.is_some(), move || {
+        Device::remote_options(&host).init()
+    })?;
     IN_USE.with(|cell| *cell.borrow_mut() = Some(address.clone()));
     Ok(Connected {
         device: connected,
         host: address.host(),
     })
+}
+
+/// What "Test connection" found at a server: the devices it hosts, in words (burn's remote
+/// backend says how many, not their names: the server prints its own at start).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerDevices {
+    /// Where the server is: `gpu-box:3000`.
+    pub host: String,
+    /// One line per device: `device 0`, `device 1`, …
+    pub devices: Vec<String>,
+}
+
+/// Connects to the server at `address` (as typed: `ws://host:port` or `iroh:…`) with
+/// `token` (empty: none), waiting at most [`CONNECT_TIMEOUT`], and lists its devices. The
+/// GUI's "Test connection", through [`spawn_test`]; the error is the user's to read.
+pub fn test_connection(address: &str, token: &str) -> Result<ServerDevices, String> {
+    let address: RemoteAddress = address.parse().map_err(|e| format!("{e}"))?;
+    let token = Some(token.trim()).filter(|t| !t.is_empty());
+    let host = with_token(remote_host(&address).map_err(|e| e.to_string())?, token);
+    let devices =
+        bounded(&address, token.is_some(), move || host.devices()).map_err(|e| e.to_string())?;
+    Ok(ServerDevices {
+        host: address.host(),
+        devices: (0..devices.into_vec().len())
+            .map(|i| format!("device {i}"))
+            .collect(),
+    })
+}
+
+/// [`test_connection`] on a thread of its own: the answer arrives on the receiver, and `wake`
+/// is called when it does (the window redraws).
+pub fn spawn_test(
+    address: String,
+    token: String,
+    wake: impl Fn() + Clone + Send + 'static,
+) -> mpsc::Receiver<Result<ServerDevices, String>> {
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("visionlab-remote-test".into())
+        .spawn({
+            let tx = tx.clone();
+            let wake = wake.clone();
+            move || {
+                let _ = tx.send(test_connection(&address, &token));
+                wake();
+            }
+        });
+    if let Err(e) = spawned {
+        let _ = tx.send(Err(format!("could not start a thread to connect: {e}")));
+        wake();
+    }
+    rx
+}
+
+fn with_token(host: RemoteHost, token: Option<&str>) -> RemoteHost {
+    match token {
+        Some(token) => host.with_credential(token),
+        None => host,
+    }
+}
+
+/// Runs burn's `connect` on a thread of its own and waits at most [`CONNECT_TIMEOUT`] for it;
+/// its error in the user's words. A connect cannot be cancelled: a late one finishes on its
+/// own thread.
+fn bounded<T: Send + 'static>(
+    address: &RemoteAddress,
+    had_token: bool,
+    connect: impl FnOnce() -> Result<T, ConnectError> + Send + 'static,
+) -> Result<T, RemoteError> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("visionlab-remote-connect".into())
+        .spawn(move || {
+            let _ = tx.send(connect());
+        })
+        .map_err(|e| RemoteError::Unreachable {
+            address: address.to_string(),
+            reason: format!("could not start a thread to connect: {e}"),
+        })?;
+    match rx.recv_timeout(CONNECT_TIMEOUT) {
+        Ok(result) => result.map_err(|e| explain(address, had_token, e)),
+        Err(_) => Err(RemoteError::Unreachable {
+            address: address.to_string(),
+            reason: format!("nothing answered within {} s", CONNECT_TIMEOUT.as_secs()),
+        }),
+    }
 }
 
 /// burn's host for `address`: WebSocket, or Iroh dialled directly when the address says
@@ -237,6 +302,12 @@ mod tests {
         .to_string();
         assert!(version.contains("same visionlab version"), "{version}");
         assert!(lost_server_message("boom").is_none());
+    }
+
+    #[test]
+    fn a_test_of_an_address_that_is_none_says_so() {
+        let err = test_connection("gpu-box", "").unwrap_err();
+        assert!(err.contains("ws://host:port"), "{err}");
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Pieces every tab may draw with: the status bar, pictures and their textures, native
 //! file dialogs, progress bars, the plots, the lab tabs' model fields and their recent
-//! checkpoints.
+//! checkpoints, the training tabs' device box with its remote server.
 
 pub mod dialogs;
 pub mod model_fields;
 pub mod plots;
 pub mod progress_bar;
 pub mod recent_checkpoints;
+pub mod remote_form;
 pub mod status_bar;
 pub mod textures;
 
