@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 
 use crate::bench::BenchOptions;
 use crate::bench::table::{Goal, Row, Table};
-use crate::bench::training::train_throughput;
+use crate::bench::training::{train_throughput, train_throughput_reading};
 use crate::core::compute::run_on_pool;
 use crate::core::device;
 use crate::core::protocol::{DeviceChoice, ModelKind};
@@ -100,6 +100,21 @@ impl Drop for LoopbackServer {
     }
 }
 
+/// Milliseconds of one read of a scalar on `device`, written just before (the median of 50).
+fn round_trip_ms(device: &burn::prelude::Device) -> f64 {
+    use burn::prelude::Tensor;
+    let mut times: Vec<f64> = (0..50)
+        .map(|i| {
+            let started = std::time::Instant::now();
+            let x = Tensor::<1>::from_floats([i as f32], device);
+            let _: f32 = x.add_scalar(1.0).into_scalar();
+            started.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
 /// The remote row: local img/s, then the same through a loopback server hosting the same
 /// device, as a ratio (target ≥ 0.8× local).
 pub fn rows(
@@ -125,6 +140,12 @@ pub fn rows(
     let remote_rate = run_on_pool("bench", || {
         train_throughput(ModelKind::ConvNet, steps, batch, &remote.device)
     })?;
+    // Where the rest goes: the same steps waiting for their loss only every 10th step (what
+    // the wait for a read costs), and one read's round trip alone.
+    let batched_rate = run_on_pool("bench", || {
+        train_throughput_reading(ModelKind::ConvNet, steps, batch, &remote.device, 10)
+    })?;
+    let round_trip = run_on_pool("bench", || round_trip_ms(&remote.device));
     table.push(
         Row::new(
             format!("ConvNet training through a loopback remote server (batch {batch}; target ≥ 0.8× local)"),
@@ -134,6 +155,21 @@ pub fn rows(
         )
         .against(Some(("local".into(), local_rate))),
     );
+    table.push(
+        Row::new(
+            "… the same, the loss read every 10th step only",
+            "img/s",
+            batched_rate,
+            Goal::Info,
+        )
+        .against(Some(("local".into(), local_rate))),
+    );
+    table.push(Row::new(
+        "… one scalar read through the loopback server (round trip)",
+        "ms",
+        round_trip,
+        Goal::Info,
+    ));
     drop(server);
     Ok(())
 }
