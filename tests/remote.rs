@@ -186,6 +186,35 @@ fn a_server_killed_mid_run_fails_the_job_and_the_checkpoint_stays() {
 }
 
 #[test]
+fn over_iroh_a_run_trains_and_a_wrong_token_is_refused() {
+    let _serial = serial();
+    let root = tempfile::tempdir().expect("a temporary folder");
+    let server = LoopbackServer::start_iroh(
+        Path::new(env!("CARGO_BIN_EXE_visionlab")),
+        "cpu",
+        "the-iroh-token",
+        &root.path().join("iroh.key"),
+    )
+    .expect("the Iroh server starts");
+    let address: RemoteAddress = server.address.parse().expect("an address");
+    let choice = DeviceChoice::remote(address.clone());
+    remote::set_token(&address, "a-wrong-token");
+    let err = device::select(choice).expect_err("refused").to_string();
+    assert!(err.starts_with("refused by the server: bad token"), "{err}");
+    remote::set_token(&address, "the-iroh-token");
+    let far = until_finished(&tasks::spawn_training(
+        small(choice, root.path(), 96, 1),
+        no_waker(),
+    ));
+    assert!(far.steps > 0);
+    assert!(
+        far.device.starts_with("remote device 0 at 127.0.0.1:"),
+        "{}",
+        far.device
+    );
+}
+
+#[test]
 fn a_remote_device_reads_and_writes_as_its_address() {
     let choice: DeviceChoice = "remote:ws://gpu-box:3000".parse().expect("a device");
     assert_eq!(choice.to_string(), "remote:ws://gpu-box:3000");

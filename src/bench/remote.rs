@@ -36,54 +36,50 @@ impl LoopbackServer {
     /// Starts `exe serve --device <device> --websocket 0 --bind 127.0.0.1` with `token`
     /// (none: a loopback server needs none) and waits until it listens.
     pub fn start(exe: &Path, device: &str, token: Option<&str>) -> anyhow::Result<Self> {
-        let mut command = Command::new(exe);
-        command
-            .args([
-                "serve",
-                "--device",
-                device,
-                "--websocket",
-                "0",
-                "--bind",
-                "127.0.0.1",
-            ])
-            .env_remove(crate::core::remote::TOKEN_ENV)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        if let Some(token) = token {
-            command.env(crate::core::remote::TOKEN_ENV, token);
-        }
-        let mut child = command
-            .spawn()
-            .with_context(|| format!("cannot start {} serve", exe.display()))?;
-        let stdout = child.stdout.take().context("the server's output")?;
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(device) = line
-                    .split_whitespace()
-                    .find(|word| word.starts_with(DEVICE_PREFIX))
-                {
-                    let _ = tx.send(device.to_string());
-                }
-            }
-        });
-        let mut server = LoopbackServer {
+        let args = ["--websocket", "0", "--bind", "127.0.0.1"].map(String::from);
+        let (child, device) = spawn(exe, device, &args, token)?;
+        Ok(LoopbackServer::new(child, device))
+    }
+
+    /// Starts `exe serve --device <device> --iroh PORT --identity <identity>` (encrypted;
+    /// relays off) with `token` (Iroh always asks for one), on a UDP port free a moment
+    /// before, and waits until it listens. Its address dials 127.0.0.1 directly.
+    pub fn start_iroh(
+        exe: &Path,
+        device: &str,
+        token: &str,
+        identity: &Path,
+    ) -> anyhow::Result<Self> {
+        let port = std::net::UdpSocket::bind("127.0.0.1:0")
+            .and_then(|socket| socket.local_addr())
+            .context("a free UDP port")?
+            .port();
+        let args = [
+            "--iroh".to_string(),
+            port.to_string(),
+            "--identity".to_string(),
+            identity.display().to_string(),
+        ];
+        let (child, printed) = spawn(exe, device, &args, Some(token))?;
+        // It prints this machine's name; the test dials loopback.
+        let id = printed
+            .trim_start_matches(DEVICE_PREFIX)
+            .trim_start_matches("iroh:")
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        Ok(LoopbackServer::new(
             child,
-            device: String::new(),
-            address: String::new(),
-        };
-        match rx.recv_timeout(START_TIMEOUT) {
-            Ok(device) => {
-                server.address = device.trim_start_matches(DEVICE_PREFIX).to_string();
-                server.device = device;
-                Ok(server)
-            }
-            Err(_) => bail!(
-                "the server did not start within {} s",
-                START_TIMEOUT.as_secs()
-            ),
+            format!("{DEVICE_PREFIX}iroh:{id}@127.0.0.1:{port}"),
+        ))
+    }
+
+    fn new(child: Child, device: String) -> Self {
+        LoopbackServer {
+            child,
+            address: device.trim_start_matches(DEVICE_PREFIX).to_string(),
+            device,
         }
     }
 
@@ -97,6 +93,53 @@ impl LoopbackServer {
 impl Drop for LoopbackServer {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// Starts `exe serve --device <device> <transport>` with `token` (none: none asked for) and
+/// waits for the device it prints (`remote:…`).
+fn spawn(
+    exe: &Path,
+    device: &str,
+    transport: &[String],
+    token: Option<&str>,
+) -> anyhow::Result<(Child, String)> {
+    let mut command = Command::new(exe);
+    command
+        .args(["serve", "--device", device])
+        .args(transport)
+        .env_remove(crate::core::remote::TOKEN_ENV)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(token) = token {
+        command.env(crate::core::remote::TOKEN_ENV, token);
+    }
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot start {} serve", exe.display()))?;
+    let stdout = child.stdout.take().context("the server's output")?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(device) = line
+                .split_whitespace()
+                .find(|word| word.starts_with(DEVICE_PREFIX))
+            {
+                let _ = tx.send(device.to_string());
+            }
+        }
+    });
+    match rx.recv_timeout(START_TIMEOUT) {
+        Ok(device) => Ok((child, device)),
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!(
+                "the server did not start within {} s",
+                START_TIMEOUT.as_secs()
+            )
+        }
     }
 }
 
