@@ -8,7 +8,8 @@
 //! ([`ui_frames`]) and the Runs tab's with 200 recorded runs ([`runs_panel`]); style
 //! transfer vs onnxruntime and PyTorch ([`style`]); and the peak
 //! memory of a training run over the full Fashion-MNIST (60 000 images, both decoded in
-//! memory and streamed from disk; [`memory`]).
+//! memory and streamed from disk; [`memory`]); the ConvNet through a loopback remote server
+//! against the local device ([`remote`]).
 //!
 //! Each measurement runs on its own compute pool, as the app's jobs do
 //! ([`crate::core::compute`]).
@@ -19,6 +20,7 @@
 
 pub mod memory;
 pub mod reference;
+pub mod remote;
 pub mod runs_panel;
 pub mod style;
 pub mod table;
@@ -48,6 +50,8 @@ pub enum Measure {
     Memory,
     /// Style transfer: the 26-style network at 512², optimisation iterations at 256².
     Style,
+    /// Seed ConvNet training img/s through a loopback `visionlab serve` vs local.
+    Remote,
 }
 
 /// What to measure and how (the options of `visionlab bench`).
@@ -113,6 +117,9 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<()> {
         run_on_pool("bench", || {
             style::rows(options, &selected.device, &mut table)
         })?;
+    }
+    if wanted(Measure::Remote) {
+        remote::rows(options, &selected.device, &mut table)?;
     }
     if wanted(Measure::Memory) {
         let scratch = options

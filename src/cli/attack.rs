@@ -42,8 +42,8 @@ pub struct AttackArgs {
     /// Images per batch.
     #[arg(long, default_value_t = 100)]
     batch: usize,
-    /// Where tensors run.
-    #[arg(long, value_enum, default_value = "auto")]
+    /// Where tensors run: auto, cpu, gpu, or remote:ws://host:port (a `visionlab serve`).
+    #[arg(long, default_value = "auto")]
     device: DeviceChoice,
     /// One JSON object per (method, ε) on stdout.
     #[arg(long)]

@@ -19,8 +19,8 @@ pub struct BenchArgs {
     /// Images per ConvNet step.
     #[arg(long, default_value_t = 64)]
     batch: usize,
-    /// Where tensors run.
-    #[arg(long, value_enum, default_value = "cpu")]
+    /// Where tensors run: auto, cpu, gpu, or remote:ws://host:port (a `visionlab serve`).
+    #[arg(long, default_value = "cpu")]
     device: DeviceChoice,
     /// Also time the small ResNet.
     #[arg(long)]

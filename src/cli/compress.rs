@@ -50,8 +50,8 @@ pub struct CompressArgs {
     /// Where to write the compressed model.
     #[arg(long)]
     out: PathBuf,
-    /// Where tensors run.
-    #[arg(long, value_enum, default_value = "auto")]
+    /// Where tensors run: auto, cpu, gpu, or remote:ws://host:port (a `visionlab serve`).
+    #[arg(long, default_value = "auto")]
     device: DeviceChoice,
     /// Print one JSON object.
     #[arg(long)]

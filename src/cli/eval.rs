@@ -36,8 +36,8 @@ pub struct EvalArgs {
     /// or `shapes`.
     #[arg(long)]
     data: String,
-    /// Where tensors run.
-    #[arg(long, value_enum, default_value = "auto")]
+    /// Where tensors run: auto, cpu, gpu, or remote:ws://host:port (a `visionlab serve`).
+    #[arg(long, default_value = "auto")]
     device: DeviceChoice,
     /// Print one JSON object.
     #[arg(long)]

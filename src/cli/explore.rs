@@ -52,8 +52,8 @@ pub struct ExploreArgs {
     /// it was trained); 112 is about four times faster on a CPU.
     #[arg(long)]
     image_size: Option<u32>,
-    /// Where tensors run.
-    #[arg(long, value_enum, default_value = "auto")]
+    /// Where tensors run: auto, cpu, gpu, or remote:ws://host:port (a `visionlab serve`).
+    #[arg(long, default_value = "auto")]
     device: DeviceChoice,
 }
 

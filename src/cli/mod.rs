@@ -20,6 +20,7 @@ pub mod output;
 pub mod pixel_font;
 pub mod predict;
 pub mod runs;
+pub mod serve;
 pub mod stylize;
 pub mod sweep;
 pub mod train;
@@ -33,6 +34,10 @@ pub struct Cli {
     /// The subcommand; none opens the window.
     #[command(subcommand)]
     pub command: Option<Cmd>,
+    /// The token of a remote server, in a file: the one a job on `--device remote:…`
+    /// presents, or the one `serve` asks its clients for (else $VISIONLAB_REMOTE_TOKEN).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub token_file: Option<std::path::PathBuf>,
 }
 
 /// The subcommands.
@@ -77,6 +82,9 @@ pub enum Cmd {
     /// The recorded training runs: list, show one, compare, export as CSV.
     #[command(subcommand)]
     Runs(runs::RunsCmd),
+    /// Host this machine's device for jobs started on another machine
+    /// (`--device remote:ws://host:3000` there).
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the parsed command line: the window without a subcommand, else the subcommand.
@@ -86,6 +94,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     };
     // A device that is a poor choice (a software rasteriser) is said once, on stderr.
     crate::core::device::report_warnings_to(|warning| eprintln!("warning: {warning}"));
+    if let Some(path) = &cli.token_file
+        && !matches!(command, Cmd::Serve(_))
+    {
+        crate::core::remote::set_default_token(&crate::core::remote::read_token_file(path)?);
+    }
     match command {
         Cmd::Train(args) => train::run(&args),
         Cmd::Sweep(args) => sweep::run(&args),
@@ -103,5 +116,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Stylize(args) => stylize::run(args),
         Cmd::Explore(args) => explore::run(args),
         Cmd::Runs(command) => runs::run(command),
+        Cmd::Serve(args) => serve::run(&args, cli.token_file.as_deref()),
     }
 }

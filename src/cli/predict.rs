@@ -40,8 +40,8 @@ pub struct PredictArgs {
     /// How many classes to show per image (default 5 for imagenet, else 3).
     #[arg(long)]
     top: Option<usize>,
-    /// Where tensors run.
-    #[arg(long, value_enum, default_value = "auto")]
+    /// Where tensors run: auto, cpu, gpu, or remote:ws://host:port (a `visionlab serve`).
+    #[arg(long, default_value = "auto")]
     device: DeviceChoice,
     /// Print one JSON object per image.
     #[arg(long)]

@@ -62,8 +62,8 @@ pub struct StylizeArgs {
     /// Keep the content's original colours (transfer luminance only).
     #[arg(long)]
     keep_colors: bool,
-    /// Where tensors run.
-    #[arg(long, value_enum, default_value = "auto")]
+    /// Where tensors run: auto, cpu, gpu, or remote:ws://host:port (a `visionlab serve`).
+    #[arg(long, default_value = "auto")]
     device: DeviceChoice,
     /// The output file (.png or .jpg), written atomically.
     #[arg(long)]

@@ -256,6 +256,7 @@ mod tests {
         match Cli::try_parse_from(argv) {
             Ok(Cli {
                 command: Some(Cmd::Sweep(args)),
+                ..
             }) => Ok(args),
             Ok(other) => Err(format!("not a sweep command: {other:?}")),
             Err(error) => Err(error.to_string()),

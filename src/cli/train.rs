@@ -51,7 +51,7 @@ pub struct TrainArgs {
     #[arg(long, value_enum, help = defaults_help("The optimizer", |_, c| value_name(c.optimizer)))]
     optimizer: Option<OptimizerKind>,
     // Where tensors run.
-    #[arg(long, value_enum, help = defaults_help("Where tensors run", |_, c| value_name(c.device)))]
+    #[arg(long, help = defaults_help("Where tensors run: auto, cpu, gpu, or remote:ws://host:port (a `visionlab serve`)", |_, c| c.device.to_string()))]
     device: Option<DeviceChoice>,
     /// Side of the square input (default: from the data).
     #[arg(long)]
@@ -520,6 +520,7 @@ mod tests {
         match Cli::try_parse_from(argv) {
             Ok(Cli {
                 command: Some(Cmd::Train(args)),
+                ..
             }) => Ok(args),
             Ok(other) => Err(format!("not a train command: {other:?}")),
             Err(error) => Err(error.to_string()),

@@ -13,6 +13,7 @@ use burn::prelude::Device;
 use burn::tensor::DeviceKind;
 
 use crate::core::protocol::DeviceChoice;
+use crate::core::remote_device::{self, RemoteError};
 
 /// What wgpu found on this machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,6 +104,11 @@ pub enum Placement {
         /// True for a software rasteriser.
         software: bool,
     },
+    /// The device a `visionlab serve` hosts on another machine.
+    Remote {
+        /// Where the server is: `gpu-box:3000`.
+        host: String,
+    },
     /// The CPU.
     Cpu {
         /// Threads the work is split over, when that is known.
@@ -164,6 +170,7 @@ pub fn runs_on(placement: &Placement) -> String {
             "Runs on: GPU ({} — a software rasteriser)",
             short_name(name)
         ),
+        Placement::Remote { host } => format!("Runs on: remote server at {host}"),
         Placement::Cpu { threads, why } => {
             let threads = threads.map_or(String::new(), |n| {
                 format!(" ({n} thread{})", if n == 1 { "" } else { "s" })
@@ -204,6 +211,9 @@ pub fn planned_placement(choice: DeviceChoice) -> Result<Placement, DeviceError>
             .first()
             .map(Placement::gpu)
             .ok_or(DeviceError::NoAdapter),
+        DeviceChoice::Remote(id) => Ok(Placement::Remote {
+            host: id.address().host(),
+        }),
     }
 }
 
@@ -215,6 +225,7 @@ pub fn planned_runs_on(choice: DeviceChoice) -> String {
         Err(DeviceError::NoAdapter) => {
             "Runs on: nothing — no GPU adapter found: choose Auto or CPU".into()
         }
+        Err(other) => format!("Runs on: nothing — {other}"),
     }
 }
 
@@ -241,6 +252,9 @@ pub enum DeviceError {
         "no GPU adapter found by wgpu (install the Vulkan driver of your GPU, or Mesa's mesa-vulkan-drivers for a software one); use the CPU instead"
     )]
     NoAdapter,
+    /// A remote server could not be connected (unreachable, token refused, another release).
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
 }
 
 /// The adapters wgpu finds, looked up once per process. Hardware adapters come first.
@@ -320,6 +334,7 @@ pub fn select(choice: DeviceChoice) -> Result<Selected, DeviceError> {
             },
         },
         DeviceChoice::Gpu => adapters().first().map(gpu).ok_or(DeviceError::NoAdapter)?,
+        DeviceChoice::Remote(id) => remote(id)?,
     };
     report(&selected);
     Ok(selected)
@@ -338,6 +353,22 @@ fn describe_gpu(adapter: &Adapter) -> (String, Option<String>) {
     } else {
         (format!("GPU: {} ({})", adapter.name, adapter.backend), None)
     }
+}
+
+/// The device of the remote server `id` names, connected.
+fn remote(id: crate::core::remote::RemoteId) -> Result<Selected, RemoteError> {
+    let connected = remote_device::connect(id)?;
+    Ok(Selected {
+        device: connected.device,
+        // burn's remote backend does not say what the server's device is: its index is all.
+        description: format!("remote device 0 at {} ({})", connected.host, id.address()),
+        // What the server hosts is the server's to say; memory budgets stay the cautious ones.
+        is_gpu: false,
+        warning: None,
+        placement: Placement::Remote {
+            host: connected.host,
+        },
+    })
 }
 
 fn gpu(adapter: &Adapter) -> Selected {

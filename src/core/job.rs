@@ -59,6 +59,18 @@ impl Outbox {
     }
 }
 
+/// What a job that panicked with `panic` on this thread says: the server it lost, when it
+/// ran on a remote one (a server that went away takes the job with it), else the panic's text.
+pub fn crash_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let message = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".into());
+    crate::core::remote_device::lost_server_message(&message)
+        .unwrap_or_else(|| format!("the job crashed: {message}"))
+}
+
 /// Runs `job` on its own thread. An error it returns, or a panic, arrives as
 /// [`Event::Failed`]; the caller lives on.
 pub fn spawn_job<F>(name: &str, wake: Waker, job: F) -> JobHandle
@@ -77,19 +89,14 @@ where
         .spawn(move || {
             // The job's tensor work runs on its own pool's worker (see `compute`).
             crate::core::compute::run_on_pool(&pool_name, move || {
+                // A pool thread may have run a remote job before: this one starts local.
+                crate::core::remote_device::forget_in_use();
                 let result =
                     std::panic::catch_unwind(AssertUnwindSafe(|| job(&command_rx, &outbox)));
                 match result {
                     Ok(Ok(())) => {}
                     Ok(Err(error)) => outbox.send(Event::Failed(format!("{error:#}"))),
-                    Err(panic) => {
-                        let message = panic
-                            .downcast_ref::<String>()
-                            .cloned()
-                            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                            .unwrap_or_else(|| "unknown panic".into());
-                        outbox.send(Event::Failed(format!("the job crashed: {message}")));
-                    }
+                    Err(panic) => outbox.send(Event::Failed(crash_message(&*panic))),
                 }
             })
         });

@@ -11,3 +11,5 @@ pub mod files;
 pub mod job;
 pub mod limits;
 pub mod protocol;
+pub mod remote;
+pub mod remote_device;

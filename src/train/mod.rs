@@ -8,6 +8,7 @@ pub mod checkpoint;
 pub mod control;
 pub mod eval_split;
 pub mod metrics;
+pub mod readback;
 pub mod record;
 pub mod run;
 pub mod run_folder;

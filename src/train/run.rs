@@ -18,6 +18,7 @@
 //! mid-epoch makes (and drops) the batches it already trained on, so its random draws are
 //! those of the run that was stopped.
 
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
@@ -25,7 +26,7 @@ use std::time::Instant;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
-use crate::core::job::Outbox;
+use crate::core::job::{Outbox, crash_message};
 use crate::core::protocol::{
     Command, DetectEvent, EpochSummary, Event, ExplainRequest, FinishReason, KeepEvent,
     KeptCheckpoint, SegmentEvent, TrainConfig,
@@ -122,7 +123,12 @@ pub fn run_job<T: TaskSetup>(
     };
     loop {
         run.keeping.running(out);
-        let trained = run.train_until_done(out, |run, out| control::between_steps(run, inbox, out));
+        // A panic while training (a remote server that went away, most often) is recorded as
+        // the run's failure before the job reports it.
+        let trained = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            run.train_until_done(out, |run, out| control::between_steps(run, inbox, out))
+        }))
+        .unwrap_or_else(|panic| Err(anyhow::anyhow!(crash_message(&*panic))));
         let reason = match trained {
             Ok(reason) => reason,
             Err(e) => {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::protocol::{Task, TrainConfig};
+use crate::core::remote::Token;
 use crate::tasks;
 
 /// Storage key of the Classify tab's [`Settings`].
@@ -32,6 +33,9 @@ pub struct Settings {
     pub manual_image_size: u32,
     /// Log scale and x axis of the training plots.
     pub plot_view: PlotView,
+    /// The token of the remote server the device box names (kept here, in visionlab's
+    /// settings on this machine; never shown).
+    pub remote_token: Token,
 }
 
 /// What the x axis of the training plots counts.
@@ -75,6 +79,7 @@ impl Settings {
             only_mistakes: false,
             manual_image_size: 32,
             plot_view: PlotView::default(),
+            remote_token: Token::default(),
         }
     }
 

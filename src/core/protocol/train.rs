@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::RgbaImage;
+use crate::core::remote::{AddressError, DEVICE_PREFIX, RemoteAddress, RemoteId};
 
 /// Where the images come from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -119,7 +120,12 @@ impl OptimizerKind {
 }
 
 /// Where tensors run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+///
+/// Written on the command line as `auto`, `cpu`, `gpu` or `remote:ws://host:3000`
+/// ([`FromStr`](std::str::FromStr), [`Display`](std::fmt::Display)); in a config file as
+/// `"Auto"`, `"Cpu"`, `"Gpu"` or `{"Remote": "ws://host:3000"}` (never with its token).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "DeviceChoiceFile", try_from = "DeviceChoiceFile")]
 pub enum DeviceChoice {
     /// The GPU when a wgpu adapter exists, else the CPU.
     #[default]
@@ -128,10 +134,12 @@ pub enum DeviceChoice {
     Cpu,
     /// The GPU through wgpu; an error when no adapter exists.
     Gpu,
+    /// The device a `visionlab serve` hosts on another machine.
+    Remote(RemoteId),
 }
 
 impl DeviceChoice {
-    /// All choices, for selectors.
+    /// The choices of this machine, for selectors (a remote server is chosen by its address).
     pub const ALL: [DeviceChoice; 3] = [DeviceChoice::Auto, DeviceChoice::Cpu, DeviceChoice::Gpu];
 
     /// Name shown to the user.
@@ -140,7 +148,84 @@ impl DeviceChoice {
             DeviceChoice::Auto => "Auto (GPU if present)",
             DeviceChoice::Cpu => "CPU",
             DeviceChoice::Gpu => "GPU (wgpu)",
+            DeviceChoice::Remote(_) => "Remote server",
         }
+    }
+
+    /// The remote server at `address`.
+    pub fn remote(address: RemoteAddress) -> DeviceChoice {
+        DeviceChoice::Remote(RemoteId::of(address))
+    }
+}
+
+/// A `--device` that is none of the choices.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DeviceChoiceError {
+    /// Not a choice at all.
+    #[error("`{0}` is not a device: choose auto, cpu, gpu or remote:ws://host:port")]
+    Unknown(String),
+    /// `remote:` with an address that is not one.
+    #[error(transparent)]
+    Address(#[from] AddressError),
+}
+
+impl std::str::FromStr for DeviceChoice {
+    type Err = DeviceChoiceError;
+
+    fn from_str(text: &str) -> Result<Self, DeviceChoiceError> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(DeviceChoice::Auto),
+            "cpu" => Ok(DeviceChoice::Cpu),
+            "gpu" => Ok(DeviceChoice::Gpu),
+            _ => match text.trim().strip_prefix(DEVICE_PREFIX) {
+                Some(address) => Ok(DeviceChoice::remote(address.parse()?)),
+                None => Err(DeviceChoiceError::Unknown(text.into())),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for DeviceChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeviceChoice::Auto => f.write_str("auto"),
+            DeviceChoice::Cpu => f.write_str("cpu"),
+            DeviceChoice::Gpu => f.write_str("gpu"),
+            DeviceChoice::Remote(id) => write!(f, "{DEVICE_PREFIX}{}", id.address()),
+        }
+    }
+}
+
+/// [`DeviceChoice`] as a config file holds it: the remote server by its address.
+#[derive(Serialize, Deserialize)]
+enum DeviceChoiceFile {
+    Auto,
+    Cpu,
+    Gpu,
+    Remote(String),
+}
+
+impl From<DeviceChoice> for DeviceChoiceFile {
+    fn from(choice: DeviceChoice) -> Self {
+        match choice {
+            DeviceChoice::Auto => DeviceChoiceFile::Auto,
+            DeviceChoice::Cpu => DeviceChoiceFile::Cpu,
+            DeviceChoice::Gpu => DeviceChoiceFile::Gpu,
+            DeviceChoice::Remote(id) => DeviceChoiceFile::Remote(id.address().to_string()),
+        }
+    }
+}
+
+impl TryFrom<DeviceChoiceFile> for DeviceChoice {
+    type Error = AddressError;
+
+    fn try_from(file: DeviceChoiceFile) -> Result<Self, AddressError> {
+        Ok(match file {
+            DeviceChoiceFile::Auto => DeviceChoice::Auto,
+            DeviceChoiceFile::Cpu => DeviceChoice::Cpu,
+            DeviceChoiceFile::Gpu => DeviceChoice::Gpu,
+            DeviceChoiceFile::Remote(address) => DeviceChoice::remote(address.parse()?),
+        })
     }
 }
 

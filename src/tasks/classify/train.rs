@@ -23,6 +23,7 @@ use crate::models::{Classifier, InputShape, ModelError};
 use crate::tasks::classify::explain;
 use crate::train::checkpoint::Checkpoint;
 use crate::train::metrics::{self, Running};
+use crate::train::readback;
 use crate::train::task::{RunContext, StepLoss, TaskSetup, TrainTask, Validation};
 
 /// Side of the built-in shapes images.
@@ -235,11 +236,8 @@ impl TrainTask for ClassifyTask {
         let (x, y) = batch_tensors(batch, cx.autodiff);
         let logits = model.forward(x); // [n, classes]
         let loss = loss_fn.forward(logits.clone(), y); // [1]
-        let value: f32 = loss.clone().into_scalar();
-        let values = logits
-            .into_data()
-            .try_to_vec::<f32>()
-            .map_err(|e| anyhow::anyhow!("reading logits: {e:?}"))?;
+        // The loss and the logits in one read (one round trip on a remote device).
+        let (value, values) = readback::loss_and(loss.clone(), logits)?;
         let correct = metrics::top1(&values, self.classes.len())
             .iter()
             .zip(&truth)

@@ -159,10 +159,15 @@ pub fn argmax_masks(logits: Tensor<4>) -> anyhow::Result<Vec<u8>> {
         .convert::<i64>()
         .try_into_vec::<i64>()
         .map_err(|e| anyhow::anyhow!("reading predicted masks: {e:?}"))?;
-    Ok(values
+    Ok(masks_from_indices(values, classes))
+}
+
+/// Mask pixels from the class indices of `argmax(1)` over `classes` (read back already).
+pub fn masks_from_indices(values: Vec<i64>, classes: usize) -> Vec<u8> {
+    values
         .into_iter()
         .map(|v| v.clamp(0, classes.saturating_sub(1) as i64) as u8)
-        .collect())
+        .collect()
 }
 
 /// Loss, confusion matrix and predicted masks of a model over a split.

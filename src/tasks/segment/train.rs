@@ -30,6 +30,7 @@ use crate::tasks::segment::{
 };
 use crate::train::checkpoint::Checkpoint;
 use crate::train::metrics::Confusion;
+use crate::train::readback;
 use crate::train::task::{RunContext, StepLoss, TaskSetup, TrainTask, Validation};
 
 /// Validation images sent with their masks after each epoch.
@@ -177,12 +178,15 @@ impl TrainTask for SegmentTask {
         let (x, y) = mask_batch_tensors(batch, cx.autodiff);
         let (logits, presence) = model.forward_with_presence(x); // [n, k, h, w], [n, k]
         let pixel_loss = masked_cross_entropy(logits.clone(), y); // [1]
+        let channels = logits.dims()[1];
+        let best = logits.detach().argmax(1); // [n, 1, h, w]
+        // The loss and the predicted masks in one read (one round trip on a remote device).
         // The curve shows the per-pixel loss (comparable with the validation loss); the
         // presence loss only helps the global-context branch learn.
-        let value: f32 = pixel_loss.clone().into_scalar();
+        let (value, best) = readback::loss_and_ints(pixel_loss.clone(), best)?;
         let loss = pixel_loss + presence_loss(presence, present) * PRESENCE_WEIGHT;
         if value.is_finite() {
-            let predicted = segment::argmax_masks(logits.detach())?;
+            let predicted = segment::masks_from_indices(best, channels);
             tally
                 .get_or_insert_with(|| Confusion::new(classes))
                 .add_pixels(&truth, &predicted);

@@ -23,6 +23,7 @@ use crate::ui::training::curves::{Curves, PlotView};
 use crate::ui::training::sweep_queue::{SweepForm, SweepQueue};
 use crate::ui::widgets::class_name;
 use crate::ui::widgets::dialogs::{DialogKind, DialogPoll, PendingDialog};
+use crate::ui::widgets::remote_form::RemoteForm;
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::Picture;
 
@@ -204,6 +205,8 @@ pub struct RunState {
     pub phase: Phase,
     /// The device the run reported.
     pub device: Option<String>,
+    /// The remote server's address and token ("Remote…" in the device box).
+    pub remote: RemoteForm,
     /// Step / epoch progress.
     pub progress: RunProgress,
     /// Loss and accuracy curves.
@@ -259,6 +262,7 @@ impl RunState {
             inspect_loading: None,
             phase: Phase::Idle,
             device: None,
+            remote: RemoteForm::new(settings.config.device, settings.remote_token.clone()),
             progress: RunProgress::default(),
             curves: Curves::default(),
             run_classes: Vec::new(),
@@ -294,6 +298,7 @@ impl RunState {
             only_mistakes: false,
             manual_image_size: self.manual_image_size,
             plot_view: self.plot_view,
+            remote_token: self.remote.token.clone(),
         }
     }
 

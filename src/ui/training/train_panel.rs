@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use egui::{ComboBox, DragValue, Grid, ProgressBar, RichText, Ui};
 
 use crate::core::limits;
-use crate::core::protocol::{DeviceChoice, OptimizerKind, Task, TrainConfig};
+use crate::core::protocol::{OptimizerKind, Task, TrainConfig};
 use crate::ui::jobs::waker;
 use crate::ui::training::{
     LabTab, Phase, Question, RunDialog, RunState, TaskTab, TrainingTab, Written, sweep_panel,
 };
 use crate::ui::widgets::dialogs::with_checkpoint_extension;
+use crate::ui::widgets::remote_form;
 use crate::ui::widgets::status_bar::Status;
 
 /// Draws the training panel; `model_rows` draws the task's rows at the top of the
@@ -154,20 +155,7 @@ fn settings(
             });
             ui.end_row();
 
-            let label = ui.label("Device");
-            ui.add_enabled_ui(editable, |ui| {
-                ComboBox::from_id_salt("device")
-                    .selected_text(config.device.label())
-                    .width(200.0)
-                    .show_ui(ui, |ui| {
-                        for choice in DeviceChoice::ALL {
-                            ui.selectable_value(&mut config.device, choice, choice.label());
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-            });
-            ui.end_row();
+            remote_form::device_rows(ui, &mut config.device, &mut state.remote, editable);
         });
     let running_on = state.device.as_deref().unwrap_or("–");
     ui.label(format!("Running on: {running_on}"));

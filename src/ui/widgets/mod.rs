@@ -1,6 +1,6 @@
 //! Pieces every tab may draw with: the status bar, pictures and their textures, native
-//! file dialogs, progress bars, the plots, confusion-matrix cells, the lab tabs' model fields and their recent
-//! checkpoints.
+//! file dialogs, progress bars, the plots, confusion-matrix cells, the lab tabs' model fields
+//! and their recent checkpoints, the training tabs' device box with its remote server.
 
 pub mod confusion_grid;
 pub mod dialogs;
@@ -8,6 +8,7 @@ pub mod model_fields;
 pub mod plots;
 pub mod progress_bar;
 pub mod recent_checkpoints;
+pub mod remote_form;
 pub mod status_bar;
 pub mod textures;
 
