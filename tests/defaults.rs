@@ -23,6 +23,7 @@ fn train_args(args: &[&str]) -> TrainArgs {
     match Cli::try_parse_from(argv) {
         Ok(Cli {
             command: Some(Cmd::Train(args)),
+            ..
         }) => args,
         Ok(other) => panic!("not a train command: {other:?}"),
         Err(error) => panic!("{error}"),

@@ -74,6 +74,14 @@ fn explored(harness: &mut Harness<'_, VisionApp>) {
         let atlas = &h.state().explore().atlas;
         atlas.loaded() == atlas.len()
     });
+    wait_until(harness, "the t-SNE map", |h| {
+        !h.state().explore().making_layout()
+    });
+    assert_eq!(
+        harness.state().explore().layouts.len(),
+        2,
+        "PCA, then t-SNE"
+    );
     harness.run_steps(3);
 }
 

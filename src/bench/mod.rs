@@ -5,7 +5,8 @@
 //! Rows: training throughput of the seed ConvNet (vs `shared/bench/convnet_train_ref.py`),
 //! of the U-Net (vs `tools/bench/unet_train_ref.py`, a layer-for-layer PyTorch mirror) and
 //! of the detector ([`training`]); the UI's frame time while a training job runs, headless
-//! ([`ui_frames`]) and the Runs tab's with 200 recorded runs ([`runs_panel`]); style
+//! ([`ui_frames`]), the Runs tab's with 200 recorded runs ([`runs_panel`]) and the Explore
+//! map's with 10 000 images ([`explore_map`]); style
 //! transfer vs onnxruntime and PyTorch ([`style`]); and the peak
 //! memory of a training run over the full Fashion-MNIST (60 000 images, both decoded in
 //! memory and streamed from disk; [`memory`]); the ConvNet through a loopback remote server
@@ -18,6 +19,7 @@
 //! (and [`reference::peer`] for a reference program that prints `label: number unit`), and
 //! call it from [`run`].
 
+pub mod explore_map;
 pub mod memory;
 pub mod reference;
 pub mod remote;
@@ -112,6 +114,7 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<()> {
     if wanted(Measure::Ui) {
         ui_frames::rows(options.ui_seconds, &mut table)?;
         runs_panel::rows(&mut table)?;
+        explore_map::rows(&mut table);
     }
     if wanted(Measure::Style) {
         run_on_pool("bench", || {

@@ -52,6 +52,10 @@ pub struct ExploreArgs {
     /// it was trained); 112 is about four times faster on a CPU.
     #[arg(long)]
     image_size: Option<u32>,
+    /// Also lay the map out with t-SNE (after PCA; seconds for thousands of images) and
+    /// write it to the JSON report as `tsne` (one [x, y] per image).
+    #[arg(long)]
+    tsne: bool,
     /// Where tensors run: auto, cpu, gpu, or remote:ws://host:port (a `visionlab serve`).
     #[arg(long, default_value = "auto")]
     device: DeviceChoice,
@@ -122,9 +126,19 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<()> {
                     bail!("the explorer ended without a report");
                 };
                 print_summary(&report);
+                let tsne_points = if args.tsne {
+                    Some(tsne_layout(&report, args.device)?)
+                } else {
+                    None
+                };
                 if let Some(path) = &args.json {
+                    let mut value =
+                        serde_json::to_value(&report).context("writing the report as JSON")?;
+                    if let (Some(points), Some(object)) = (tsne_points, value.as_object_mut()) {
+                        object.insert("tsne".into(), serde_json::json!(points));
+                    }
                     let json =
-                        serde_json::to_vec_pretty(&report).context("writing the report as JSON")?;
+                        serde_json::to_vec_pretty(&value).context("writing the report as JSON")?;
                     write_atomic(path, &json)?;
                     println!("report written to {}", path.display());
                 }
@@ -138,6 +152,23 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<()> {
         }
     }
     bail!("the explorer job ended unexpectedly")
+}
+
+/// The report's t-SNE layout, made here (with the time it took on stdout).
+fn tsne_layout(report: &ExploreReport, device: DeviceChoice) -> anyhow::Result<Vec<[f32; 2]>> {
+    let Some(space) = &report.space else {
+        bail!("the report holds no embeddings to lay out");
+    };
+    let selected = crate::core::device::select(device)?;
+    let started = std::time::Instant::now();
+    let points = explore::tsne::layout(space, &selected.device, &mut |_, _| true, &mut |_, _| {})?
+        .unwrap_or_default();
+    println!(
+        "t-SNE map of {} images in {:.1} s",
+        points.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(points)
 }
 
 /// The human summary: counts, the likeliest label errors and the duplicate pairs.

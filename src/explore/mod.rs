@@ -17,6 +17,7 @@ pub mod neighbours;
 pub mod pca;
 pub mod pictures;
 pub mod similar;
+pub mod tsne;
 
 pub use job::spawn;
 

@@ -43,48 +43,60 @@ pub fn perplexity(n: usize) -> usize {
 /// sending [`ExploreEvent::Layout`] as it forms; ends with `Event::Finished`.
 pub fn spawn(space: Arc<EmbeddingSpace>, device: DeviceChoice, wake: Waker) -> JobHandle {
     spawn_job("explore-tsne", wake, move |inbox, out| {
-        let n = crate::explore::rows(&space.unit, space.dim)?;
-        if n < MIN_IMAGES {
-            out.send(Event::Finished(FinishReason::Completed));
-            return Ok(());
-        }
         let selected = device::select(device)?;
-        let k = 3 * perplexity(n);
         let stopped = AtomicBool::new(false);
-        let mut keep_going = |_: usize, _: usize| {
-            let stop = matches!(inbox.try_recv(), Ok(Command::Stop));
-            !stop
-        };
-        let Some(lists) =
-            neighbours::nearest(&space.unit, space.dim, k, &selected.device, &mut keep_going)?
-        else {
-            out.send(Event::Finished(FinishReason::Stopped));
-            return Ok(());
-        };
-        let graph = neighbour_graph(&lists);
-        let points = fit(n, &graph, |epoch, layout| {
-            if stopped.load(Ordering::Relaxed) || matches!(inbox.try_recv(), Ok(Command::Stop)) {
+        let stop_asked = || {
+            if !stopped.load(Ordering::Relaxed) && matches!(inbox.try_recv(), Ok(Command::Stop)) {
                 stopped.store(true, Ordering::Relaxed);
-                return;
             }
-            if epoch % SEND_EVERY == SEND_EVERY - 1 {
+            stopped.load(Ordering::Relaxed)
+        };
+        let made = layout(
+            &space,
+            &selected.device,
+            &mut |_, _| !stop_asked(),
+            &mut |epoch, points| {
+                if !stop_asked() && epoch % SEND_EVERY == SEND_EVERY - 1 {
+                    out.send(Event::Explore(ExploreEvent::Layout(MapLayout {
+                        method: METHOD.into(),
+                        points: pairs(points),
+                    })));
+                }
+            },
+        )?;
+        match made {
+            Some(points) if !stopped.load(Ordering::Relaxed) => {
                 out.send(Event::Explore(ExploreEvent::Layout(MapLayout {
                     method: METHOD.into(),
-                    points: pairs(layout),
+                    points,
                 })));
+                out.send(Event::Finished(FinishReason::Completed));
             }
-        });
-        if stopped.load(Ordering::Relaxed) {
-            out.send(Event::Finished(FinishReason::Stopped));
-            return Ok(());
+            _ => out.send(Event::Finished(FinishReason::Stopped)),
         }
-        out.send(Event::Explore(ExploreEvent::Layout(MapLayout {
-            method: METHOD.into(),
-            points,
-        })));
-        out.send(Event::Finished(FinishReason::Completed));
         Ok(())
     })
+}
+
+/// The t-SNE layout of `space`'s images (`None` when `keep_going(done, total)` stopped the
+/// neighbour search; an empty layout below [`MIN_IMAGES`]); `each_epoch(epoch, layout)`
+/// sees it form.
+pub fn layout(
+    space: &EmbeddingSpace,
+    device: &burn::prelude::Device,
+    keep_going: &mut dyn FnMut(usize, usize) -> bool,
+    each_epoch: &mut dyn FnMut(usize, &[f32]),
+) -> anyhow::Result<Option<Vec<[f32; 2]>>> {
+    let n = crate::explore::rows(&space.unit, space.dim)?;
+    if n < MIN_IMAGES {
+        return Ok(Some(Vec::new()));
+    }
+    let k = 3 * perplexity(n);
+    let Some(lists) = neighbours::nearest(&space.unit, space.dim, k, device, keep_going)? else {
+        return Ok(None);
+    };
+    let graph = neighbour_graph(&lists);
+    Ok(Some(fit(n, &graph, each_epoch)))
 }
 
 /// The neighbour lists as t-SNE's graph: euclidean distances between the unit vectors,
@@ -108,7 +120,7 @@ pub fn neighbour_graph(lists: &[Vec<crate::core::protocol::Neighbour>]) -> Vec<V
 pub fn fit(
     n: usize,
     graph: &[Vec<Neighbor<f32>>],
-    mut each_epoch: impl FnMut(usize, &[f32]),
+    each_epoch: &mut dyn FnMut(usize, &[f32]),
 ) -> Vec<[f32; 2]> {
     // bhtsne reads the points only through the graph here; it wants one item per point.
     let items: Vec<usize> = (0..n).collect();
@@ -140,7 +152,13 @@ mod tests {
                     .filter(|&j| j != i)
                     .map(|j| Neighbour {
                         index: j,
-                        similarity: if cluster(i) == cluster(j) { 0.95 } else { -0.5 },
+                        // Varied within a cluster: equal distances leave no bandwidth that
+                        // reaches the perplexity.
+                        similarity: if cluster(i) == cluster(j) {
+                            0.95 - 0.02 * ((i * 7 + j * 3) % 11) as f32
+                        } else {
+                            -0.5
+                        },
                     })
                     .collect();
                 l.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
@@ -149,31 +167,24 @@ mod tests {
             })
             .collect();
         let mut seen = 0;
-        let layout = fit(n, &neighbour_graph(&lists), |_, _| seen += 1);
+        let layout = fit(n, &neighbour_graph(&lists), &mut |_, _| seen += 1);
         assert_eq!(seen, epochs(n));
-        let centre = |c: usize| {
-            let members: Vec<&[f32; 2]> = layout
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| cluster(*i) == c)
-                .map(|(_, p)| p)
-                .collect();
-            let k = members.len() as f32;
-            [
-                members.iter().map(|p| p[0]).sum::<f32>() / k,
-                members.iter().map(|p| p[1]).sum::<f32>() / k,
-            ]
-        };
-        let (a, b) = (centre(0), centre(1));
-        let between = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-        let spread = layout
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let c = if cluster(i) == 0 { a } else { b };
-                ((p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2)).sqrt()
+        // Each point's nearest point on the map is of its own cluster.
+        let same = (0..n)
+            .filter(|&i| {
+                let d = |j: usize| {
+                    (layout[i][0] - layout[j][0]).powi(2) + (layout[i][1] - layout[j][1]).powi(2)
+                };
+                let nearest = (0..n)
+                    .filter(|&j| j != i)
+                    .min_by(|&a, &b| d(a).total_cmp(&d(b)))
+                    .unwrap();
+                cluster(nearest) == cluster(i)
             })
-            .fold(0f32, f32::max);
-        assert!(between > 2.0 * spread, "between {between}, spread {spread}");
+            .count();
+        assert!(
+            same >= n - 1,
+            "{same} of {n} next to their own cluster: {layout:?}"
+        );
     }
 }

@@ -10,6 +10,7 @@ use crate::ui::attack::{self, AttackTab};
 use crate::ui::classify::{self, ClassifyTab};
 use crate::ui::compress::{self, CompressTab};
 use crate::ui::detect::{self, DetectTab};
+use crate::ui::explore::state::ModelSource;
 use crate::ui::explore::{self, ExploreTab};
 use crate::ui::jobs::waker;
 use crate::ui::runs::{self, RunsAction, RunsTab};
@@ -166,11 +167,11 @@ impl VisionApp {
     /// An app restored from remembered settings of the Classify and Segment tabs (the
     /// Detect tab starts from its task's defaults; see [`Self::with_detect_settings`]).
     pub fn from_settings(classify: Settings, segment: Settings) -> Self {
-        let fields = ModelFields::new(&classify.checkpoint_text, &classify.config.data);
+        let fields = || ModelFields::new(&classify.checkpoint_text, &classify.config.data);
         VisionApp {
             tab: Tab::Classify,
-            attack: AttackTab::new(fields.clone()),
-            compress: CompressTab::new(fields),
+            attack: AttackTab::new(fields()),
+            compress: CompressTab::new(fields()),
             style: StyleTab::new(),
             classify: TrainingTab::new(classify),
             segment: TrainingTab::new(segment),
@@ -287,6 +288,15 @@ impl VisionApp {
         compress.sparsity = lab.sparsity;
         compress.finetune_epochs = lab.finetune_epochs;
         compress.out_dir_text = lab.out_dir_text.clone();
+        let explore = &mut self.explore;
+        explore.checkpoint = lab.explore_checkpoint.clone();
+        explore.source = if lab.explore_imagenet {
+            ModelSource::ImageNet
+        } else {
+            ModelSource::Checkpoint
+        };
+        explore.data = lab.explore_data.clone();
+        explore.imagenet_side = lab.explore_side;
         self
     }
 
@@ -305,6 +315,10 @@ impl VisionApp {
             sparsity: compress.sparsity,
             finetune_epochs: compress.finetune_epochs,
             out_dir_text: compress.out_dir_text.clone(),
+            explore_checkpoint: self.explore.checkpoint.clone(),
+            explore_imagenet: self.explore.source == ModelSource::ImageNet,
+            explore_data: self.explore.data.clone(),
+            explore_side: self.explore.imagenet_side,
         }
     }
 

@@ -187,3 +187,65 @@ pub fn time_runs_panel(root: &Path) -> Result<RunsPanelTimes, RunsTimingError> {
     }
     Ok(times)
 }
+
+/// The Explore tab's map times.
+#[derive(Clone, Debug, Default)]
+pub struct ExploreMapTimes {
+    /// Points on the map.
+    pub points: usize,
+    /// The first frame drawing the map.
+    pub first_frame: Duration,
+    /// Frames that panned the map a little, drawing points.
+    pub pan_points: Vec<Duration>,
+    /// Frames that panned the map a little, drawing thumbnails.
+    pub pan_thumbnails: Vec<Duration>,
+    /// Frames that zoomed in, drawing thumbnails.
+    pub zoom_thumbnails: Vec<Duration>,
+}
+
+/// Times the Explore tab's map of `report` (its thumbnails all in `tiles`, one per image)
+/// in a 1280×800 window: panning with points, panning and zooming with thumbnails.
+pub fn time_explore_map(
+    report: crate::core::protocol::ExploreReport,
+    tiles: &[crate::core::protocol::RgbaImage],
+) -> ExploreMapTimes {
+    let mut app = VisionApp::new();
+    app.set_tab(Tab::Explore);
+    let mut headless = Headless::new(1280.0, 800.0);
+    // The tab before any report: egui's first frames (fonts) are not the map's.
+    for _ in 0..3 {
+        headless.draw(&mut app);
+    }
+    let points = report.images.len();
+    app.explore_mut().show_report(report);
+    for (i, tile) in tiles.iter().enumerate() {
+        app.explore_mut().atlas.put(i, tile);
+    }
+    let mut times = ExploreMapTimes {
+        points,
+        ..ExploreMapTimes::default()
+    };
+    app.explore_mut().thumbnails = None;
+    times.first_frame = headless.draw(&mut app);
+    for _ in 0..3 {
+        headless.draw(&mut app);
+    }
+    for i in 0..60 {
+        let dx = if i % 40 < 20 { 4.0 } else { -4.0 };
+        app.explore_mut().map.pan(egui::vec2(dx, 1.0));
+        times.pan_points.push(headless.draw(&mut app));
+    }
+    app.explore_mut().thumbnails = Some(24.0);
+    headless.draw(&mut app);
+    for i in 0..60 {
+        let dx = if i % 40 < 20 { 4.0 } else { -4.0 };
+        app.explore_mut().map.pan(egui::vec2(dx, 1.0));
+        times.pan_thumbnails.push(headless.draw(&mut app));
+    }
+    for _ in 0..30 {
+        let centre = app.explore().map.rect.center();
+        app.explore_mut().map.zoom_at(1.05, centre);
+        times.zoom_thumbnails.push(headless.draw(&mut app));
+    }
+    times
+}

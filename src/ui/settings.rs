@@ -203,7 +203,7 @@ impl Layout {
     }
 }
 
-/// The Attack and Compress tabs' fields and hyper-parameters.
+/// The Attack, Compress and Explore tabs' fields and hyper-parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LabSettings {
@@ -229,6 +229,14 @@ pub struct LabSettings {
     pub finetune_epochs: usize,
     /// Compress tab: output folder.
     pub out_dir_text: String,
+    /// Explore tab: the checkpoint (empty with the ImageNet model).
+    pub explore_checkpoint: String,
+    /// Explore tab: the ImageNet model rather than the checkpoint.
+    pub explore_imagenet: bool,
+    /// Explore tab: the ImageFolder.
+    pub explore_data: String,
+    /// Explore tab: the ImageNet model's crop side.
+    pub explore_side: u32,
 }
 
 impl Default for LabSettings {
@@ -248,6 +256,10 @@ impl Default for LabSettings {
             sparsity: 0.5,
             finetune_epochs: 0,
             out_dir_text: String::new(),
+            explore_checkpoint: String::new(),
+            explore_imagenet: true,
+            explore_data: String::new(),
+            explore_side: 224,
         }
     }
 }
@@ -263,6 +275,7 @@ impl LabSettings {
         } else {
             0.5
         };
+        lab.explore_side = lab.explore_side.clamp(32, 224);
         Some(lab)
     }
 

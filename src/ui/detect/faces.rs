@@ -76,7 +76,9 @@ impl FacesPanel {
                 }
                 LabReport::Log(line) => status.log(line),
                 // A training run's results are not this job's.
-                LabReport::Own(DetectEvent::Metrics(_) | DetectEvent::Boxes(_))
+                LabReport::Own(
+                    DetectEvent::Metrics(_) | DetectEvent::Boxes(_) | DetectEvent::Errors(_),
+                )
                 | LabReport::Device(_)
                 | LabReport::Finished(_)
                 | LabReport::Ignored => {}

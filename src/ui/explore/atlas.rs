@@ -9,6 +9,9 @@ use crate::core::protocol::RgbaImage;
 /// Side of a texture page in pixels.
 const PAGE_SIDE: usize = 1024;
 
+/// Pages uploaded in one frame at most.
+pub const PAGES_PER_FRAME: usize = 2;
+
 /// Thumbnails packed into texture pages.
 pub struct Atlas {
     side: usize,
@@ -94,12 +97,18 @@ impl Atlas {
         self.present[index] = true;
     }
 
-    /// Uploads the pages that changed since the last call.
-    pub fn upload(&mut self, ctx: &Context) {
+    /// Uploads up to [`PAGES_PER_FRAME`] of the pages that changed since the last call
+    /// (a frame stays short while thumbnails pour in); true when more wait.
+    pub fn upload(&mut self, ctx: &Context) -> bool {
+        let mut budget = PAGES_PER_FRAME;
         for (i, page) in self.pages.iter_mut().enumerate() {
             if !page.dirty {
                 continue;
             }
+            if budget == 0 {
+                return true;
+            }
+            budget -= 1;
             page.dirty = false;
             let image = page.image.clone();
             match &mut page.texture {
@@ -113,6 +122,7 @@ impl Atlas {
                 }
             }
         }
+        false
     }
 
     /// The texture and the uv rectangle of tile `index`, once it has arrived and been

@@ -5,11 +5,12 @@
 use egui::{Color32, Ui};
 
 use crate::core::job::Waker;
-use crate::core::protocol::{DeviceChoice, ExploreSplit};
+use crate::core::protocol::ExploreSplit;
 use crate::ui::detect::palette::class_colour;
 use crate::ui::explore::map::MapTool;
 use crate::ui::explore::state::{ColourBy, ExploreTab, ModelSource, RIGHT, WRONG};
 use crate::ui::widgets::progress_bar::progress_bar;
+use crate::ui::widgets::remote_form;
 use crate::ui::widgets::status_bar::Status;
 
 /// Sides the ImageNet model can read, offered in the form.
@@ -24,6 +25,11 @@ pub fn show(ui: &mut Ui, state: &mut ExploreTab, status: &mut Status, wake: &Wak
     ui.add_space(6.0);
     let busy = state.running();
     ui.add_enabled_ui(!busy, |ui| form(ui, state, wake));
+    egui::Grid::new("explore-device")
+        .num_columns(2)
+        .show(ui, |ui| {
+            remote_form::device_rows(ui, &mut state.device, &mut state.remote, !busy);
+        });
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         if busy {
@@ -156,17 +162,6 @@ fn form(ui: &mut Ui, state: &mut ExploreTab, wake: &Waker) {
                 .response
                 .labelled_by(label.id);
             ui.end_row();
-            let label = ui.label("Device");
-            egui::ComboBox::from_id_salt("explore-device")
-                .selected_text(state.device.label())
-                .show_ui(ui, |ui| {
-                    for choice in DeviceChoice::ALL {
-                        ui.selectable_value(&mut state.device, choice, choice.label());
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            ui.end_row();
         });
 }
 
@@ -187,6 +182,10 @@ fn map_options(ui: &mut Ui, state: &mut ExploreTab) {
             ui.horizontal(|ui| {
                 for (i, name) in names.iter().enumerate() {
                     ui.selectable_value(&mut state.layout, i, name);
+                }
+                if state.making_layout() {
+                    ui.spinner();
+                    ui.weak("t-SNE forming");
                 }
             });
             ui.end_row();

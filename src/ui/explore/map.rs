@@ -109,6 +109,11 @@ pub struct MapResponse {
 }
 
 impl MapView {
+    /// Whether the user zoomed or panned since the view was last fitted.
+    pub fn moved(&self) -> bool {
+        self.moved
+    }
+
     /// Map coordinates to screen.
     pub fn to_screen(&self, p: [f32; 2]) -> Pos2 {
         let c = self.rect.center();

@@ -100,25 +100,30 @@ pub fn show(
     ui.separator();
     ui.label(format!("Nearest {} (cosine similarity)", neighbours.len()));
     let mut picked = None;
-    ui.horizontal_wrapped(|ui| {
-        for n in &neighbours {
-            ui.vertical(|ui| {
-                let framed = state.selection.contains(&n.index);
-                let name = report
-                    .images
-                    .get(n.index)
-                    .map(|i| i.path.display().to_string())
-                    .unwrap_or_default();
-                if tile_button(ui, &state.atlas, n.index, NEIGHBOUR_SIDE, framed)
-                    .on_hover_text(name)
-                    .clicked()
-                {
-                    picked = Some(n.index);
-                }
-                ui.small(format!("{:.3}", n.similarity));
-            });
-        }
-    });
+    // Rows of as many tiles as the panel holds (a wrapped row would widen the panel).
+    let per_row = ((ui.available_width() / (NEIGHBOUR_SIDE + 8.0)).floor() as usize).max(1);
+    for row in neighbours.chunks(per_row) {
+        ui.horizontal(|ui| {
+            for n in row {
+                ui.vertical(|ui| {
+                    ui.set_width(NEIGHBOUR_SIDE);
+                    let framed = state.selection.contains(&n.index);
+                    let name = report
+                        .images
+                        .get(n.index)
+                        .map(|i| i.path.display().to_string())
+                        .unwrap_or_default();
+                    if tile_button(ui, &state.atlas, n.index, NEIGHBOUR_SIDE, framed)
+                        .on_hover_text(name)
+                        .clicked()
+                    {
+                        picked = Some(n.index);
+                    }
+                    ui.small(format!("{:.3}", n.similarity));
+                });
+            }
+        });
+    }
     if neighbours.is_empty() && state.searching() {
         ui.weak("Searching…");
     }

@@ -16,12 +16,13 @@ use crate::core::protocol::{
     ExploreSplit, FinishReason, MapLayout, Neighbour, SimilarRequest,
 };
 use crate::explore::export::{self, CopyItem};
-use crate::explore::{cache, pictures};
+use crate::explore::{cache, pictures, tsne};
 use crate::ui::detect::palette::class_colour;
 use crate::ui::explore::atlas::Atlas;
 use crate::ui::explore::map::{MapTool, MapView};
 use crate::ui::jobs::{DrainEnd, LAB_EVENTS_PER_FRAME, LabReport, drain};
 use crate::ui::widgets::dialogs::{DialogKind, PendingDialog, poll_slot};
+use crate::ui::widgets::remote_form::RemoteForm;
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::Picture;
 
@@ -121,6 +122,8 @@ pub struct ExploreTab {
     pub imagenet_side: u32,
     /// Where tensors run.
     pub device: DeviceChoice,
+    /// "Remote…" in the device box: a `visionlab serve` address and token.
+    pub remote: RemoteForm,
     /// What the last run found.
     pub report: Option<Box<ExploreReport>>,
     /// The map's layouts (PCA first); `layout` picks one.
@@ -166,6 +169,7 @@ pub struct ExploreTab {
     preview_job: Option<JobHandle>,
     similar_job: Option<JobHandle>,
     copy_job: Option<JobHandle>,
+    tsne_job: Option<JobHandle>,
     /// The request the report answers (for similar-image queries).
     ran: Option<ExploreConfig>,
 }
@@ -186,6 +190,7 @@ impl ExploreTab {
             split: ExploreSplit::Val,
             imagenet_side: 224,
             device: DeviceChoice::Auto,
+            remote: RemoteForm::default(),
             report: None,
             layouts: Vec::new(),
             layout: 0,
@@ -213,6 +218,7 @@ impl ExploreTab {
             preview_job: None,
             similar_job: None,
             copy_job: None,
+            tsne_job: None,
             ran: None,
         }
     }
@@ -225,6 +231,11 @@ impl ExploreTab {
     /// Whether a copy runs.
     pub fn copying(&self) -> bool {
         self.copy_job.is_some()
+    }
+
+    /// Whether the t-SNE layout is being made.
+    pub fn making_layout(&self) -> bool {
+        self.tsne_job.is_some()
     }
 
     /// Whether a search for an outside image runs.
@@ -245,6 +256,9 @@ impl ExploreTab {
         }
         if self.thumbnail_job.is_some() {
             return format!("Thumbnails: {}/{}", self.atlas.loaded(), self.atlas.len());
+        }
+        if self.tsne_job.is_some() {
+            return "Making the t-SNE map…".into();
         }
         match &self.report {
             Some(r) => format!("{} images of {}", r.images.len(), r.data.display()),
@@ -301,16 +315,28 @@ impl ExploreTab {
 
     /// Stops the explorer (or the copy); what was shown stays.
     pub fn stop(&mut self) {
-        for job in [&self.explore_job, &self.copy_job, &self.thumbnail_job]
-            .into_iter()
-            .flatten()
+        for job in [
+            &self.explore_job,
+            &self.copy_job,
+            &self.thumbnail_job,
+            &self.tsne_job,
+        ]
+        .into_iter()
+        .flatten()
         {
             job.send(Command::Stop);
         }
     }
 
-    /// Takes a new report: the map, thumbnails and lists start over.
-    fn take_report(&mut self, report: Box<ExploreReport>, wake: &Waker) {
+    /// Shows `report` as if a run had sent it, without reading thumbnails or making a
+    /// t-SNE layout (the benchmark and tests fill [`Self::atlas`] themselves).
+    pub fn show_report(&mut self, report: ExploreReport) {
+        self.take_report(Box::new(report), None);
+    }
+
+    /// Takes a new report: the map, thumbnails and lists start over; with a waker, the
+    /// thumbnail and t-SNE jobs start.
+    fn take_report(&mut self, report: Box<ExploreReport>, wake: Option<&Waker>) {
         let n = report.images.len();
         self.layouts = vec![MapLayout {
             method: "PCA".into(),
@@ -327,13 +353,45 @@ impl ExploreTab {
         if let Some(job) = self.thumbnail_job.take() {
             job.send(Command::Stop);
         }
-        let paths = report.images.iter().map(|i| i.path.clone()).collect();
-        self.thumbnail_job = Some(pictures::spawn_thumbnails(
-            paths,
-            pictures::THUMBNAIL_SIDE,
-            wake.clone(),
-        ));
+        if let Some(job) = self.tsne_job.take() {
+            job.send(Command::Stop);
+        }
+        if let Some(wake) = wake {
+            if let (Some(space), Some(ran)) = (&report.space, &self.ran) {
+                self.tsne_job = Some(tsne::spawn(space.clone(), ran.device, wake.clone()));
+            }
+            let paths = report.images.iter().map(|i| i.path.clone()).collect();
+            self.thumbnail_job = Some(pictures::spawn_thumbnails(
+                paths,
+                pictures::THUMBNAIL_SIDE,
+                wake.clone(),
+            ));
+        }
         self.report = Some(report);
+    }
+
+    /// A layout from the t-SNE job: the first is added (and shown, as it forms), later
+    /// ones replace it; the view follows it until the user zooms or pans.
+    fn take_layout(&mut self, layout: MapLayout) {
+        let n = self.layouts.first().map_or(0, |l| l.points.len());
+        if layout.points.len() != n {
+            return;
+        }
+        match self.layouts.iter().position(|l| l.method == layout.method) {
+            Some(at) => {
+                self.layouts[at] = layout;
+                if at == self.layout && !self.map.moved() {
+                    let points = self.layouts[at].points.clone();
+                    self.map.fit(&points);
+                }
+            }
+            None => {
+                self.layouts.push(layout);
+                if self.layout == 0 && !self.map.moved() {
+                    self.layout = self.layouts.len() - 1;
+                }
+            }
+        }
     }
 
     /// The points of the layout shown.
@@ -607,6 +665,7 @@ impl ExploreTab {
             JobSlot::Previews,
             JobSlot::Similar,
             JobSlot::Copy,
+            JobSlot::Tsne,
         ] {
             busy |= self.poll_job(slot, wake, status);
         }
@@ -655,6 +714,7 @@ impl ExploreTab {
             JobSlot::Previews => &mut self.preview_job,
             JobSlot::Similar => &mut self.similar_job,
             JobSlot::Copy => &mut self.copy_job,
+            JobSlot::Tsne => &mut self.tsne_job,
         }
     }
 
@@ -699,6 +759,7 @@ impl ExploreTab {
                     }
                     JobSlot::Similar => format!("Could not search for similar images: {message}"),
                     JobSlot::Copy => format!("The copy failed: {message}"),
+                    JobSlot::Tsne => format!("The t-SNE map failed: {message}"),
                 });
                 if slot == JobSlot::Similar {
                     self.focus = None;
@@ -740,13 +801,9 @@ impl ExploreTab {
                         ""
                     }
                 ));
-                self.take_report(report, wake);
+                self.take_report(report, Some(wake));
             }
-            ExploreEvent::Layout(layout) => {
-                if layout.points.len() == self.points().len() {
-                    self.layouts.push(layout);
-                }
-            }
+            ExploreEvent::Layout(layout) => self.take_layout(layout),
             ExploreEvent::Thumbnails { first, tiles } => {
                 for (k, tile) in tiles.iter().enumerate() {
                     self.atlas.put(first + k, tile);
@@ -782,6 +839,7 @@ enum JobSlot {
     Previews,
     Similar,
     Copy,
+    Tsne,
 }
 
 /// The colour index of a prediction: its class's when the model knows the dataset's

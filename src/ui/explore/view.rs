@@ -31,7 +31,9 @@ pub fn show(
     if !dropped.is_empty() {
         state.take_dropped(dropped, wake.clone(), status);
     }
-    state.atlas.upload(ui.ctx());
+    if state.atlas.upload(ui.ctx()) {
+        ui.ctx().request_repaint();
+    }
     egui::Panel::left("explore-controls")
         .resizable(true)
         .default_size(330.0)

@@ -16,6 +16,7 @@ use crate::style::{job, picture};
 use crate::ui::jobs::{DrainEnd, LAB_EVENTS_PER_FRAME, LabReport, drain};
 use crate::ui::style::previews::BuiltinPreviews;
 use crate::ui::widgets::dialogs::{DialogKind, DialogPoll, PendingDialog};
+use crate::ui::widgets::remote_form::RemoteForm;
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::Picture;
 
@@ -157,6 +158,8 @@ pub struct StyleTab {
     pub losses: Vec<StyleLosses>,
     /// The device the last run used, in words.
     pub device_text: Option<String>,
+    /// "Remote…" in the device box: a `visionlab serve` address and token.
+    pub remote: RemoteForm,
     /// Milliseconds the last run took.
     pub millis: Option<f64>,
     /// How the last run ended.
@@ -193,6 +196,7 @@ impl StyleTab {
             progress: None,
             losses: Vec::new(),
             device_text: None,
+            remote: RemoteForm::default(),
             millis: None,
             finished: None,
             exported: None,

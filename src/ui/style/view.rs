@@ -6,11 +6,12 @@ use egui::{Color32, RichText, Stroke, Ui};
 
 use crate::core::device;
 use crate::core::job::Waker;
-use crate::core::protocol::{DeviceChoice, FinishReason, PixelOptimizer, StyleInit, StyleMethod};
+use crate::core::protocol::{FinishReason, PixelOptimizer, StyleInit, StyleMethod};
 use crate::style::fast::STYLES;
 use crate::ui::style::state::{CONTENT_SAMPLES, STYLE_SAMPLES, StyleTab, WellKind};
 use crate::ui::widgets::plots::{AxisSpec, Chart, Series, Ticks};
 use crate::ui::widgets::progress_bar::progress_bar;
+use crate::ui::widgets::remote_form;
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::{TextureCache, show_picture};
 
@@ -466,7 +467,8 @@ fn style_tile(
 
 fn common_options(ui: &mut Ui, state: &mut StyleTab) {
     let own = state.content.size.map(|(w, h)| w.max(h));
-    let r = &mut state.request;
+    let busy = state.running();
+    let (r, remote) = (&mut state.request, &mut state.remote);
     egui::Grid::new("style-common")
         .num_columns(2)
         .show(ui, |ui| {
@@ -478,15 +480,7 @@ fn common_options(ui: &mut Ui, state: &mut StyleTab) {
             ui.label("Colours");
             ui.checkbox(&mut r.keep_colors, "keep the content's colours");
             ui.end_row();
-            ui.label("Device");
-            egui::ComboBox::from_id_salt("style-device")
-                .selected_text(r.device.label())
-                .show_ui(ui, |ui| {
-                    for choice in DeviceChoice::ALL {
-                        ui.selectable_value(&mut r.device, choice, choice.label());
-                    }
-                });
-            ui.end_row();
+            remote_form::device_rows(ui, &mut r.device, remote, !busy);
         });
     if let Some(own) = own
         && r.size > own

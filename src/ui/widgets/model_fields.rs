@@ -7,9 +7,9 @@ use egui::Ui;
 
 use crate::core::protocol::{DataSpec, DeviceChoice};
 use crate::ui::widgets::recent_checkpoints::RecentCheckpoint;
+use crate::ui::widgets::remote_form::{self, RemoteForm};
 
 /// The checkpoint and data a lab tab works on, as edited in its fields.
-#[derive(Clone, Debug, PartialEq)]
 pub struct ModelFields {
     /// Path of the classifier checkpoint.
     pub model: String,
@@ -19,6 +19,8 @@ pub struct ModelFields {
     pub device: DeviceChoice,
     /// Recent checkpoints to pick from (filled by the app when the tab is shown).
     pub recent: Vec<RecentCheckpoint>,
+    /// "Remote…" in the device box: a `visionlab serve` address and token.
+    pub remote: RemoteForm,
 }
 
 impl ModelFields {
@@ -29,6 +31,7 @@ impl ModelFields {
             data: data_text(data),
             device: DeviceChoice::Cpu,
             recent: Vec::new(),
+            remote: RemoteForm::default(),
         }
     }
 
@@ -82,15 +85,7 @@ impl ModelFields {
                         "The data the model was trained on: its validation split is used",
                     );
                     ui.end_row();
-                    ui.label("Device");
-                    egui::ComboBox::from_id_salt(format!("{id}-device"))
-                        .selected_text(self.device.label())
-                        .show_ui(ui, |ui| {
-                            for choice in DeviceChoice::ALL {
-                                ui.selectable_value(&mut self.device, choice, choice.label());
-                            }
-                        });
-                    ui.end_row();
+                    remote_form::device_rows(ui, &mut self.device, &mut self.remote, true);
                 });
         });
     }

@@ -1,7 +1,8 @@
-//! A training tab's device box, with "Remote…": the address of a `visionlab serve`, its
-//! token (hidden as it is typed, kept with the settings, never shown), and "Test
-//! connection", whose answer (the server's devices, or what went wrong) a thread in
-//! [`crate::core::remote_device`] finds while the window goes on.
+//! The device box of every tab that runs tensors, with "Remote…": the address of a
+//! `visionlab serve`, its token (hidden as it is typed, never shown; the training tabs keep
+//! it with their settings), and "Test connection", whose answer (the server's devices, or
+//! what went wrong) a thread in [`crate::core::remote_device`] finds while the window goes
+//! on.
 
 use std::sync::mpsc::{Receiver, TryRecvError};
 
