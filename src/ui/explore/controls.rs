@@ -112,7 +112,7 @@ fn form(ui: &mut Ui, state: &mut ExploreTab, wake: &Waker) {
                     ui.add(
                         egui::TextEdit::singleline(&mut state.checkpoint)
                             .hint_text("model.vlck")
-                            .desired_width(190.0),
+                            .desired_width(150.0),
                     )
                     .labelled_by(label.id);
                     if ui.button("Open…").clicked() {
@@ -142,7 +142,7 @@ fn form(ui: &mut Ui, state: &mut ExploreTab, wake: &Waker) {
                 ui.add(
                     egui::TextEdit::singleline(&mut state.data)
                         .hint_text("an ImageFolder")
-                        .desired_width(190.0),
+                        .desired_width(150.0),
                 )
                 .labelled_by(label.id)
                 .on_hover_text("One sub-folder per class, or train/ and test/ each holding them");

@@ -34,10 +34,14 @@ pub fn show(
     if state.atlas.upload(ui.ctx()) {
         ui.ctx().request_repaint();
     }
+    // Both side panels are capped so the map keeps room in a 1024-point window, whatever
+    // width they were last dragged (or grown) to.
+    let room = ui.available_width();
     egui::Panel::left("explore-controls")
         .resizable(true)
         .default_size(330.0)
         .min_size(260.0)
+        .max_size((room * 0.34).max(260.0))
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("explore-controls-scroll")
@@ -55,6 +59,7 @@ pub fn show(
         .resizable(true)
         .default_size(300.0)
         .min_size(220.0)
+        .max_size((room * 0.3).max(220.0))
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.selectable_value(&mut state.side, SideView::Similar, "Similar");
