@@ -28,13 +28,22 @@ pub fn decode(
     prepare: &(dyn Fn(&DynamicImage) -> Image + Sync),
 ) -> Result<Decoded, String> {
     image_folder::guarded(|| {
-        let decoded = decode_oriented(image_folder::open_reader(path)?)
-            .map_err(|e| format!("cannot decode image: {e}"))?;
+        let decoded = open_unguarded(path)?;
         Ok(Decoded {
             hash: pixel_hash(&decoded),
             image: prepare(&decoded),
         })
     })
+}
+
+/// `path` decoded and turned upright (its EXIF orientation), or why not.
+pub fn open(path: &Path) -> Result<DynamicImage, String> {
+    image_folder::guarded(|| open_unguarded(path))
+}
+
+fn open_unguarded(path: &Path) -> Result<DynamicImage, String> {
+    decode_oriented(image_folder::open_reader(path)?)
+        .map_err(|e| format!("cannot decode image: {e}"))
 }
 
 /// Decodes `files` in parallel, results in file order.

@@ -11,6 +11,7 @@ use crate::core::control::keep_going;
 use crate::core::job::{JobHandle, Waker, spawn_job};
 use crate::core::protocol::{Event, ExploreEvent, FinishReason, RgbaImage};
 use crate::data::image_folder;
+use crate::explore::dataset;
 
 /// Side of a map thumbnail in pixels.
 pub const THUMBNAIL_SIDE: u32 = 32;
@@ -48,7 +49,7 @@ pub fn spawn_previews(wanted: Vec<(usize, PathBuf)>, wake: Waker) -> JobHandle {
     spawn_job("explore-previews", wake, move |_, out| {
         let pictures = image_folder::par_map(
             &wanted,
-            |(index, path)| open(path).ok().map(|i| (*index, preview(&i))),
+            |(index, path)| dataset::open(path).ok().map(|i| (*index, preview(&i))),
             &mut |_, _| {},
         );
         out.send(Event::Explore(ExploreEvent::Previews(
@@ -59,21 +60,12 @@ pub fn spawn_previews(wanted: Vec<(usize, PathBuf)>, wake: Waker) -> JobHandle {
     })
 }
 
-/// `path` decoded, or why not.
-pub fn open(path: &Path) -> Result<DynamicImage, String> {
-    image_folder::guarded(|| {
-        image_folder::open_reader(path)?
-            .decode()
-            .map_err(|e| format!("cannot decode image: {e}"))
-    })
-}
-
 /// The image scaled to fit a `side`² square, centred on a dark background; a plain tile
 /// when the file cannot be read.
 pub fn thumbnail(path: &Path, side: u32) -> RgbaImage {
     let side = side.max(1);
     let mut tile = Pixels::from_pixel(side, side, BACKGROUND);
-    if let Ok(image) = open(path) {
+    if let Ok(image) = dataset::open(path) {
         let small = image.resize(side, side, FilterType::Triangle).to_rgba8();
         let x = (side - small.width().min(side)) / 2;
         let y = (side - small.height().min(side)) / 2;

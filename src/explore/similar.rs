@@ -10,7 +10,7 @@ use crate::core::protocol::{
     Event, ExploreEvent, FinishReason, Neighbour, SimilarImages, SimilarRequest,
 };
 use crate::explore::embed::Embedder;
-use crate::explore::{neighbours, pictures};
+use crate::explore::{dataset, neighbours, pictures};
 
 /// Starts the search on its own thread; it ends with [`ExploreEvent::Similar`] and
 /// `Event::Finished`, or `Event::Failed` naming the file.
@@ -36,7 +36,7 @@ pub fn run(
     selected: &device::Selected,
 ) -> anyhow::Result<(crate::core::protocol::RgbaImage, Vec<Neighbour>)> {
     let path = &request.image;
-    let decoded = pictures::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let decoded = dataset::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let embedder = Embedder::load(&request.model, request.imagenet_side, selected)?;
     let prepared = embedder.preparer().prepare(&decoded);
     let batch = embedder

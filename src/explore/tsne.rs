@@ -4,8 +4,8 @@
 //! settles on screen. A stop is taken between sends: nothing more is sent, though the
 //! thread finishes the fit it is in (a few seconds for 10 000 images).
 
+use std::cell::Cell;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use bhtsne::{Neighbor, tSNE};
 
@@ -44,12 +44,12 @@ pub fn perplexity(n: usize) -> usize {
 pub fn spawn(space: Arc<EmbeddingSpace>, device: DeviceChoice, wake: Waker) -> JobHandle {
     spawn_job("explore-tsne", wake, move |inbox, out| {
         let selected = device::select(device)?;
-        let stopped = AtomicBool::new(false);
+        let stopped = Cell::new(false);
         let stop_asked = || {
-            if !stopped.load(Ordering::Relaxed) && matches!(inbox.try_recv(), Ok(Command::Stop)) {
-                stopped.store(true, Ordering::Relaxed);
+            if !stopped.get() && matches!(inbox.try_recv(), Ok(Command::Stop)) {
+                stopped.set(true);
             }
-            stopped.load(Ordering::Relaxed)
+            stopped.get()
         };
         let made = layout(
             &space,
@@ -65,7 +65,7 @@ pub fn spawn(space: Arc<EmbeddingSpace>, device: DeviceChoice, wake: Waker) -> J
             },
         )?;
         match made {
-            Some(points) if !stopped.load(Ordering::Relaxed) => {
+            Some(points) if !stopped.get() => {
                 out.send(Event::Explore(ExploreEvent::Layout(MapLayout {
                     method: METHOD.into(),
                     points,

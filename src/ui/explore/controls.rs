@@ -240,12 +240,7 @@ fn legend(ui: &mut Ui, state: &mut ExploreTab) {
         swatch(ui, WRONG, "wrong");
         return;
     }
-    let mut counts = vec![0usize; report.classes.len()];
-    for image in &report.images {
-        if let Some(c) = counts.get_mut(image.label) {
-            *c += 1;
-        }
-    }
+    let counts = state.class_counts();
     let mut picked = None;
     ui.label("Classes (click to select)");
     egui::ScrollArea::vertical()

@@ -161,6 +161,8 @@ pub struct ExploreTab {
     pub cache_dir: Option<PathBuf>,
     colours: Vec<Color32>,
     colours_for: Option<(ColourBy, usize)>,
+    predictions_are_classes: bool,
+    class_counts: Vec<usize>,
     selected_flags: Vec<bool>,
     wanted_previews: BTreeSet<usize>,
     dialog: Option<(PendingDialog, DialogFor)>,
@@ -210,6 +212,8 @@ impl ExploreTab {
             cache_dir: None,
             colours: Vec::new(),
             colours_for: None,
+            predictions_are_classes: false,
+            class_counts: Vec::new(),
             selected_flags: Vec::new(),
             wanted_previews: BTreeSet::new(),
             dialog: None,
@@ -349,6 +353,16 @@ impl ExploreTab {
         self.previews.clear();
         self.wanted_previews.clear();
         self.colours_for = None;
+        self.predictions_are_classes = report
+            .images
+            .iter()
+            .all(|i| report.classes.contains(&i.predicted));
+        self.class_counts = vec![0; report.classes.len()];
+        for image in &report.images {
+            if let Some(count) = self.class_counts.get_mut(image.label) {
+                *count += 1;
+            }
+        }
         self.atlas = Atlas::new(n, pictures::THUMBNAIL_SIDE as usize);
         if let Some(job) = self.thumbnail_job.take() {
             job.send(Command::Stop);
@@ -406,8 +420,14 @@ impl ExploreTab {
         (self.layout as u64) << 32 | self.points().len() as u64
     }
 
-    /// Each image's colour under [`Self::colour_by`].
-    pub fn colours(&mut self) -> &[Color32] {
+    /// Each image's colour under [`Self::colour_by`], as last made by
+    /// [`Self::refresh_colours`].
+    pub fn colours(&self) -> &[Color32] {
+        &self.colours
+    }
+
+    /// Makes [`Self::colours`] again when the colouring or the report changed.
+    pub fn refresh_colours(&mut self) {
         let n = self.report.as_ref().map_or(0, |r| r.images.len());
         if self.colours_for != Some((self.colour_by, n)) {
             self.colours = match &self.report {
@@ -432,15 +452,17 @@ impl ExploreTab {
             };
             self.colours_for = Some((self.colour_by, n));
         }
-        &self.colours
     }
 
     /// Whether the model's classes are the dataset's (prediction and correctness
     /// colours mean something).
     pub fn predictions_are_classes(&self) -> bool {
-        self.report
-            .as_ref()
-            .is_some_and(|r| r.images.iter().all(|i| r.classes.contains(&i.predicted)))
+        self.predictions_are_classes
+    }
+
+    /// Images per given class, for the legend.
+    pub fn class_counts(&self) -> &[usize] {
+        &self.class_counts
     }
 
     /// Whether image `i` is selected.

@@ -94,7 +94,7 @@ pub fn show(
 /// The map, its hover card and what a click or a selection does.
 fn map(ui: &mut Ui, state: &mut ExploreTab, textures: &mut TextureCache) {
     let layout_key = state.layout_key();
-    let colours = state.colours().to_vec();
+    state.refresh_colours();
     let focus = match &state.focus {
         Some(crate::ui::explore::state::Focus::Image(i)) => Some(*i),
         _ => None,
@@ -102,7 +102,7 @@ fn map(ui: &mut Ui, state: &mut ExploreTab, textures: &mut TextureCache) {
     let mut view = std::mem::take(&mut state.map);
     let scene = MapScene {
         points: state.points(),
-        colours: &colours,
+        colours: state.colours(),
         selected: state.selected_flags(),
         focus,
         atlas: &state.atlas,
