@@ -93,7 +93,7 @@ fn model_rows(ui: &mut Ui, config: &mut TrainConfig, editable: bool) {
     );
     let label = ui.label("Decoder");
     ui.horizontal(|ui| {
-        ui.label("width");
+        ui.label("U-Net, width");
         ui.add_enabled(
             editable,
             DragValue::new(&mut config.unet_width).range(4..=limits::MAX_UNET_WIDTH),
