@@ -9,7 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use visionlab::core::protocol::{
-    BoxPrediction, DetectEvent, DetectionSummary, Event, RgbaImage, ScoredBox,
+    BoxPrediction, DetectEvent, DetectionSummary, Event, ModelKind, RgbaImage, ScoredBox,
 };
 use visionlab::tasks::detect::data::{InstanceMask, LabeledBox};
 use visionlab::ui::VisionApp;
@@ -145,7 +145,16 @@ fn the_score_slider_changes_the_boxes_drawn() {
 #[test]
 fn a_short_detection_run_fills_the_boxes_view() {
     let mut harness = harness(VisionApp::with_config(common::tiny_detect_config(48)));
-    assert!(has_label_containing(&harness, "CenterNet-style detector"));
+    // The model choice shows the from-scratch detector.
+    let model = harness
+        .query_all_by_label("Model")
+        .map(|n| n.accesskit_node())
+        .find(|n| n.role() == Role::ComboBox)
+        .and_then(|n| n.value().map(|v| v.to_string()));
+    assert_eq!(
+        model.as_deref(),
+        Some("CenterNet-style detector, from scratch")
+    );
     assert!(has_label_containing(
         &harness,
         "Validation boxes appear here"
@@ -160,4 +169,27 @@ fn a_short_detection_run_fills_the_boxes_view() {
     assert!(boxes.items.iter().all(|i| !i.truth.is_empty()));
     assert!(has_label_containing(&harness, "boxes drawn"));
     assert!(harness.state().status().error.is_none());
+}
+
+/// The model box offers the pretrained MobileNetV2 encoder; chosen, its fine-tuning rows
+/// appear and a run trains on it.
+#[test]
+fn the_pretrained_encoder_is_chosen_in_the_model_box_and_trains() {
+    let mut harness = harness(VisionApp::with_config(common::tiny_detect_config(48)));
+    click(&mut harness, "Model");
+    click(&mut harness, "MobileNetV2 encoder, pretrained");
+    assert_eq!(
+        harness.state().detect().run.config.model,
+        ModelKind::MobileNetV2
+    );
+    assert!(has_label_containing(
+        &harness,
+        "frozen (train the new head)"
+    ));
+    click(&mut harness, "Start");
+    wait_until(&mut harness, "the run to finish", |h| {
+        h.query_by_label("Finished").is_some()
+    });
+    assert!(harness.state().status().error.is_none());
+    assert_eq!(harness.state().detect().task.metrics.len(), 1);
 }

@@ -36,7 +36,7 @@ pub struct TrainArgs {
     #[arg(long, help = defaults_help("An ImageFolder directory, or `shapes` for the built-in data", |_, c| data_name(&c.data)))]
     data: Option<String>,
     // The network.
-    #[arg(long, value_enum, help = defaults_help("The network (segmentation and detection train their own)", |_, c| value_name(c.model)))]
+    #[arg(long, value_enum, help = defaults_help("The network. Segmentation and detection: convnet = their own network from scratch, mobilenet_v2 = on the pretrained ImageNet MobileNetV2 encoder (images at 160 px on the CPU, 320 on a GPU unless --image-size)", |_, c| value_name(c.model)))]
     model: Option<ModelKind>,
     // Epoch budget.
     #[arg(long, help = defaults_help("Epoch budget", |_, c| c.epochs.to_string()))]

@@ -1,4 +1,5 @@
-//! Files → samples: ImageFolder datasets, the synthetic shapes set, augmentation and batches.
+//! Files → samples: ImageFolder datasets, the synthetic shapes set, the real-photo scenes,
+//! augmentation and batches.
 //!
 //! Images are decoded once, resized to the network input and kept as `u8` pixels
 //! ([`Image`]); batches are made from them on a loader thread ([`batch`]).
@@ -8,6 +9,7 @@ pub mod batch;
 pub mod image_folder;
 pub mod mnist;
 pub mod orientation;
+pub mod photo_scenes;
 pub mod shapes;
 pub mod text;
 pub mod walk;

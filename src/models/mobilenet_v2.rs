@@ -18,6 +18,7 @@ use burn::prelude::*;
 use burn::store::{ModuleSnapshot, PytorchStore};
 use burn::tensor::activation::relu6;
 
+use crate::core::protocol::TransferOptions;
 use crate::models::InputShape;
 
 use crate::models::ModelError;
@@ -254,6 +255,15 @@ impl MobileNetV2 {
         self
     }
 
+    /// The feature layers alone, as an encoder for dense tasks (drops the final 1×1 conv
+    /// and the classifier).
+    pub fn into_encoder(self) -> MobileNetV2Encoder {
+        MobileNetV2Encoder {
+            stem: self.stem,
+            blocks: self.blocks,
+        }
+    }
+
     /// Replaces the classifier with a fresh one of `classes` outputs (for fine-tuning).
     pub fn with_classes(mut self, classes: usize, device: &Device) -> Self {
         self.classifier = LinearConfig::new(FEATURE_CHANNELS, classes).init(device);
@@ -372,6 +382,158 @@ impl MobileNetV2 {
     /// Class scores: `[b, 1|3, h, w]` on 0..1 → `[b, classes]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
         self.head(self.features(x))
+    }
+}
+
+/// Channels of the encoder's feature pyramid at strides 2, 4, 8, 16 and 32 (the outputs of
+/// torchvision's feature stages 1, 3, 6, 13 and 17).
+pub const PYRAMID_CHANNELS: [usize; 5] = [16, 24, 32, 96, 320];
+/// The feature stage (1..=17) whose output is each pyramid level.
+const PYRAMID_STAGES: [usize; 5] = [1, 3, 6, 13, 17];
+
+/// MobileNetV2's feature layers as an encoder for dense tasks (the detector, the U-Net):
+/// the stem and the 17 inverted-residual blocks, without the final 1×1 conv and the
+/// classifier, which dense heads do not use. Takes images on the 0..1 scale and normalises
+/// them itself, as [`MobileNetV2`] does.
+#[derive(Module, Debug)]
+pub struct MobileNetV2Encoder {
+    stem: ConvBn,
+    blocks: Vec<InvertedResidual>,
+}
+
+/// The encoder's features: `[b, 16, H/2, W/2]`, `[b, 24, H/4, W/4]`, `[b, 32, H/8, W/8]`,
+/// `[b, 96, H/16, W/16]`, `[b, 320, H/32, W/32]` (for sides that are multiples of 32).
+#[derive(Debug, Clone)]
+pub struct Pyramid {
+    /// Stride 2.
+    pub s2: Tensor<4>,
+    /// Stride 4.
+    pub s4: Tensor<4>,
+    /// Stride 8.
+    pub s8: Tensor<4>,
+    /// Stride 16.
+    pub s16: Tensor<4>,
+    /// Stride 32.
+    pub s32: Tensor<4>,
+}
+
+impl MobileNetV2Encoder {
+    /// Input sides must be multiples of this (five stride-2 stages), so that every level
+    /// is exactly half the one before and decoders can add them after a ×2 upsampling.
+    pub const SIDE_MULTIPLE: usize = 32;
+
+    /// A randomly initialised encoder (its weights are replaced by a checkpoint's).
+    pub fn new(device: &Device) -> Self {
+        MobileNetV2::new(1, device).into_encoder()
+    }
+
+    /// The encoder with torchvision's ImageNet weights from `path`.
+    pub fn pretrained(path: &Path, device: &Device) -> Result<Self, PretrainedError> {
+        Ok(MobileNetV2::pretrained(path, device)?.into_encoder())
+    }
+
+    /// The encoder with the bundled ImageNet weights ([`WEIGHTS_ASSET`]).
+    pub fn bundled(device: &Device) -> Result<Self, ModelError> {
+        let path = crate::core::assets::find(WEIGHTS_ASSET)
+            .map_err(|e| ModelError::Pretrained(e.to_string()))?;
+        Self::pretrained(&path, device).map_err(|e| ModelError::Pretrained(e.to_string()))
+    }
+
+    /// The encoder a dense network (`model`, named in errors) for `input` starts from: the
+    /// bundled ImageNet weights when `pretrained`, else fresh ones (that a checkpoint's
+    /// replace). The input is checked first, so no weights are read for a network that
+    /// cannot be built.
+    pub fn for_input(
+        model: &'static str,
+        input: InputShape,
+        pretrained: bool,
+        device: &Device,
+    ) -> Result<Self, ModelError> {
+        Self::check_input(model, input)?;
+        if pretrained {
+            Self::bundled(device)
+        } else {
+            Ok(Self::new(device))
+        }
+    }
+
+    /// `Err` naming `model` unless both sides of `input` are positive multiples of
+    /// [`Self::SIDE_MULTIPLE`].
+    pub fn check_input(model: &'static str, input: InputShape) -> Result<(), ModelError> {
+        let m = Self::SIDE_MULTIPLE;
+        if input.height < m
+            || input.width < m
+            || !input.height.is_multiple_of(m)
+            || !input.width.is_multiple_of(m)
+        {
+            return Err(ModelError::InputTooSmall {
+                model,
+                min: m,
+                height: input.height,
+                width: input.width,
+            });
+        }
+        Ok(())
+    }
+
+    /// The five feature levels of images on the 0..1 scale: `[b, 1|3, H, W]` → [`Pyramid`].
+    pub fn pyramid(&self, x: Tensor<4>) -> Pyramid {
+        let mut x = self.stem.forward(MobileNetV2::normalize(x)); // [b, 32, H/2, W/2]
+        let mut levels: Vec<Tensor<4>> = Vec::with_capacity(PYRAMID_STAGES.len());
+        for (i, block) in self.blocks.iter().enumerate() {
+            x = block.forward(x);
+            if PYRAMID_STAGES.contains(&(i + 1)) {
+                levels.push(x.clone());
+            }
+        }
+        // Every level is pushed: the last stage asked for is the last block.
+        let mut take = levels.into_iter();
+        let mut next = || take.next().unwrap_or_else(|| x.clone());
+        Pyramid {
+            s2: next(),
+            s4: next(),
+            s8: next(),
+            s16: next(),
+            s32: next(),
+        }
+    }
+
+    /// Freezes the whole encoder (weights and batch-norm statistics).
+    pub fn freeze_all(mut self) -> Self {
+        self.stem = self.stem.freeze();
+        self.blocks = self.blocks.into_iter().map(|b| b.freeze()).collect();
+        self
+    }
+
+    /// Makes the deepest `n` blocks trainable again (block 17 first, then 16, …; the stem
+    /// too when `n` ≥ 18).
+    pub fn unfreeze_last(mut self, n: usize) -> Self {
+        let blocks = self.blocks.len();
+        let first = blocks.saturating_sub(n);
+        self.blocks = self
+            .blocks
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| if i >= first { b.unfreeze() } else { b })
+            .collect();
+        if n > blocks {
+            self.stem = self.stem.unfreeze();
+        }
+        self
+    }
+
+    /// Which weights train in 1-based `epoch`, as classification's fine-tuning does: all of
+    /// them when the backbone is not frozen; none while frozen; the deepest
+    /// `unfreeze_last` blocks once [`TransferOptions::unfrozen_in`] says so.
+    pub fn with_transfer(self, transfer: &TransferOptions, epoch: usize) -> Self {
+        let net = self.unfreeze();
+        if !transfer.freeze_backbone {
+            net
+        } else if transfer.unfrozen_in(epoch) {
+            net.freeze_all().unfreeze_last(transfer.unfreeze_last)
+        } else {
+            net.freeze_all()
+        }
     }
 }
 
@@ -496,6 +658,38 @@ mod tests {
         assert_eq!(f[1].dims(), [2, 32, 16, 16]);
         assert_eq!(f[2].dims(), [2, 24, 8, 8]);
         assert_eq!(net.classes(), 5);
+    }
+
+    /// The encoder's pyramid is the network's feature stages 1, 3, 6, 13 and 17.
+    #[test]
+    fn the_pyramid_levels_are_the_feature_stages() {
+        let device = Device::flex();
+        let net = MobileNetV2::new(3, &device)
+            .map(&mut RandomiseNorms)
+            .valid();
+        let x = Tensor::<4>::random([1, 3, 64, 96], burn::tensor::Distribution::Default, &device);
+        let stages = net.features_at(x.clone(), &PYRAMID_STAGES);
+        let p = net.into_encoder().pyramid(x);
+        let levels = [p.s2, p.s4, p.s8, p.s16, p.s32];
+        let strides = [2, 4, 8, 16, 32];
+        for (((level, stage), channels), stride) in levels
+            .into_iter()
+            .zip(stages)
+            .zip(PYRAMID_CHANNELS)
+            .zip(strides)
+        {
+            assert_eq!(level.dims(), [1, channels, 64 / stride, 96 / stride]);
+            let worst: f32 = (level - stage).abs().max().into_scalar();
+            assert!(worst < 1e-5, "{worst}");
+        }
+        let input = |side| InputShape {
+            channels: 3,
+            height: side,
+            width: side,
+        };
+        assert!(MobileNetV2Encoder::check_input("enc", input(160)).is_ok());
+        assert!(MobileNetV2Encoder::check_input("enc", input(144)).is_err());
+        assert!(MobileNetV2Encoder::check_input("enc", input(0)).is_err());
     }
 
     #[test]

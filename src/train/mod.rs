@@ -16,3 +16,4 @@ pub mod runs;
 pub mod schedule;
 pub mod sweep;
 pub mod task;
+pub mod transfer;

@@ -215,6 +215,15 @@ impl<T: TaskSetup> Run<T> {
             }
             None => None,
         };
+        if config.image_size.is_none()
+            && let Some(side) = T::default_image_size(&config, selected.is_gpu)
+        {
+            let on = if selected.is_gpu { "a GPU" } else { "the CPU" };
+            out.send(Event::Log(format!(
+                "Images are read at {side}×{side}, the default on {on} for this network (set the image size to change it)."
+            )));
+            config.image_size = Some(side);
+        }
         out.send(Event::Log(format!("Reading {}…", config.data.describe())));
         let task = T::load(&config, out)?;
         check_batch_size(config.batch_size)?;

@@ -151,6 +151,12 @@ pub trait TaskSetup: TrainTask + Sized {
     /// config `saved` what shapes the network besides the input size (which the run takes).
     fn adopt(_config: &mut TrainConfig, _saved: &TrainConfig) {}
 
+    /// The input side a fresh run on `config` takes when it names none, given whether the
+    /// run is on a GPU (`None`: the data decides, as [`TaskSetup::load`] does).
+    fn default_image_size(_config: &TrainConfig, _gpu: bool) -> Option<u32> {
+        None
+    }
+
     /// Reads the data `config` names, sending [`Event::Loading`], [`Event::Dataset`] and log
     /// lines (skipped files).
     fn load(config: &TrainConfig, out: &Outbox) -> anyhow::Result<Self>;

@@ -25,6 +25,7 @@ use crate::train::checkpoint::Checkpoint;
 use crate::train::metrics::{self, Running};
 use crate::train::readback;
 use crate::train::task::{RunContext, StepLoss, TaskSetup, TrainTask, Validation};
+use crate::train::transfer;
 
 /// Side of the built-in shapes images.
 pub const SHAPES_SIZE: u32 = 32;
@@ -301,12 +302,7 @@ impl TrainTask for ClassifyTask {
 
     /// The fine-tuning factor once a pretrained backbone's last stages train.
     fn lr_factor(&self, config: &TrainConfig, epoch: usize) -> f64 {
-        let transfer = &config.transfer;
-        if config.model == ModelKind::MobileNetV2 && transfer.unfrozen_in(epoch) {
-            transfer.unfreeze_lr_factor
-        } else {
-            1.0
-        }
+        transfer::lr_factor(config, epoch)
     }
 
     /// Freezes or unfreezes a pretrained backbone for `epoch`, saying so when it changes.
@@ -317,17 +313,10 @@ impl TrainTask for ClassifyTask {
         cx: &RunContext<'_>,
         out: &Outbox,
     ) -> Classifier {
-        let transfer = cx.config.transfer;
-        if cx.config.model == ModelKind::MobileNetV2
-            && transfer.unfrozen_in(epoch)
-            && !transfer.unfrozen_in(epoch - 1)
-        {
-            out.send(Event::Log(format!(
-                "Epoch {epoch}: the last {} backbone stages now train too, at {}× the learning rate",
-                transfer.unfreeze_last, transfer.unfreeze_lr_factor
-            )));
+        if let Some(note) = transfer::unfreeze_note(cx.config, epoch) {
+            out.send(Event::Log(note));
         }
-        model.with_transfer(&transfer, epoch)
+        model.with_transfer(&cx.config.transfer, epoch)
     }
 
     /// Sends a saliency map and Grad-CAM for the asked validation image and class (a log

@@ -38,7 +38,7 @@ pub fn config() -> TrainConfig {
             count: SHAPES_COUNT,
             seed: SHAPES_SEED,
         },
-        // Not used: a detection run always trains the CenterNet-style detector.
+        // The CenterNet-style detector from scratch (MobileNetV2: on the pretrained encoder).
         model: ModelKind::ConvNet,
         optimizer: OptimizerKind::Adam,
         learning_rate: LEARNING_RATE,

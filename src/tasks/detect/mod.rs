@@ -24,11 +24,12 @@ use burn::tensor::activation::{log_sigmoid, sigmoid};
 use serde::Serialize;
 
 use crate::core::device::Selected;
-use crate::core::protocol::{RgbaImage, ScoredBox};
+use crate::core::protocol::{ModelKind, RgbaImage, ScoredBox};
 use crate::data::batch::Normalization;
 use crate::data::orientation::decode_oriented;
 use crate::data::{Image, image_folder};
-use crate::models::InputShape;
+use crate::models::mobilenet_v2::MobileNetV2Encoder;
+use crate::models::{InputShape, ModelError};
 use crate::tasks::detect::data::{DetectionSample, InstanceMask, LabeledBox};
 use crate::tasks::detect::model::{Detector, DetectorOutput, MASK_STRIDE, STRIDE};
 use crate::tasks::segment::{class_colour, save_rgba_png};
@@ -617,12 +618,40 @@ pub struct TrainedDetector {
     pub device: Device,
 }
 
+/// A detector for `input` and `classes`: from scratch, or on MobileNetV2's encoder when
+/// `model` is [`ModelKind::MobileNetV2`] — with its ImageNet weights when `pretrained`, else
+/// fresh (a checkpoint's weights replace them).
+pub fn build_detector(
+    model: ModelKind,
+    input: InputShape,
+    classes: usize,
+    pretrained: bool,
+    device: &Device,
+) -> Result<Detector, ModelError> {
+    if model != ModelKind::MobileNetV2 {
+        return Detector::new(input, classes, DETECTOR_WIDTH, device);
+    }
+    let encoder = MobileNetV2Encoder::for_input(
+        "the MobileNetV2 detector (sides must be multiples of 32)",
+        input,
+        pretrained,
+        device,
+    )?;
+    Detector::with_encoder(input, classes, DETECTOR_WIDTH, encoder, device)
+}
+
 /// Builds the detector a checkpoint describes and loads its weights.
 pub fn detector_from(checkpoint: &Checkpoint, device: &Device) -> anyhow::Result<Detector> {
     let meta = &checkpoint.meta;
     checkpoint.expect_task(crate::core::protocol::Task::Detect, "a detection model")?;
-    let fresh = Detector::new(meta.input, meta.classes.len(), DETECTOR_WIDTH, device)
-        .map_err(|e| checkpoint.format_error(e.to_string()))?;
+    let fresh = build_detector(
+        meta.config.model,
+        meta.input,
+        meta.classes.len(),
+        false,
+        device,
+    )
+    .map_err(|e| checkpoint.format_error(e.to_string()))?;
     Ok(checkpoint.load_into(fresh)?)
 }
 

@@ -12,6 +12,13 @@
 //! The mask head merges the stride-4 map back into the stride-2 features the same way and
 //! predicts one foreground logit per stride-2 pixel `[b, 1, H/2, W/2]`; instance masks are
 //! the foreground pixels inside each detected box (see `tasks::detect`).
+//!
+//! **Pretrained encoder** ([`Detector::pretrained`], `--model mobilenet_v2`): the three
+//! stages are replaced by ImageNet MobileNetV2's feature layers ([`MobilePyramid`]): its
+//! stride-32, -16 and -8 features are merged top-down (1×1 laterals, ×2 upsampling, as in an
+//! FPN) into the stride-8 map, and its stride-4 and stride-2 features are projected to the
+//! widths the neck and the mask head take; the neck and heads are the same. Sides must then
+//! be multiples of 32.
 
 use burn::module::Param;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
@@ -20,7 +27,9 @@ use burn::prelude::*;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 
+use crate::core::protocol::TransferOptions;
 use crate::models::InputShape;
+use crate::models::mobilenet_v2::{MobileNetV2Encoder, PYRAMID_CHANNELS};
 
 use crate::models::ModelError;
 
@@ -95,9 +104,13 @@ pub struct DetectorOutput {
 /// The detector (see the module documentation).
 #[derive(Module, Debug)]
 pub struct Detector {
-    stage1: Stage,
-    stage2: Stage,
-    stage3: Stage,
+    // The from-scratch stages (`None` with a pretrained encoder). Options keep the parameter
+    // paths of checkpoints from before the encoder existed.
+    stage1: Option<Stage>,
+    stage2: Option<Stage>,
+    stage3: Option<Stage>,
+    /// The pretrained encoder (`None` from scratch).
+    encoder: Option<MobilePyramid>,
     lateral: Conv2d,
     neck: ConvBnRelu,
     heat: Conv2d,
@@ -152,9 +165,10 @@ impl Detector {
             device,
         )));
         Ok(Detector {
-            stage1: Stage::new(input.channels, w1, device),
-            stage2: Stage::new(w1, w2, device),
-            stage3: Stage::new(w2, w3, device),
+            stage1: Some(Stage::new(input.channels, w1, device)),
+            stage2: Some(Stage::new(w1, w2, device)),
+            stage3: Some(Stage::new(w2, w3, device)),
+            encoder: None,
             lateral: Conv2dConfig::new([w3, w2], [1, 1]).init(device),
             neck: ConvBnRelu::new(w2, w2, 1, device),
             heat,
@@ -165,16 +179,71 @@ impl Detector {
         })
     }
 
+    /// A detector on ImageNet MobileNetV2's features (see the module documentation), its
+    /// encoder built from `encoder` (pretrained weights, or a fresh one that a checkpoint's
+    /// weights replace). Sides must be multiples of 32; `width` as in [`Detector::new`].
+    pub fn with_encoder(
+        input: InputShape,
+        classes: usize,
+        width: usize,
+        encoder: MobileNetV2Encoder,
+        device: &Device,
+    ) -> Result<Self, ModelError> {
+        MobileNetV2Encoder::check_input(
+            "the MobileNetV2 detector (sides must be multiples of 32)",
+            input,
+        )?;
+        let mut net = Detector::new(input, classes, width, device)?;
+        net.stage1 = None;
+        net.stage2 = None;
+        net.stage3 = None;
+        net.encoder = Some(MobilePyramid::new(encoder, width.max(1), device));
+        Ok(net)
+    }
+
+    /// Whether the detector runs on the pretrained encoder.
+    pub fn has_encoder(&self) -> bool {
+        self.encoder.is_some()
+    }
+
+    /// Sets which encoder weights train in 1-based `epoch` (see
+    /// [`MobileNetV2Encoder::with_transfer`]); a from-scratch detector trains whole.
+    pub fn with_transfer(mut self, transfer: &TransferOptions, epoch: usize) -> Self {
+        if let Some(pyramid) = self.encoder.take() {
+            self.encoder = Some(MobilePyramid {
+                encoder: pyramid.encoder.with_transfer(transfer, epoch),
+                ..pyramid
+            });
+        }
+        self
+    }
+
     /// Number of object classes (heat-map channels).
     pub fn classes(&self) -> usize {
         self.heat.weight.dims()[0]
     }
 
+    /// The features at strides 2, 4 and 8 (`[b, w1, H/2, W/2]`, `[b, w2, H/4, W/4]`,
+    /// `[b, w3, H/8, W/8]`), from the stages or the pretrained encoder.
+    fn backbone(&self, x: Tensor<4>) -> [Tensor<4>; 3] {
+        if let Some(pyramid) = &self.encoder {
+            return pyramid.forward(x);
+        }
+        match (&self.stage1, &self.stage2, &self.stage3) {
+            (Some(stage1), Some(stage2), Some(stage3)) => {
+                let s1 = stage1.forward(x); // [b, w1, H/2, W/2]
+                let s2 = stage2.forward(s1.clone()); // [b, w2, H/4, W/4]
+                let s3 = stage3.forward(s2.clone()); // [b, w3, H/8, W/8]
+                [s1, s2, s3]
+            }
+            // Not built by either constructor.
+            _ => unreachable!("a detector has either its stages or an encoder"),
+        }
+    }
+
     /// `[b, c, H, W]` → heat-map, box and mask outputs (see [`DetectorOutput`]).
     pub fn forward(&self, x: Tensor<4>) -> DetectorOutput {
-        let s1 = self.stage1.forward(x); // [b, w1, H/2, W/2]
-        let s2 = self.stage2.forward(s1.clone()); // [b, w2, H/4, W/4]
-        let s3 = self.stage3.forward(s2.clone()); // [b, w3, H/8, W/8]
+        let [s1, s2, s3] = self.backbone(x);
         let top = upsample2(self.lateral.forward(s3)); // [b, w2, H/4, W/4]
         let features = self.neck.forward(s2 + top); // [b, w2, H/4, W/4]
         let heat = self.heat.forward(features.clone()); // [b, K, H/4, W/4]
@@ -182,6 +251,48 @@ impl Detector {
         let up = upsample2(self.mask_lateral.forward(features)); // [b, w1, H/2, W/2]
         let mask = self.mask.forward(self.mask_conv.forward(s1 + up)); // [b, 1, H/2, W/2]
         DetectorOutput { heat, boxes, mask }
+    }
+}
+
+/// ImageNet MobileNetV2's features as the detector's three levels: the stride-32, -16 and
+/// -8 features merged top-down into the stride-8 map, the stride-4 and stride-2 features
+/// projected to the neck's and the mask head's widths.
+#[derive(Module, Debug)]
+pub struct MobilePyramid {
+    encoder: MobileNetV2Encoder,
+    lateral32: Conv2d,
+    lateral16: Conv2d,
+    lateral8: Conv2d,
+    smooth8: ConvBnRelu,
+    project4: ConvBnRelu,
+    project2: ConvBnRelu,
+}
+
+impl MobilePyramid {
+    fn new(encoder: MobileNetV2Encoder, width: usize, device: &Device) -> Self {
+        let [c2, c4, c8, c16, c32] = PYRAMID_CHANNELS;
+        let (w1, w2, w3) = (width, width * 2, width * 4);
+        let lateral = |cin| Conv2dConfig::new([cin, w3], [1, 1]).init(device);
+        MobilePyramid {
+            encoder,
+            lateral32: lateral(c32),
+            lateral16: lateral(c16),
+            lateral8: lateral(c8),
+            smooth8: ConvBnRelu::new(w3, w3, 1, device),
+            project4: ConvBnRelu::new(c4, w2, 1, device),
+            project2: ConvBnRelu::new(c2, w1, 1, device),
+        }
+    }
+
+    /// `[b, 3, H, W]` on 0..1 → `[b, w1, H/2, W/2]`, `[b, w2, H/4, W/4]`, `[b, w3, H/8, W/8]`.
+    fn forward(&self, x: Tensor<4>) -> [Tensor<4>; 3] {
+        let p = self.encoder.pyramid(x);
+        let top = upsample2(self.lateral32.forward(p.s32)); // [b, w3, H/16, W/16]
+        let mid = upsample2(self.lateral16.forward(p.s16) + top); // [b, w3, H/8, W/8]
+        let s3 = self.smooth8.forward(self.lateral8.forward(p.s8) + mid); // [b, w3, H/8, W/8]
+        let s2 = self.project4.forward(p.s4); // [b, w2, H/4, W/4]
+        let s1 = self.project2.forward(p.s2); // [b, w1, H/2, W/2]
+        [s1, s2, s3]
     }
 }
 
@@ -212,6 +323,81 @@ mod tests {
         assert_eq!(out.boxes.dims(), [2, 4, 8, 12]);
         assert_eq!(out.mask.dims(), [2, 1, 16, 24]);
         assert_eq!(net.classes(), 5);
+    }
+
+    /// The pretrained-encoder detector gives the same heads; its sides must divide by 32;
+    /// frozen, only the neck and heads train.
+    #[test]
+    fn the_encoder_detector_has_the_same_heads() {
+        let device = Device::flex();
+        let input = |h, w| InputShape {
+            channels: 3,
+            height: h,
+            width: w,
+        };
+        let net = Detector::with_encoder(
+            input(64, 96),
+            3,
+            8,
+            MobileNetV2Encoder::new(&device),
+            &device,
+        )
+        .unwrap();
+        assert!(net.has_encoder());
+        let out = net.forward(Tensor::zeros([1, 3, 64, 96], &device));
+        assert_eq!(out.heat.dims(), [1, 3, 16, 24]);
+        assert_eq!(out.boxes.dims(), [1, 4, 16, 24]);
+        assert_eq!(out.mask.dims(), [1, 1, 32, 48]);
+        let err = Detector::with_encoder(
+            input(72, 64),
+            3,
+            8,
+            MobileNetV2Encoder::new(&device),
+            &device,
+        )
+        .err()
+        .unwrap();
+        assert!(err.to_string().contains("multiples of 32"), "{err}");
+
+        let autodiff = device.clone().autodiff();
+        let net = Detector::with_encoder(
+            input(64, 64),
+            2,
+            8,
+            MobileNetV2Encoder::new(&autodiff),
+            &autodiff,
+        )
+        .unwrap();
+        let trainable = |net: &Detector| {
+            let mut n = 0;
+            net.clone().map(&mut CountTrainable(&mut n));
+            n
+        };
+        let all = trainable(&net);
+        let frozen = trainable(&net.clone().with_transfer(&TransferOptions::default(), 1));
+        let unfrozen = trainable(&net.with_transfer(
+            &TransferOptions {
+                unfreeze_last: 3,
+                ..TransferOptions::default()
+            },
+            1,
+        ));
+        assert!(
+            frozen < unfrozen && unfrozen < all,
+            "{frozen} {unfrozen} {all}"
+        );
+    }
+
+    /// Counts the parameters that require gradients.
+    struct CountTrainable<'a>(&'a mut usize);
+
+    impl burn::module::ModuleMapper for CountTrainable<'_> {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            if param.val().is_require_grad() {
+                *self.0 += param.val().shape().num_elements();
+            }
+            param
+        }
     }
 
     #[test]

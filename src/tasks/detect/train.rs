@@ -36,6 +36,7 @@ use crate::tasks::detect::{
 use crate::train::checkpoint::Checkpoint;
 use crate::train::schedule::optimizer;
 use crate::train::task::{RunContext, StepLoss, TaskSetup, TrainTask, Validation};
+use crate::train::transfer;
 
 /// Side of the built-in shapes images for detection.
 pub const DETECT_SHAPES_SIZE: u32 = 64;
@@ -63,6 +64,11 @@ pub fn load_dataset(config: &TrainConfig, out: &Outbox) -> anyhow::Result<Detect
     limits::check_image_size(size)?;
     if size < Detector::MIN_SIDE as u32 || !size.is_multiple_of(Detector::SIDE_MULTIPLE as u32) {
         bail!("detection needs an image size that is a multiple of 8, at least 16; got {size}");
+    }
+    if transfer::pretrained(config) && !size.is_multiple_of(32) {
+        bail!(
+            "the MobileNetV2 detector needs an image size that is a multiple of 32 (for example 160 or 192); got {size}"
+        );
     }
     match &config.data {
         DataSpec::Shapes { count, seed } => {
@@ -333,6 +339,25 @@ impl TrainTask for DetectTask {
         0.0
     }
 
+    /// The fine-tuning factor once the encoder's last stages train.
+    fn lr_factor(&self, config: &TrainConfig, epoch: usize) -> f64 {
+        transfer::lr_factor(config, epoch)
+    }
+
+    /// Freezes or unfreezes the pretrained encoder for `epoch`, saying so when it changes.
+    fn epoch_start(
+        &self,
+        model: Detector,
+        epoch: usize,
+        cx: &RunContext<'_>,
+        out: &Outbox,
+    ) -> Detector {
+        if let Some(note) = transfer::unfreeze_note(cx.config, epoch) {
+            out.send(Event::Log(note));
+        }
+        model.with_transfer(&cx.config.transfer, epoch)
+    }
+
     fn validate(
         &self,
         model: &Detector,
@@ -377,7 +402,16 @@ impl TrainTask for DetectTask {
 impl TaskSetup for DetectTask {
     const NOUN: &'static str = "detection";
 
+    fn adopt(config: &mut TrainConfig, saved: &TrainConfig) {
+        config.model = saved.model;
+    }
+
+    fn default_image_size(config: &TrainConfig, gpu: bool) -> Option<u32> {
+        transfer::encoder_default_side(config, gpu)
+    }
+
     fn load(config: &TrainConfig, out: &Outbox) -> anyhow::Result<Self> {
+        transfer::check_dense_model(config)?;
         let mut set = load_dataset(config, out)?;
         out.send(Event::Dataset(summarize(&config.data, &set)));
         for skipped in &set.skipped {
@@ -396,7 +430,12 @@ impl TaskSetup for DetectTask {
                 height: side,
                 width: side,
             },
-            norm: Normalization::from_pixels(set.train.iter().map(|s| &s.image), 3),
+            // MobileNetV2's encoder takes 0..1 pixels and normalises them itself.
+            norm: if transfer::pretrained(config) {
+                Normalization::identity(3)
+            } else {
+                Normalization::from_pixels(set.train.iter().map(|s| &s.image), 3)
+            },
             train: match set.streamed.take() {
                 Some(streamed) => TrainSamples::Streamed(streamed),
                 None => TrainSamples::Memory(Arc::new(set.train)),
@@ -412,20 +451,40 @@ impl TaskSetup for DetectTask {
 
     fn build(
         &self,
-        _config: &TrainConfig,
+        config: &TrainConfig,
         device: &Device,
-        _out: &Outbox,
+        out: &Outbox,
     ) -> anyhow::Result<Detector> {
-        Ok(Detector::new(
+        // A resumed run's weights replace these: the ImageNet ones are only read for a
+        // fresh run.
+        let pretrained = transfer::pretrained(config) && config.resume_from.is_none();
+        if pretrained {
+            out.send(Event::Log(
+                "Loading the pretrained MobileNetV2 encoder…".into(),
+            ));
+        }
+        Ok(detect::build_detector(
+            config.model,
             self.input,
             self.classes.len(),
-            DETECTOR_WIDTH,
+            pretrained,
             device,
         )?)
     }
 
     fn restore(&self, checkpoint: &Checkpoint, device: &Device) -> anyhow::Result<Detector> {
         detect::detector_from(checkpoint, device)
+    }
+
+    /// Freezes the pretrained encoder (or its first stages) for the next epoch.
+    fn ready(
+        &self,
+        model: Detector,
+        epochs_done: usize,
+        cx: &RunContext<'_>,
+        _out: &Outbox,
+    ) -> Detector {
+        model.with_transfer(&cx.config.transfer, epochs_done + 1)
     }
 }
 

@@ -28,7 +28,7 @@ use crate::data::image_folder::save_png;
 use crate::data::image_folder::stratified_split;
 use crate::data::text::read_text;
 use crate::data::walk::{Walk, check_regular};
-use crate::data::{DataError, Image, Skipped, shapes};
+use crate::data::{DataError, Image, Skipped, photo_scenes, shapes};
 
 /// Mask value of pixels that are ignored by the loss and the metrics.
 pub const IGNORE: u8 = 255;
@@ -895,6 +895,74 @@ pub fn write_shapes(dir: &Path, count: usize, size: u32, seed: u64) -> Result<us
                 &s.mask,
             )?;
             written += 1;
+        }
+    }
+    Ok(written)
+}
+
+/// Class names of the real-photo scenes as a segmentation set: "background" then the
+/// object classes of [`photo_scenes::CLASSES`].
+pub fn photo_classes() -> Vec<String> {
+    std::iter::once("background")
+        .chain(photo_scenes::CLASSES)
+        .map(String::from)
+        .collect()
+}
+
+/// Writes `count` real-photo scenes ([`photo_scenes`], `size × size`, seeded) as a
+/// segmentation folder: `DIR/classes.txt` and, for the training and the validation scenes
+/// (the last `val_fraction`, made from their own coins and background pixels),
+/// `DIR/train/images/photo_NNNNN.png` + `DIR/train/masks/photo_NNNNN.png` and the same
+/// under `DIR/val/`, so [`load`] keeps that split (with no validation scene, `images/` and
+/// `masks/` at the top). Masks are palette PNGs of class indices. Returns the numbers of
+/// training and validation pairs written.
+///
+/// # Errors
+/// [`DataError::Invalid`] for a request out of range ([`photo_scenes::check_request`]),
+/// [`DataError::File`] naming the file that could not be written.
+pub fn write_photos(
+    dir: &Path,
+    photos: &photo_scenes::Photos,
+    count: usize,
+    size: u32,
+    seed: u64,
+    val_fraction: f32,
+) -> Result<(usize, usize), DataError> {
+    photo_scenes::check_request(count, size, val_fraction)
+        .map_err(|e| DataError::Invalid(e.to_string()))?;
+    fs::create_dir_all(dir).map_err(|e| DataError::File {
+        path: dir.to_path_buf(),
+        message: format!("cannot create folder: {e}"),
+    })?;
+    let classes = photo_classes().join("\n") + "\n";
+    let list = dir.join("classes.txt");
+    crate::core::files::write_atomic(&list, classes.as_bytes()).map_err(|e| DataError::File {
+        path: list.clone(),
+        message: e.to_string(),
+    })?;
+    let split_folders = photo_scenes::val_count(count, val_fraction) > 0;
+    const CHUNK: usize = 64;
+    let mut written = (0, 0);
+    for start in (0..count).step_by(CHUNK) {
+        let end = (start + CHUNK).min(count);
+        for scene in photo_scenes::scenes(photos, start..end, count, size, seed, val_fraction) {
+            let root = match (split_folders, scene.split) {
+                (false, _) => dir.to_path_buf(),
+                (true, photo_scenes::PhotoSplit::Train) => dir.join("train"),
+                (true, photo_scenes::PhotoSplit::Val) => dir.join("val"),
+            };
+            let file = format!("{}.png", scene.name);
+            save_png(&root.join("images").join(&file), &scene.image)?;
+            save_mask_png(
+                &root.join("masks").join(&file),
+                size,
+                size,
+                &scene.class_mask(),
+            )?;
+            match scene.split {
+                photo_scenes::PhotoSplit::Train => written.0 += 1,
+                photo_scenes::PhotoSplit::Val => written.1 += 1,
+            }
         }
     }
     Ok(written)

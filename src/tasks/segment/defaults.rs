@@ -38,7 +38,7 @@ pub fn config() -> TrainConfig {
             count: SHAPES_COUNT,
             seed: SHAPES_SEED,
         },
-        // Not used: a segmentation run always trains a U-Net.
+        // The U-Net from scratch (MobileNetV2: on the pretrained encoder).
         model: ModelKind::ConvNet,
         optimizer: OptimizerKind::Adam,
         learning_rate: learning_rate(OptimizerKind::Adam),

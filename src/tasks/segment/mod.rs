@@ -18,12 +18,13 @@ use serde::Serialize;
 
 use crate::core::device::Selected;
 use crate::core::files::write_atomic;
-use crate::core::protocol::RgbaImage;
+use crate::core::protocol::{ModelKind, RgbaImage};
 use crate::data::augment::Policy;
 use crate::data::batch::Normalization;
 use crate::data::orientation::decode_oriented;
 use crate::data::{Image, image_folder};
-use crate::models::InputShape;
+use crate::models::mobilenet_v2::MobileNetV2Encoder;
+use crate::models::{InputShape, ModelError};
 use crate::tasks::segment::data as masks;
 use crate::tasks::segment::data::{IGNORE, MaskedImage};
 use crate::tasks::segment::model::UNet;
@@ -260,6 +261,29 @@ pub struct TrainedSegmenter {
     pub device: Device,
 }
 
+/// A U-Net for `input` and `classes`: from scratch, or on MobileNetV2's encoder when
+/// `model` is [`ModelKind::MobileNetV2`] — with its ImageNet weights when `pretrained`, else
+/// fresh (a checkpoint's weights replace them).
+pub fn build_unet(
+    model: ModelKind,
+    input: InputShape,
+    classes: usize,
+    width: usize,
+    pretrained: bool,
+    device: &Device,
+) -> Result<UNet, ModelError> {
+    if model != ModelKind::MobileNetV2 {
+        return UNet::new(input, classes, width, device);
+    }
+    let encoder = MobileNetV2Encoder::for_input(
+        "the MobileNetV2 U-Net (sides must be multiples of 32)",
+        input,
+        pretrained,
+        device,
+    )?;
+    UNet::with_encoder(input, classes, width, encoder, device)
+}
+
 /// Builds the U-Net a checkpoint describes and loads its weights. Checkpoints of revision 0
 /// get the network they were trained in (plain ReLUs, no presence prior).
 pub fn unet_from(checkpoint: &Checkpoint, device: &Device) -> anyhow::Result<UNet> {
@@ -269,10 +293,12 @@ pub fn unet_from(checkpoint: &Checkpoint, device: &Device) -> anyhow::Result<UNe
     // file holds it (the other sizes are checked by `UNet::new`).
     crate::core::limits::check_unet_width(meta.config.unet_width)
         .map_err(|e| anyhow::anyhow!(e.in_file(&checkpoint.path)))?;
-    let fresh = UNet::new(
+    let fresh = build_unet(
+        meta.config.model,
         meta.input,
         meta.classes.len(),
         meta.config.unet_width,
+        false,
         device,
     )
     .map_err(|e| checkpoint.format_error(e.to_string()))?;

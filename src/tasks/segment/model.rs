@@ -15,6 +15,13 @@
 //! defaults with seeds 2, 3 and 4 ended at mIoU 0.22, 0.60 and 0.56 (seed 1: 0.97); leaky
 //! ReLUs alone lifted seeds 2–4 to 0.96, 0.74 and 0.92; with the prior as well seeds 3 and 4
 //! pass 0.95 by epoch 5 and reach 0.975 by epoch 8.
+//!
+//! **Pretrained encoder** ([`UNet::with_encoder`], `--model mobilenet_v2`): ImageNet
+//! MobileNetV2's feature layers replace the three encoder stages. The bottleneck reads its
+//! stride-32 features; four decoder stages go up through its stride-16, -8, -4 and -2
+//! features (the skips); the 1×1 head scores the stride-2 map and the logits are upsampled
+//! bilinearly to the input. The global-context branch and the presence prior are the same.
+//! Sides must then be multiples of 32.
 
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
@@ -26,7 +33,11 @@ use burn::prelude::*;
 use burn::tensor::activation::log_sigmoid;
 
 use crate::core::limits;
+use crate::core::protocol::TransferOptions;
 use crate::models::InputShape;
+use crate::models::mobilenet_v2::{MobileNetV2Encoder, PYRAMID_CHANNELS, Pyramid};
+use burn::tensor::module::interpolate;
+use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 
 use crate::models::ModelError;
 
@@ -95,12 +106,18 @@ impl Up {
 /// The U-Net.
 #[derive(Module, Debug)]
 pub struct UNet {
-    enc1: DoubleConv,
-    enc2: DoubleConv,
-    enc3: DoubleConv,
+    // The from-scratch encoder stages (`None` with a pretrained encoder). Options keep the
+    // parameter paths of checkpoints from before the encoder existed.
+    enc1: Option<DoubleConv>,
+    enc2: Option<DoubleConv>,
+    enc3: Option<DoubleConv>,
+    /// The pretrained encoder (`None` from scratch).
+    encoder: Option<MobileNetV2Encoder>,
     bottleneck: DoubleConv,
     context: Linear,
     presence: Linear,
+    /// The decoder stage from stride 32 to 16 (pretrained encoder only).
+    up4: Option<Up>,
     up3: Up,
     up2: Up,
     up1: Up,
@@ -154,12 +171,14 @@ impl UNet {
         }
         let (w1, w2, w3, w4) = (width, width * 2, width * 4, width * 8);
         Ok(UNet {
-            enc1: DoubleConv::new(input.channels, w1, device),
-            enc2: DoubleConv::new(w1, w2, device),
-            enc3: DoubleConv::new(w2, w3, device),
+            enc1: Some(DoubleConv::new(input.channels, w1, device)),
+            enc2: Some(DoubleConv::new(w1, w2, device)),
+            enc3: Some(DoubleConv::new(w2, w3, device)),
+            encoder: None,
             bottleneck: DoubleConv::new(w3, w4, device),
             context: LinearConfig::new(w4, w4).init(device),
             presence: LinearConfig::new(w4, classes).init(device),
+            up4: None,
             up3: Up::new(w4, w3, w3, device),
             up2: Up::new(w3, w2, w2, device),
             up1: Up::new(w2, w1, w1, device),
@@ -168,6 +187,49 @@ impl UNet {
             relu: Relu::new(),
             presence_prior: true,
         })
+    }
+
+    /// A U-Net on ImageNet MobileNetV2's features (see the module documentation), its
+    /// encoder built from `encoder` (pretrained weights, or a fresh one that a checkpoint's
+    /// weights replace). Sides must be multiples of 32; `width` as in [`UNet::new`].
+    pub fn with_encoder(
+        input: InputShape,
+        classes: usize,
+        width: usize,
+        encoder: MobileNetV2Encoder,
+        device: &Device,
+    ) -> Result<Self, ModelError> {
+        MobileNetV2Encoder::check_input(
+            "the MobileNetV2 U-Net (sides must be multiples of 32)",
+            input,
+        )?;
+        let mut net = UNet::new(input, classes, width, device)?;
+        let [c2, c4, c8, c16, c32] = PYRAMID_CHANNELS;
+        let (w1, w2, w3, w4) = (width, width * 2, width * 4, width * 8);
+        net.enc1 = None;
+        net.enc2 = None;
+        net.enc3 = None;
+        net.encoder = Some(encoder);
+        net.bottleneck = DoubleConv::new(c32, w4, device);
+        net.up4 = Some(Up::new(w4, c16, w4, device));
+        net.up3 = Up::new(w4, c8, w3, device);
+        net.up2 = Up::new(w3, c4, w2, device);
+        net.up1 = Up::new(w2, c2, w1, device);
+        Ok(net)
+    }
+
+    /// Whether the U-Net runs on the pretrained encoder.
+    pub fn has_encoder(&self) -> bool {
+        self.encoder.is_some()
+    }
+
+    /// Sets which encoder weights train in 1-based `epoch` (see
+    /// [`MobileNetV2Encoder::with_transfer`]); a from-scratch U-Net trains whole.
+    pub fn with_transfer(mut self, transfer: &TransferOptions, epoch: usize) -> Self {
+        self.encoder = self
+            .encoder
+            .map(|encoder| encoder.with_transfer(transfer, epoch));
+        self
     }
 
     /// The same network as checkpoints of `revision` were trained in: revision 0 had plain
@@ -179,15 +241,15 @@ impl UNet {
             (0.0, false)
         };
         self.presence_prior = prior;
-        for stage in [
-            &mut self.enc1,
-            &mut self.enc2,
-            &mut self.enc3,
-            &mut self.bottleneck,
-            &mut self.up3.conv,
-            &mut self.up2.conv,
-            &mut self.up1.conv,
-        ] {
+        let decoder = [
+            Some(&mut self.bottleneck),
+            self.up4.as_mut().map(|up| &mut up.conv),
+            Some(&mut self.up3.conv),
+            Some(&mut self.up2.conv),
+            Some(&mut self.up1.conv),
+        ];
+        let encoder = [self.enc1.as_mut(), self.enc2.as_mut(), self.enc3.as_mut()];
+        for stage in decoder.into_iter().chain(encoder).flatten() {
             stage.relu.negative_slope = slope;
         }
         self
@@ -201,19 +263,36 @@ impl UNet {
     /// Per-pixel logits `[b, classes, h, w]` and, for each image, logits of each class
     /// being present somewhere in it `[b, classes]`.
     pub fn forward_with_presence(&self, x: Tensor<4>) -> (Tensor<4>, Tensor<2>) {
-        let s1 = self.enc1.forward(x); // [b, w1, h, w]
-        let s2 = self.enc2.forward(self.pool.forward(s1.clone())); // [b, w2, h/2, w/2]
-        let s3 = self.enc3.forward(self.pool.forward(s2.clone())); // [b, w3, h/4, w/4]
-        let b = self.bottleneck.forward(self.pool.forward(s3.clone())); // [b, w4, h/8, w/8]
+        let [_, _, height, width] = x.dims();
+        let (b, skips) = self.encode(x);
         let [n, c, _, _] = b.dims();
         let pooled: Tensor<2> = b.clone().max_dim(3).max_dim(2).reshape([n, c]); // [b, w4]
         let global = self.relu.forward(self.context.forward(pooled)); // [b, w4]
         let presence = self.presence.forward(global.clone()); // [b, classes]
-        let b = b + global.reshape([n, c, 1, 1]); // broadcast over h/8 × w/8
-        let x = self.up3.forward(b, s3); // [b, w3, h/4, w/4]
-        let x = self.up2.forward(x, s2); // [b, w2, h/2, w/2]
-        let x = self.up1.forward(x, s1); // [b, w1, h, w]
-        let logits = self.head.forward(x); // [b, classes, h, w]
+        let b = b + global.reshape([n, c, 1, 1]); // broadcast over the bottleneck's cells
+        let logits = match (skips, &self.up4) {
+            (Skips::Scratch(skips), _) => {
+                let [s1, s2, s3] = *skips;
+                let x = self.up3.forward(b, s3); // [b, w3, h/4, w/4]
+                let x = self.up2.forward(x, s2); // [b, w2, h/2, w/2]
+                let x = self.up1.forward(x, s1); // [b, w1, h, w]
+                self.head.forward(x) // [b, classes, h, w]
+            }
+            (Skips::Encoder(p), Some(up4)) => {
+                let x = up4.forward(b, p.s16); // [b, w4, h/16, w/16]
+                let x = self.up3.forward(x, p.s8); // [b, w3, h/8, w/8]
+                let x = self.up2.forward(x, p.s4); // [b, w2, h/4, w/4]
+                let x = self.up1.forward(x, p.s2); // [b, w1, h/2, w/2]
+                let half = self.head.forward(x); // [b, classes, h/2, w/2]
+                interpolate(
+                    half,
+                    InterpolateOptions::new(InterpolateMode::Bilinear)
+                        .with_output_size([height, width]),
+                ) // [b, classes, h, w]
+            }
+            // Not built by either constructor.
+            (Skips::Encoder(_), None) => unreachable!("an encoder U-Net has its fourth stage"),
+        };
         if !self.presence_prior {
             return (logits, presence);
         }
@@ -221,6 +300,37 @@ impl UNet {
         let classes = presence.dims()[1];
         let prior = log_sigmoid(presence.clone()).reshape([n, classes, 1, 1]);
         (logits + prior, presence) // [b, classes, h, w], [b, classes]
+    }
+}
+
+/// The encoder's skip connections, by kind of encoder.
+enum Skips {
+    /// The from-scratch stages: `[b, w1, h, w]`, `[b, w2, h/2, w/2]`, `[b, w3, h/4, w/4]`.
+    Scratch(Box<[Tensor<4>; 3]>),
+    /// The pretrained encoder's levels (the stride-32 one is the bottleneck's input).
+    Encoder(Box<Pyramid>),
+}
+
+impl UNet {
+    /// The bottleneck's features (`[b, w4, h/8, w/8]` from scratch, `[b, w4, h/32, w/32]` on
+    /// the pretrained encoder) and the skips.
+    fn encode(&self, x: Tensor<4>) -> (Tensor<4>, Skips) {
+        if let Some(encoder) = &self.encoder {
+            let p = encoder.pyramid(x);
+            let b = self.bottleneck.forward(p.s32.clone());
+            return (b, Skips::Encoder(Box::new(p)));
+        }
+        match (&self.enc1, &self.enc2, &self.enc3) {
+            (Some(enc1), Some(enc2), Some(enc3)) => {
+                let s1 = enc1.forward(x); // [b, w1, h, w]
+                let s2 = enc2.forward(self.pool.forward(s1.clone())); // [b, w2, h/2, w/2]
+                let s3 = enc3.forward(self.pool.forward(s2.clone())); // [b, w3, h/4, w/4]
+                let b = self.bottleneck.forward(self.pool.forward(s3.clone())); // [b, w4, h/8, w/8]
+                (b, Skips::Scratch(Box::new([s1, s2, s3])))
+            }
+            // Not built by either constructor.
+            _ => unreachable!("a U-Net has either its stages or an encoder"),
+        }
     }
 }
 
@@ -269,6 +379,39 @@ mod tests {
         let expected = plain + log_sigmoid(presence).reshape([2, 3, 1, 1]);
         let diff: f32 = (logits - expected).abs().max().into_scalar();
         assert!(diff < 1e-5, "{diff}");
+    }
+
+    /// The pretrained-encoder U-Net keeps the input resolution; its sides divide by 32.
+    #[test]
+    fn the_encoder_unet_keeps_the_input_resolution() {
+        let device = Device::flex();
+        let input = |h, w| InputShape {
+            channels: 3,
+            height: h,
+            width: w,
+        };
+        let net = UNet::with_encoder(
+            input(64, 96),
+            4,
+            4,
+            MobileNetV2Encoder::new(&device),
+            &device,
+        )
+        .unwrap();
+        assert!(net.has_encoder());
+        let (out, presence) = net.forward_with_presence(Tensor::zeros([2, 3, 64, 96], &device));
+        assert_eq!(out.dims(), [2, 4, 64, 96]);
+        assert_eq!(presence.dims(), [2, 4]);
+        let err = UNet::with_encoder(
+            input(40, 64),
+            4,
+            4,
+            MobileNetV2Encoder::new(&device),
+            &device,
+        )
+        .err()
+        .unwrap();
+        assert!(err.to_string().contains("multiples of 32"), "{err}");
     }
 
     #[test]

@@ -32,6 +32,7 @@ use crate::train::checkpoint::Checkpoint;
 use crate::train::metrics::Confusion;
 use crate::train::readback;
 use crate::train::task::{RunContext, StepLoss, TaskSetup, TrainTask, Validation};
+use crate::train::transfer;
 
 /// Validation images sent with their masks after each epoch.
 const SHOWCASE: usize = 24;
@@ -202,6 +203,19 @@ impl TrainTask for SegmentTask {
         tally.as_ref().map_or(0.0, Confusion::accuracy)
     }
 
+    /// The fine-tuning factor once the encoder's last stages train.
+    fn lr_factor(&self, config: &TrainConfig, epoch: usize) -> f64 {
+        transfer::lr_factor(config, epoch)
+    }
+
+    /// Freezes or unfreezes the pretrained encoder for `epoch`, saying so when it changes.
+    fn epoch_start(&self, model: UNet, epoch: usize, cx: &RunContext<'_>, out: &Outbox) -> UNet {
+        if let Some(note) = transfer::unfreeze_note(cx.config, epoch) {
+            out.send(Event::Log(note));
+        }
+        model.with_transfer(&cx.config.transfer, epoch)
+    }
+
     fn validate(
         &self,
         model: &UNet,
@@ -260,9 +274,23 @@ impl TaskSetup for SegmentTask {
 
     fn adopt(config: &mut TrainConfig, saved: &TrainConfig) {
         config.unet_width = saved.unet_width;
+        config.model = saved.model;
+    }
+
+    fn default_image_size(config: &TrainConfig, gpu: bool) -> Option<u32> {
+        transfer::encoder_default_side(config, gpu)
     }
 
     fn load(config: &TrainConfig, out: &Outbox) -> anyhow::Result<Self> {
+        transfer::check_dense_model(config)?;
+        if transfer::pretrained(config)
+            && let Some(side) = config.image_size
+            && !side.is_multiple_of(32)
+        {
+            bail!(
+                "the MobileNetV2 U-Net needs an image size that is a multiple of 32 (for example 160 or 192); got {side}"
+            );
+        }
         let set = load_dataset(config, out)?;
         out.send(Event::Dataset(summarize(&config.data, &set)));
         for skipped in &set.skipped {
@@ -274,7 +302,12 @@ impl TaskSetup for SegmentTask {
                 height: set.height as usize,
                 width: set.width as usize,
             },
-            norm: Normalization::from_pixels(set.train.iter().map(|i| &i.image), set.channels),
+            // MobileNetV2's encoder takes 0..1 pixels and normalises them itself.
+            norm: if transfer::pretrained(config) {
+                Normalization::identity(set.channels)
+            } else {
+                Normalization::from_pixels(set.train.iter().map(|i| &i.image), set.channels)
+            },
             classes: set.classes,
             train: Arc::new(set.train),
             val: set.val,
@@ -285,13 +318,28 @@ impl TaskSetup for SegmentTask {
         self.norm.clone()
     }
 
-    fn build(&self, config: &TrainConfig, device: &Device, _out: &Outbox) -> anyhow::Result<UNet> {
-        Ok(UNet::new(
+    fn build(&self, config: &TrainConfig, device: &Device, out: &Outbox) -> anyhow::Result<UNet> {
+        // A resumed run's weights replace these: the ImageNet ones are only read for a
+        // fresh run.
+        let pretrained = transfer::pretrained(config) && config.resume_from.is_none();
+        if pretrained {
+            out.send(Event::Log(
+                "Loading the pretrained MobileNetV2 encoder…".into(),
+            ));
+        }
+        Ok(segment::build_unet(
+            config.model,
             self.input,
             self.classes.len(),
             config.unet_width,
+            pretrained,
             device,
         )?)
+    }
+
+    /// Freezes the pretrained encoder (or its first stages) for the next epoch.
+    fn ready(&self, model: UNet, epochs_done: usize, cx: &RunContext<'_>, _out: &Outbox) -> UNet {
+        model.with_transfer(&cx.config.transfer, epochs_done + 1)
     }
 
     fn restore(&self, checkpoint: &Checkpoint, device: &Device) -> anyhow::Result<UNet> {

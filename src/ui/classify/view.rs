@@ -2,13 +2,14 @@
 //! curves with the accuracy plot, and below them a tab row choosing between sample
 //! predictions, the confusion view and the explanation view.
 
-use egui::{ComboBox, DragValue, Ui};
+use egui::{ComboBox, Ui};
 
-use crate::core::protocol::{ModelKind, TrainConfig, TransferOptions};
+use crate::core::protocol::{ModelKind, TrainConfig};
 use crate::ui::classify::insight::InsightView;
 use crate::ui::classify::{ClassifyTab, confusion_panel, predictions_panel, saliency_panel};
 use crate::ui::training::controls_panel::{self, Controls};
 use crate::ui::training::{TrainingTab, plot_panel};
+use crate::ui::widgets::backbone_rows;
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::TextureCache;
 
@@ -97,40 +98,6 @@ fn model_rows(ui: &mut Ui, config: &mut TrainConfig, editable: bool) {
     ui.end_row();
 
     if config.model == ModelKind::MobileNetV2 {
-        transfer_rows(ui, &mut config.transfer, editable);
+        backbone_rows::transfer_rows(ui, &mut config.transfer, editable);
     }
-}
-
-/// Fine-tuning choices of a pretrained backbone: freeze it, and unfreeze its last stages
-/// after some epochs (at a lower learning rate).
-fn transfer_rows(ui: &mut Ui, transfer: &mut TransferOptions, editable: bool) {
-    ui.label("Backbone");
-    ui.add_enabled(
-        editable,
-        egui::Checkbox::new(&mut transfer.freeze_backbone, "frozen (train the new head)"),
-    )
-    .on_hover_text("Keep the ImageNet weights and batch-norm statistics; only the head learns");
-    ui.end_row();
-    let unfreezable = editable && transfer.freeze_backbone;
-    ui.label("Then unfreeze");
-    ui.horizontal(|ui| {
-        ui.add_enabled(
-            unfreezable,
-            DragValue::new(&mut transfer.unfreeze_last)
-                .range(0..=19)
-                .suffix(" stages"),
-        );
-        ui.label("after");
-        ui.add_enabled(
-            unfreezable,
-            DragValue::new(&mut transfer.unfreeze_after)
-                .range(0..=1000)
-                .suffix(" epochs"),
-        );
-    })
-    .response
-    .on_hover_text(
-        "The last stages then train too, at a tenth of the learning rate (0 stages: never)",
-    );
-    ui.end_row();
 }

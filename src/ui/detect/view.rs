@@ -8,6 +8,7 @@ use crate::ui::detect::{DetectTab, boxes_panel, confusion_panel, curves_panel, f
 use crate::ui::training::controls_panel::{self, Controls};
 use crate::ui::training::plot_panel::{self, METRIC_COLOR, Series, VAL_COLOR};
 use crate::ui::training::{RunState, TrainingTab};
+use crate::ui::widgets::backbone_rows;
 use crate::ui::widgets::plots::{AxisSpec, Chart, Ticks};
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::TextureCache;
@@ -118,11 +119,15 @@ fn map_plot(ui: &mut Ui, run: &RunState, tab: &DetectTab, height: f32) {
         .show(ui);
 }
 
-/// The detector's row of the settings grid: what it is (nothing to choose).
-fn model_rows(ui: &mut Ui, _config: &mut TrainConfig, _editable: bool) {
-    let label = ui.label("Model");
-    ui.label("CenterNet-style detector + mask head")
-        .labelled_by(label.id)
-        .on_hover_text("Heat-map, box and foreground-mask heads on a small CNN (stride 4)");
-    ui.end_row();
+/// The detector's rows of the settings grid: from scratch or on the pretrained encoder.
+fn model_rows(ui: &mut Ui, config: &mut TrainConfig, editable: bool) {
+    backbone_rows::dense_model_rows(
+        ui,
+        config,
+        editable,
+        &backbone_rows::DenseModels {
+            scratch: "CenterNet-style detector, from scratch",
+            hover: "Heat-map, box and foreground-mask heads (stride 4) on a small CNN trained from scratch, or on the pretrained MobileNetV2 encoder",
+        },
+    );
 }

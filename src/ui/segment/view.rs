@@ -10,6 +10,7 @@ use crate::ui::segment::{SegmentTab, errors_panel, overlay_panel};
 use crate::ui::training::TrainingTab;
 use crate::ui::training::controls_panel::{self, Controls};
 use crate::ui::training::plot_panel::{self, METRIC_COLOR, Series};
+use crate::ui::widgets::backbone_rows;
 use crate::ui::widgets::status_bar::Status;
 use crate::ui::widgets::textures::TextureCache;
 
@@ -78,9 +79,19 @@ pub fn show(
     });
 }
 
-/// The segmenter's row of the settings grid: the U-Net's width.
+/// The segmenter's rows of the settings grid: from scratch or on the pretrained encoder,
+/// and the U-Net's width.
 fn model_rows(ui: &mut Ui, config: &mut TrainConfig, editable: bool) {
-    let label = ui.label("Model");
+    backbone_rows::dense_model_rows(
+        ui,
+        config,
+        editable,
+        &backbone_rows::DenseModels {
+            scratch: "U-Net, from scratch",
+            hover: "A U-Net trained from scratch, or its decoder on the pretrained MobileNetV2 encoder",
+        },
+    );
+    let label = ui.label("Decoder");
     ui.horizontal(|ui| {
         ui.label("U-Net, width");
         ui.add_enabled(

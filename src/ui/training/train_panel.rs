@@ -120,7 +120,10 @@ fn settings(
                     let mut auto = config.image_size.is_none();
                     if ui
                         .checkbox(&mut auto, "Auto")
-                        .on_hover_text("Take the size from the data")
+                        .on_hover_text(
+                            "Take the size from the data (detection and segmentation on the \
+                             MobileNetV2 encoder: 160 px on the CPU, 320 on a GPU)",
+                        )
                         .changed()
                     {
                         config.image_size = if auto {

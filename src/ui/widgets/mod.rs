@@ -2,6 +2,7 @@
 //! file dialogs, progress bars, the plots, confusion-matrix cells, the lab tabs' model fields
 //! and their recent checkpoints, the training tabs' device box with its remote server.
 
+pub mod backbone_rows;
 pub mod confusion_grid;
 pub mod dialogs;
 pub mod model_fields;

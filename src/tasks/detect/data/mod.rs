@@ -18,6 +18,7 @@ pub mod coco;
 pub mod detect;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod photos;
 pub mod voc;
 pub mod write;
 pub mod yolo;
