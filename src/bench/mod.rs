@@ -3,10 +3,12 @@
 //! go, so machine noise hits both), the ratio and the target.
 //!
 //! Rows: training throughput of the seed ConvNet (vs `shared/bench/convnet_train_ref.py`),
-//! of the U-Net (vs `tools/bench/unet_train_ref.py`, a layer-for-layer PyTorch mirror) and
-//! of the detector ([`training`]); the UI's frame time while a training job runs, headless
-//! ([`ui_frames`]), the Runs tab's with 200 recorded runs ([`runs_panel`]) and the Explore
-//! map's with 10 000 images ([`explore_map`]); style
+//! of the U-Net (vs `tools/bench/unet_train_ref.py`, a layer-for-layer PyTorch mirror), of
+//! the detector (vs `tools/bench/detector_train_ref.py`, likewise) and of a whole-network
+//! fine-tuning step of the pretrained MobileNetV2 at 96² (vs
+//! `tools/bench/mobilenet_finetune_ref.py`) ([`training`]); the UI's frame time while a
+//! training job runs, headless ([`ui_frames`]), the Runs tab's with 200 recorded runs
+//! ([`runs_panel`]) and the Explore map's with 10 000 images ([`explore_map`]); style
 //! transfer vs onnxruntime and PyTorch ([`style`]); and the peak
 //! memory of a training run over the full Fashion-MNIST (60 000 images, both decoded in
 //! memory and streamed from disk; [`memory`]); the ConvNet through a loopback remote server
@@ -15,10 +17,15 @@
 //! Each measurement runs on its own compute pool, as the app's jobs do
 //! ([`crate::core::compute`]).
 //!
+//! The busy-machine rule ([`busy`]): on a machine whose load average at the start is above
+//! 0.5 per core every ratio is refused; otherwise each row with a peer repeats (up to 3
+//! times) until two consecutive figures of ours agree within 10 %.
+//!
 //! Adding a row is a few lines: measure, then `table.push(Row::new(..))` with a [`Goal`]
 //! (and [`reference::peer`] for a reference program that prints `label: number unit`), and
 //! call it from [`run`].
 
+pub mod busy;
 pub mod explore_map;
 pub mod memory;
 pub mod reference;
@@ -46,6 +53,8 @@ pub enum Measure {
     Unet,
     /// Detector training img/s (64×64 shapes scenes, batch 16).
     Detector,
+    /// MobileNetV2 fine-tuning step img/s (pretrained, whole network, 96², batch 32).
+    Mobilenet,
     /// UI frame time while a training job runs (headless).
     Ui,
     /// Peak memory of training on the full Fashion-MNIST.
@@ -76,6 +85,10 @@ pub struct BenchOptions {
     pub reference_script: PathBuf,
     /// The U-Net reference.
     pub unet_reference_script: PathBuf,
+    /// The detector reference.
+    pub detector_reference_script: PathBuf,
+    /// The MobileNetV2 fine-tuning reference.
+    pub mobilenet_reference_script: PathBuf,
     /// The style-transfer reference (onnxruntime and PyTorch).
     pub style_reference_script: PathBuf,
     /// Threads for the references (they also run on one thread; the faster figure is the
@@ -97,10 +110,12 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<()> {
     let wanted = |m: Measure| options.only.is_empty() || options.only.contains(&m);
     let selected = device::select(options.device)?;
     println!("device: {}", selected.description);
-    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        println!("load average at start: {}", load.trim());
+    let load = busy::Load::read();
+    println!("{}", load.describe());
+    let mut table = Table::at_load(load);
+    if let Some(why) = &table.refused {
+        println!("{why}: measuring, but every ratio is refused");
     }
-    let mut table = Table::default();
 
     if wanted(Measure::Convnet) {
         training::convnet_rows(options, &selected.device, &mut table)?;
@@ -109,7 +124,10 @@ pub fn run(options: &BenchOptions) -> anyhow::Result<()> {
         training::unet_rows(options, &selected.device, &mut table)?;
     }
     if wanted(Measure::Detector) {
-        training::detector_rows(options, &selected.device, &mut table);
+        training::detector_rows(options, &selected.device, &mut table)?;
+    }
+    if wanted(Measure::Mobilenet) {
+        training::mobilenet_rows(options, &selected.device, &mut table)?;
     }
     if wanted(Measure::Ui) {
         ui_frames::rows(options.ui_seconds, &mut table)?;

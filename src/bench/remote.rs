@@ -13,6 +13,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use crate::bench::BenchOptions;
+use crate::bench::busy::{MAX_RUNS, repeat_until_agree};
 use crate::bench::table::{Goal, Row, Table};
 use crate::bench::training::{train_throughput, train_throughput_reading};
 use crate::core::compute::run_on_pool;
@@ -177,17 +178,30 @@ pub fn rows(
     let remote = device::select(remote_choice)?;
     let steps = options.steps;
     let batch = options.batch;
-    let local_rate = run_on_pool("bench", || {
-        train_throughput(ModelKind::ConvNet, steps, batch, local)
-    })?;
-    let remote_rate = run_on_pool("bench", || {
-        train_throughput(ModelKind::ConvNet, steps, batch, &remote.device)
-    })?;
-    // Where the rest goes: the same steps waiting for their loss only every 10th step (what
-    // the wait for a read costs), and one read's round trip alone.
-    let batched_rate = run_on_pool("bench", || {
-        train_throughput_reading(ModelKind::ConvNet, steps, batch, &remote.device, 10)
-    })?;
+    // Local ("the peer") and remote, repeated under the busy-machine rule until both remote
+    // figures agree with the previous run's.
+    let repeats = table.repeats();
+    let repeated = repeat_until_agree(
+        MAX_RUNS,
+        || -> anyhow::Result<(f64, f64, f64)> {
+            let local_rate = run_on_pool("bench", || {
+                train_throughput(ModelKind::ConvNet, steps, batch, local)
+            })?;
+            let remote_rate = run_on_pool("bench", || {
+                train_throughput(ModelKind::ConvNet, steps, batch, &remote.device)
+            })?;
+            // Where the rest goes: the same steps waiting for their loss only every 10th
+            // step (what the wait for a read costs), and one read's round trip alone.
+            let batched_rate = run_on_pool("bench", || {
+                train_throughput_reading(ModelKind::ConvNet, steps, batch, &remote.device, 10)
+            })?;
+            Ok((local_rate, remote_rate, batched_rate))
+        },
+        |(_, remote_rate, batched_rate)| vec![*remote_rate, *batched_rate],
+        |_| !repeats,
+    )?;
+    let note = repeated.note();
+    let (local_rate, remote_rate, batched_rate) = repeated.last;
     let round_trip = run_on_pool("bench", || round_trip_ms(&remote.device));
     table.push(
         Row::new(
@@ -196,7 +210,8 @@ pub fn rows(
             remote_rate,
             Goal::Info,
         )
-        .against(Some(("local".into(), local_rate))),
+        .against(Some(("local".into(), local_rate)))
+        .noting(note.clone()),
     );
     table.push(
         Row::new(
@@ -205,7 +220,8 @@ pub fn rows(
             batched_rate,
             Goal::Info,
         )
-        .against(Some(("local".into(), local_rate))),
+        .against(Some(("local".into(), local_rate)))
+        .noting(note),
     );
     table.push(Row::new(
         "… one scalar read through the loopback server (round trip)",

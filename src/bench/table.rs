@@ -1,7 +1,11 @@
 //! The benchmark's table: named measurements with our figure, the peer's, the ratio and
-//! the target, printed as Markdown and written as JSON.
+//! the target, printed as Markdown and written as JSON. On a busy machine
+//! ([`crate::bench::busy`]) every ratio is refused instead: the Markdown says why and the JSON
+//! carries `"ratio": null, "refused": "busy …"`.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+
+use crate::bench::busy::Load;
 
 /// What a row's target is.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -10,6 +14,8 @@ pub enum Goal {
     AtLeastPeer,
     /// Ours ≤ the peer's (time): ratio ours/peer ≤ 1 (the style-transfer rows).
     AtMostPeer,
+    /// Ours ≥ this fraction of the peer's (throughput): ratio ours/peer ≥ it.
+    AtLeastOfPeer(f64),
     /// Ours below this figure.
     Below(f64),
     /// No target: shown for information.
@@ -17,7 +23,7 @@ pub enum Goal {
 }
 
 /// One measurement.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Row {
     /// What was measured.
     pub name: String,
@@ -29,6 +35,10 @@ pub struct Row {
     pub peer: Option<(String, f64)>,
     /// The target.
     pub goal: Goal,
+    /// Why no ratio is reported although a peer ran ("busy: load 1.80 on 2 cores").
+    pub refused: Option<String>,
+    /// What else the row has to say (our runs never agreed).
+    pub note: Option<String>,
 }
 
 impl Row {
@@ -40,6 +50,8 @@ impl Row {
             ours,
             peer: None,
             goal,
+            refused: None,
+            note: None,
         }
     }
 
@@ -49,8 +61,17 @@ impl Row {
         self
     }
 
-    /// Ours / the peer's.
+    /// The same row with a note (`None`: none).
+    pub fn noting(mut self, note: Option<String>) -> Self {
+        self.note = note;
+        self
+    }
+
+    /// Ours / the peer's; `None` without a peer or when refused.
     pub fn ratio(&self) -> Option<f64> {
+        if self.refused.is_some() {
+            return None;
+        }
         self.peer
             .as_ref()
             .filter(|(_, p)| *p > 0.0)
@@ -62,6 +83,7 @@ impl Row {
         match self.goal {
             Goal::AtLeastPeer => self.ratio().map(|r| r >= 1.0),
             Goal::AtMostPeer => self.ratio().map(|r| r <= 1.0),
+            Goal::AtLeastOfPeer(fraction) => self.ratio().map(|r| r >= fraction),
             Goal::Below(limit) => Some(self.ours < limit),
             Goal::Info => None,
         }
@@ -71,9 +93,40 @@ impl Row {
         match self.goal {
             Goal::AtLeastPeer => "≥ 1.0× peer".into(),
             Goal::AtMostPeer => "≤ 1.0× peer".into(),
+            Goal::AtLeastOfPeer(fraction) => format!("≥ {fraction:.1}× peer"),
             Goal::Below(limit) => format!("< {} {}", number(limit), self.unit),
             Goal::Info => String::new(),
         }
+    }
+}
+
+impl Serialize for Row {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// The row as JSON, with its ratio (`null` when refused) and whether it is met.
+        #[derive(Serialize)]
+        struct Json<'a> {
+            name: &'a str,
+            unit: &'a str,
+            ours: f64,
+            peer: &'a Option<(String, f64)>,
+            ratio: Option<f64>,
+            refused: &'a Option<String>,
+            goal: Goal,
+            met: Option<bool>,
+            note: &'a Option<String>,
+        }
+        Json {
+            name: &self.name,
+            unit: self.unit,
+            ours: self.ours,
+            peer: &self.peer,
+            ratio: self.ratio(),
+            refused: &self.refused,
+            goal: self.goal,
+            met: self.met(),
+            note: &self.note,
+        }
+        .serialize(serializer)
     }
 }
 
@@ -91,13 +144,37 @@ fn number(value: f64) -> String {
 /// The results, in the order measured.
 #[derive(Debug, Default, Serialize)]
 pub struct Table {
+    /// The machine at the start, when it was read.
+    pub load: Option<Load>,
+    /// Why every ratio is refused (a busy machine), if it is.
+    pub refused: Option<String>,
     /// The rows.
     pub rows: Vec<Row>,
 }
 
 impl Table {
-    /// Adds a row and prints it at once (a long run shows progress).
-    pub fn push(&mut self, row: Row) {
+    /// An empty table for a run that started on a machine with `load`: its ratios are
+    /// refused when that machine was busy ([`Load::refusal`]).
+    pub fn at_load(load: Load) -> Self {
+        Table {
+            refused: load.refusal(),
+            load: Some(load),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Whether rows with a peer repeat until ours agrees ([`crate::bench::busy`]): not when
+    /// the ratios are refused anyway.
+    pub fn repeats(&self) -> bool {
+        self.refused.is_none()
+    }
+
+    /// Adds a row and prints it at once (a long run shows progress). A row with a peer has
+    /// its ratio refused when the table's are.
+    pub fn push(&mut self, mut row: Row) {
+        if row.peer.is_some() && row.refused.is_none() {
+            row.refused.clone_from(&self.refused);
+        }
         eprintln!("  measured {}: {} {}", row.name, number(row.ours), row.unit);
         self.rows.push(row);
     }
@@ -105,25 +182,30 @@ impl Table {
     /// The table as Markdown (also readable in a terminal).
     pub fn markdown(&self) -> String {
         let mut out = String::from(
-            "| measurement | visionlab | peer | peer figure | ratio | target | met |\n|---|---|---|---|---|---|---|\n",
+            "| measurement | visionlab | peer | peer figure | ratio | target | met | note |\n|---|---|---|---|---|---|---|---|\n",
         );
         for row in &self.rows {
             let (peer, peer_figure) = match &row.peer {
                 Some((name, value)) => (name.clone(), format!("{} {}", number(*value), row.unit)),
                 None => ("-".into(), "-".into()),
             };
-            let ratio = row.ratio().map_or("-".into(), |r| format!("{r:.2}×"));
+            let ratio = match (&row.refused, row.ratio()) {
+                (Some(why), _) => format!("refused ({why})"),
+                (None, Some(r)) => format!("{r:.2}×"),
+                (None, None) => "-".into(),
+            };
             let met = match row.met() {
                 Some(true) => "yes",
                 Some(false) => "NO",
                 None => "-",
             };
             out.push_str(&format!(
-                "| {} | {} {} | {peer} | {peer_figure} | {ratio} | {} | {met} |\n",
+                "| {} | {} {} | {peer} | {peer_figure} | {ratio} | {} | {met} | {} |\n",
                 row.name,
                 number(row.ours),
                 row.unit,
-                row.target_text()
+                row.target_text(),
+                row.note.as_deref().unwrap_or("")
             ));
         }
         out
@@ -147,10 +229,61 @@ mod tests {
             Some(true)
         );
         assert_eq!(Row::new("d", "img/s", 1.0, Goal::AtLeastPeer).met(), None);
+        let most = Row::new("e", "img/s", 85.0, Goal::AtLeastOfPeer(0.8))
+            .against(Some(("p".into(), 100.0)));
+        assert_eq!(most.met(), Some(true));
+        assert_eq!(most.target_text(), "≥ 0.8× peer");
         let table = Table {
             rows: vec![faster, slower],
+            ..Table::default()
         };
         let text = table.markdown();
         assert!(text.contains("2.00×") && text.contains("NO"), "{text}");
+    }
+
+    #[test]
+    fn a_busy_machine_refuses_every_ratio() {
+        let mut table = Table::at_load(Load {
+            one_minute: Some(1.8),
+            cores: 2,
+        });
+        assert!(!table.repeats());
+        table.push(
+            Row::new("a", "img/s", 200.0, Goal::AtLeastPeer).against(Some(("p".into(), 100.0))),
+        );
+        table.push(Row::new("b", "ms", 12.0, Goal::Below(16.0)));
+        let a = &table.rows[0];
+        assert_eq!(a.ratio(), None);
+        assert_eq!(a.met(), None);
+        assert_eq!(a.refused.as_deref(), Some("busy: load 1.80 on 2 cores"));
+        // A row without a peer has no ratio to refuse; its own target still counts.
+        assert_eq!(table.rows[1].refused, None);
+        assert_eq!(table.rows[1].met(), Some(true));
+        let text = table.markdown();
+        assert!(
+            text.contains("refused (busy: load 1.80 on 2 cores)") && !text.contains("2.00×"),
+            "{text}"
+        );
+        let json = serde_json::to_value(&table).unwrap();
+        assert_eq!(json["rows"][0]["ratio"], serde_json::Value::Null);
+        assert_eq!(json["rows"][0]["refused"], "busy: load 1.80 on 2 cores");
+        assert_eq!(json["refused"], "busy: load 1.80 on 2 cores");
+        assert_eq!(json["load"]["cores"], 2);
+
+        let quiet = Table::at_load(Load {
+            one_minute: Some(0.3),
+            cores: 2,
+        });
+        assert!(quiet.repeats());
+        let mut quiet = quiet;
+        quiet.push(
+            Row::new("a", "img/s", 200.0, Goal::AtLeastPeer)
+                .against(Some(("p".into(), 100.0)))
+                .noting(Some("ours never agreed".into())),
+        );
+        let json = serde_json::to_value(&quiet).unwrap();
+        assert_eq!(json["rows"][0]["ratio"], 2.0);
+        assert_eq!(json["rows"][0]["refused"], serde_json::Value::Null);
+        assert!(quiet.markdown().contains("| ours never agreed |"));
     }
 }

@@ -1,6 +1,7 @@
 //! Training throughput rows: images per second of the seed ConvNet (and the small ResNet),
-//! the U-Net and the detector, each on a fixed batch, on its own compute pool as the app's
-//! jobs run ([`crate::core::compute`]).
+//! the U-Net, the detector and a MobileNetV2 fine-tuning step, each on a fixed batch, on its
+//! own compute pool as the app's jobs run ([`crate::core::compute`]), each against its
+//! PyTorch peer under the busy-machine rule ([`crate::bench::busy`]).
 
 use std::time::Instant;
 
@@ -10,6 +11,7 @@ use burn::prelude::*;
 use burn::tensor::{Distribution, TensorData};
 
 use crate::bench::BenchOptions;
+use crate::bench::busy::measure_with_peer;
 use crate::bench::reference::peer_best_throughput;
 use crate::bench::table::{Goal, Row, Table};
 use crate::core::compute::run_on_pool;
@@ -25,23 +27,31 @@ pub fn convnet_rows(
     device: &Device,
     table: &mut Table,
 ) -> anyhow::Result<()> {
-    let convnet = run_on_pool("bench", || {
-        train_throughput(ModelKind::ConvNet, options.steps, options.batch, device)
-    })?;
-    let reference = peer_best_throughput(
-        options,
-        &options.reference_script,
-        &[options.steps.to_string()],
-        "pytorch convnet train",
-    );
+    let convnet = measure_with_peer(
+        table.repeats(),
+        || {
+            run_on_pool("bench", || {
+                train_throughput(ModelKind::ConvNet, options.steps, options.batch, device)
+            })
+        },
+        || {
+            peer_best_throughput(
+                options,
+                &options.reference_script,
+                &[options.steps.to_string()],
+                "pytorch convnet train",
+            )
+        },
+    )?;
     table.push(
         Row::new(
             format!("ConvNet training (batch {}, 3×32×32, SGD)", options.batch),
             "img/s",
-            convnet,
+            convnet.ours,
             Goal::AtLeastPeer,
         )
-        .against(reference),
+        .against(convnet.peer)
+        .noting(convnet.note),
     );
     if options.resnet {
         let resnet = train_throughput(
@@ -63,18 +73,23 @@ pub fn convnet_rows(
 /// The U-Net row, vs its layer-for-layer PyTorch mirror.
 pub fn unet_rows(options: &BenchOptions, device: &Device, table: &mut Table) -> anyhow::Result<()> {
     let steps = (options.steps / 4).max(5);
-    let unet = run_on_pool("bench", || unet_throughput(&UNET, steps, device))?;
-    let reference = peer_best_throughput(
-        options,
-        &options.unet_reference_script,
-        &[
-            steps.to_string(),
-            UNET.width.to_string(),
-            UNET.side.to_string(),
-            UNET.batch.to_string(),
-        ],
-        "pytorch unet train",
-    );
+    let unet = measure_with_peer(
+        table.repeats(),
+        || run_on_pool("bench", || unet_throughput(&UNET, steps, device)),
+        || {
+            peer_best_throughput(
+                options,
+                &options.unet_reference_script,
+                &[
+                    steps.to_string(),
+                    UNET.width.to_string(),
+                    UNET.side.to_string(),
+                    UNET.batch.to_string(),
+                ],
+                "pytorch unet train",
+            )
+        },
+    )?;
     table.push(
         Row::new(
             format!(
@@ -84,26 +99,171 @@ pub fn unet_rows(options: &BenchOptions, device: &Device, table: &mut Table) -> 
                 s = UNET.side
             ),
             "img/s",
-            unet,
+            unet.ours,
             Goal::AtLeastPeer,
         )
-        .against(reference),
+        .against(unet.peer)
+        .noting(unet.note),
     );
     Ok(())
 }
 
-/// The detector row (no peer): 64×64 shapes scenes, batch 16, Adam.
-pub fn detector_rows(options: &BenchOptions, device: &Device, table: &mut Table) {
+/// Images per detector training step, ours and the peer's (`detector_train_ref.py`'s third
+/// argument).
+pub const DETECTOR_BATCH: usize = 16;
+
+/// The detector row, vs its layer-for-layer PyTorch mirror: 64×64 shapes scenes, batch
+/// [`DETECTOR_BATCH`], width 16, Adam.
+pub fn detector_rows(
+    options: &BenchOptions,
+    device: &Device,
+    table: &mut Table,
+) -> anyhow::Result<()> {
     let steps = (options.steps / 8).max(5);
-    let images_per_second = run_on_pool("bench", || {
-        crate::tasks::detect::train::detector_train_images_per_second(steps, 16, device)
-    });
-    table.push(Row::new(
-        "detector training (batch 16, 3×64×64 scenes, Adam)",
-        "img/s",
-        images_per_second,
-        Goal::Info,
-    ));
+    let detector = measure_with_peer(
+        table.repeats(),
+        || {
+            let rate = run_on_pool("bench", || {
+                crate::tasks::detect::train::detector_train_images_per_second(
+                    steps,
+                    DETECTOR_BATCH,
+                    device,
+                )
+            });
+            Ok(rate)
+        },
+        || {
+            peer_best_throughput(
+                options,
+                &options.detector_reference_script,
+                &[steps.to_string(), DETECTOR_BATCH.to_string()],
+                "pytorch detector train",
+            )
+        },
+    )?;
+    table.push(
+        Row::new(
+            format!("detector training (batch {DETECTOR_BATCH}, 3×64×64 scenes, width 16, Adam)"),
+            "img/s",
+            detector.ours,
+            Goal::Info,
+        )
+        .against(detector.peer)
+        .noting(detector.note),
+    );
+    Ok(())
+}
+
+/// The MobileNetV2 fine-tuning benchmark's shape: batch 32 of 3×96×96 images on 0..1,
+/// 10 classes.
+pub struct MobilenetShape {
+    /// Images per step.
+    pub batch: usize,
+    /// Input side.
+    pub side: usize,
+    /// Classes of the fresh head.
+    pub classes: usize,
+}
+
+/// The default MobileNetV2 fine-tuning benchmark (the peer's defaults too).
+pub const MOBILENET: MobilenetShape = MobilenetShape {
+    batch: 32,
+    side: 96,
+    classes: 10,
+};
+
+/// The MobileNetV2 fine-tuning row, vs `mobilenet_finetune_ref.py` with the same settings;
+/// target ≥ 0.8× the peer (issue 16).
+pub fn mobilenet_rows(
+    options: &BenchOptions,
+    device: &Device,
+    table: &mut Table,
+) -> anyhow::Result<()> {
+    let steps = (options.steps / 40).max(3);
+    let mobilenet = measure_with_peer(
+        table.repeats(),
+        || {
+            run_on_pool("bench", || {
+                mobilenet_finetune_images_per_second(&MOBILENET, steps, device)
+            })
+        },
+        || {
+            peer_best_throughput(
+                options,
+                &options.mobilenet_reference_script,
+                &[
+                    steps.to_string(),
+                    MOBILENET.batch.to_string(),
+                    MOBILENET.side.to_string(),
+                ],
+                "pytorch mobilenet_v2 finetune",
+            )
+        },
+    )?;
+    table.push(
+        Row::new(
+            format!(
+                "MobileNetV2 fine-tune step at {s}² (pretrained, whole network, batch {}, Adam)",
+                MOBILENET.batch,
+                s = MOBILENET.side
+            ),
+            "img/s",
+            mobilenet.ours,
+            Goal::AtLeastOfPeer(0.8),
+        )
+        .against(mobilenet.peer)
+        .noting(mobilenet.note),
+    );
+    Ok(())
+}
+
+/// Images per second of whole-network fine-tuning steps of the pretrained MobileNetV2 (the
+/// bundled ImageNet weights, a fresh head of `shape.classes` outputs, every layer training,
+/// batch norm on batch statistics; Adam at 1e-4, cross-entropy) on a fixed batch of
+/// synthetic images on 0..1 (the network normalises them itself). One warm-up step is not
+/// timed.
+pub fn mobilenet_finetune_images_per_second(
+    shape: &MobilenetShape,
+    steps: usize,
+    device: &Device,
+) -> anyhow::Result<f64> {
+    let MobilenetShape {
+        batch,
+        side,
+        classes,
+    } = *shape;
+    let ad = device.clone().autodiff();
+    let input = InputShape {
+        channels: 3,
+        height: side,
+        width: side,
+    };
+    // Not frozen: the whole network trains.
+    let mut model = Classifier::pretrained(ModelKind::MobileNetV2, input, classes, &ad)?.unfreeze();
+    let mut optim = schedule::optimizer(OptimizerKind::Adam);
+    let loss_fn = CrossEntropyLossConfig::new().init(&ad);
+    let x = Tensor::<4>::random([batch, 3, side, side], Distribution::Uniform(0.0, 1.0), &ad);
+    let labels: Vec<i64> = (0..batch).map(|i| (i % classes) as i64).collect();
+    let y = Tensor::<1, Int>::from_data(TensorData::new(labels, [batch]), &ad);
+    let mut step = |model: Classifier| {
+        // [batch, classes] logits against [batch] labels; the loss read as the peer does.
+        let loss = loss_fn.forward(model.forward(x.clone()), y.clone());
+        let _: f32 = loss.clone().into_scalar();
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        optim.step(1e-4, model, grads)
+    };
+    model = step(model);
+    ad.sync()
+        .map_err(|e| anyhow::anyhow!("the device failed: {e:?}"))?;
+    let started = Instant::now();
+    for _ in 0..steps.max(1) {
+        model = step(model);
+    }
+    ad.sync()
+        .map_err(|e| anyhow::anyhow!("the device failed: {e:?}"))?;
+    let seconds = started.elapsed().as_secs_f64().max(1e-9);
+    drop(model);
+    Ok((steps.max(1) * batch) as f64 / seconds)
 }
 
 /// Images per second of SGD+momentum training steps of `kind` on a fixed 3×32×32 batch.

@@ -37,6 +37,12 @@ pub struct BenchArgs {
     /// The U-Net reference.
     #[arg(long, default_value = "tools/bench/unet_train_ref.py")]
     unet_reference_script: PathBuf,
+    /// The detector reference.
+    #[arg(long, default_value = "tools/bench/detector_train_ref.py")]
+    detector_reference_script: PathBuf,
+    /// The MobileNetV2 fine-tuning reference.
+    #[arg(long, default_value = "tools/bench/mobilenet_finetune_ref.py")]
+    mobilenet_reference_script: PathBuf,
     /// The style-transfer reference (onnxruntime and PyTorch).
     #[arg(long, default_value = "../shared/bench/style_ref.py")]
     style_reference_script: PathBuf,
@@ -77,6 +83,8 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         reference_python: args.reference_python,
         reference_script: args.reference_script,
         unet_reference_script: args.unet_reference_script,
+        detector_reference_script: args.detector_reference_script,
+        mobilenet_reference_script: args.mobilenet_reference_script,
         style_reference_script: args.style_reference_script,
         threads: args.threads,
         fashion_mnist: args.fashion_mnist,
