@@ -25,6 +25,8 @@ use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::flex::{FlexTensor, Layout};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Dispatch, Flex};
+use burn::nn::PaddingConfig2d;
+use burn::nn::conv::Conv2d;
 use burn::prelude::*;
 use burn::tensor::ops::ConvOptions;
 use burn::tensor::{Bytes, DType, Shape};
@@ -50,6 +52,38 @@ pub fn conv2d(
     } else {
         burn::tensor::module::conv2d(x, weight, bias, options)
     }
+}
+
+/// [`Conv2d::forward`] through [`conv2d`]: the layer's weight, bias, stride, dilation,
+/// groups and padding (`Same` as burn computes it: the odd pixel at the end).
+///
+/// Shapes: `x` `[B, Ci, H, W]` → `[B, Co, OH, OW]`.
+pub fn conv2d_layer(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
+    let [_, _, height, width] = x.dims();
+    let same = |k: usize, s: usize, len: usize| {
+        let out = len.div_ceil(s);
+        let total = if out > 0 {
+            ((out - 1) * s + k).saturating_sub(len)
+        } else {
+            0
+        };
+        (total / 2, total - total / 2)
+    };
+    let padding = match conv.padding {
+        PaddingConfig2d::Valid => [(0, 0), (0, 0)],
+        PaddingConfig2d::Same => [
+            same(conv.kernel_size[0], conv.stride[0], height),
+            same(conv.kernel_size[1], conv.stride[1], width),
+        ],
+        PaddingConfig2d::Explicit(top, left, bottom, right) => [(top, bottom), (left, right)],
+    };
+    let options = ConvOptions::new_with_padding(conv.stride, padding, conv.dilation, conv.groups);
+    conv2d(
+        x,
+        conv.weight.val(),
+        conv.bias.as_ref().map(|b| b.val()),
+        options,
+    )
 }
 
 /// Whether our kernel covers this call: Flex device, f32, groups 1, consistent shapes and a
@@ -640,7 +674,10 @@ mod tests {
     /// Max abs difference ≤ 1e-4 · max(1, max |reference|).
     fn assert_close(ours: Tensor<4>, reference: Tensor<4>, what: &str, case: &Case) {
         let ours = ours.into_data().try_to_vec::<f32>().expect("f32 values");
-        let reference = reference.into_data().try_to_vec::<f32>().expect("f32 values");
+        let reference = reference
+            .into_data()
+            .try_to_vec::<f32>()
+            .expect("f32 values");
         assert_eq!(
             ours.len(),
             reference.len(),
@@ -750,6 +787,32 @@ mod tests {
         assert_eq!(y.dims(), [2, 6, 8, 8]);
         y.into_data()
             .assert_approx_eq::<f32>(&reference.into_data(), Default::default());
+    }
+
+    #[test]
+    fn layer_matches_burns_conv2d_forward() {
+        use burn::nn::conv::Conv2dConfig;
+        let device = Device::flex();
+        let x = random([2, 3, 9, 8], &device);
+        for (padding, stride, bias) in [
+            (PaddingConfig2d::Valid, [1, 1], true),
+            (PaddingConfig2d::Same, [2, 2], false),
+            (PaddingConfig2d::Same, [1, 1], true),
+            (PaddingConfig2d::Explicit(1, 2, 0, 1), [2, 1], true),
+        ] {
+            let conv = Conv2dConfig::new([3, 4], [3, 3])
+                .with_padding(padding.clone())
+                .with_stride(stride)
+                .with_bias(bias)
+                .init(&device);
+            let case = &CASES[0];
+            assert_close(
+                conv2d_layer(&conv, x.clone()),
+                conv.forward(x.clone()),
+                &format!("layer {padding:?} stride {stride:?}"),
+                case,
+            );
+        }
     }
 
     #[test]

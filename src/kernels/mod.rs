@@ -9,7 +9,7 @@
 
 mod conv2d;
 
-pub use conv2d::conv2d;
+pub use conv2d::{conv2d, conv2d_layer};
 
 use std::sync::OnceLock;
 
