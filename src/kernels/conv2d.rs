@@ -776,6 +776,27 @@ mod tests {
     }
 
     #[test]
+    fn untracked_autodiff_forward_matches_burn() {
+        let device = Device::flex().autodiff();
+        for case in &CASES[..3] {
+            let &(b, ci, co, h, w, k, ..) = case;
+            let x = random([b, ci, h, w], &device);
+            let wt = random([co, ci, k[0], k[1]], &device);
+            let bias = case
+                .9
+                .then(|| Tensor::<1>::random([co], Distribution::Default, &device));
+            let reference =
+                burn::tensor::module::conv2d(x.clone(), wt.clone(), bias.clone(), options(case));
+            assert_close(
+                ours(x, wt, bias, options(case)),
+                reference,
+                "untracked",
+                case,
+            );
+        }
+    }
+
+    #[test]
     fn groups_fall_back_to_burn() {
         let device = Device::flex();
         let x = random([2, 4, 8, 8], &device);
