@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 /// The top-level modules by layer, lowest first.
 const LAYERS: &[(&str, u8)] = &[
     ("core", 0),
+    ("kernels", 0),
     ("data", 1),
     ("models", 1),
     ("train", 2),
