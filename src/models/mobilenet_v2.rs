@@ -277,32 +277,42 @@ impl MobileNetV2 {
 
     /// Freezes every feature stage (weights and batch-norm statistics); the classifier
     /// stays trainable.
-    pub fn freeze_backbone(mut self) -> Self {
-        self.stem = self.stem.freeze();
-        self.blocks = self.blocks.into_iter().map(|b| b.freeze()).collect();
-        self.last = self.last.freeze();
-        self
+    pub fn freeze_backbone(self) -> Self {
+        let MobileNetV2 {
+            stem,
+            blocks,
+            last,
+            classifier,
+        } = self;
+        let features = MobileNetV2Encoder { stem, blocks }.freeze_all();
+        MobileNetV2 {
+            stem: features.stem,
+            blocks: features.blocks,
+            last: last.freeze(),
+            classifier,
+        }
     }
 
     /// Makes the last `n` feature stages trainable again (18 first, then 17, …).
-    pub fn unfreeze_last(mut self, n: usize) -> Self {
+    pub fn unfreeze_last(self, n: usize) -> Self {
         if n == 0 {
             return self;
         }
-        self.last = self.last.unfreeze();
-        let blocks = self.blocks.len();
-        // Stages 1..=17 are blocks 0..=16; n - 1 of them counted from the end.
-        let first = blocks.saturating_sub(n - 1);
-        self.blocks = self
-            .blocks
-            .into_iter()
-            .enumerate()
-            .map(|(i, b)| if i >= first { b.unfreeze() } else { b })
-            .collect();
-        if n >= STAGES {
-            self.stem = self.stem.unfreeze();
+        let MobileNetV2 {
+            stem,
+            blocks,
+            last,
+            classifier,
+        } = self;
+        // Stage 18 is the last conv; the other n - 1 are the encoder's deepest (the stem
+        // once all 17 blocks are).
+        let features = MobileNetV2Encoder { stem, blocks }.unfreeze_last(n - 1);
+        MobileNetV2 {
+            stem: features.stem,
+            blocks: features.blocks,
+            last: last.unfreeze(),
+            classifier,
         }
-        self
     }
 
     /// Applies ImageNet normalisation; grey input is repeated to three channels.
@@ -478,23 +488,27 @@ impl MobileNetV2Encoder {
 
     /// The five feature levels of images on the 0..1 scale: `[b, 1|3, H, W]` → [`Pyramid`].
     pub fn pyramid(&self, x: Tensor<4>) -> Pyramid {
-        let mut x = self.stem.forward(MobileNetV2::normalize(x)); // [b, 32, H/2, W/2]
-        let mut levels: Vec<Tensor<4>> = Vec::with_capacity(PYRAMID_STAGES.len());
-        for (i, block) in self.blocks.iter().enumerate() {
-            x = block.forward(x);
-            if PYRAMID_STAGES.contains(&(i + 1)) {
-                levels.push(x.clone());
-            }
-        }
-        // Every level is pushed: the last stage asked for is the last block.
-        let mut take = levels.into_iter();
-        let mut next = || take.next().unwrap_or_else(|| x.clone());
+        let stem = self.stem.forward(MobileNetV2::normalize(x)); // [b, 32, H/2, W/2]
+        // The blocks after feature stage `from` up to stage `to` (stage i is block i - 1).
+        let stages = |x: Tensor<4>, from: usize, to: usize| {
+            self.blocks
+                .iter()
+                .take(to)
+                .skip(from)
+                .fold(x, |x, block| block.forward(x))
+        };
+        let [l2, l4, l8, l16, l32] = PYRAMID_STAGES;
+        let s2 = stages(stem, 0, l2);
+        let s4 = stages(s2.clone(), l2, l4);
+        let s8 = stages(s4.clone(), l4, l8);
+        let s16 = stages(s8.clone(), l8, l16);
+        let s32 = stages(s16.clone(), l16, l32);
         Pyramid {
-            s2: next(),
-            s4: next(),
-            s8: next(),
-            s16: next(),
-            s32: next(),
+            s2,
+            s4,
+            s8,
+            s16,
+            s32,
         }
     }
 
