@@ -17,27 +17,31 @@
 //! Images run in parallel on rayon, each product single-threaded; when there are fewer
 //! images than threads the products use gemm's own rayon parallelism instead. A 1×1
 //! convolution with stride 1 and no padding uses `X_b` itself as `col(X_b)`.
+//!
+//! Depthwise convolutions (`groups = Ci = Co`, MobileNetV2's 3×3 layers) take the direct
+//! loops of [`super::depthwise`] instead of im2col: each output is a 9-tap sum, too small a
+//! product for gemm.
 
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
-use burn::backend::flex::{FlexTensor, Layout};
+use burn::backend::flex::FlexTensor;
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Dispatch, Flex};
-use burn::nn::PaddingConfig2d;
 use burn::nn::conv::Conv2d;
 use burn::prelude::*;
 use burn::tensor::ops::ConvOptions;
-use burn::tensor::{Bytes, DType, Shape};
+use burn::tensor::{DType, Shape};
 use gemm::Parallelism;
 use rayon::prelude::*;
 
-use super::CpuKernels;
+use super::conv_geometry::Geometry;
+use super::{CpuKernels, depthwise, padding_pairs, tensor, values};
 
 /// 2D convolution, as [`burn::tensor::module::conv2d`]: our kernel on the Flex device for f32
-/// tensors with groups 1 (see the module's doc), burn's op everywhere else and when
-/// `VISIONLAB_KERNELS=burn`.
+/// tensors with groups 1 or depthwise (see the module's doc), burn's op everywhere else and
+/// when `VISIONLAB_KERNELS=burn`.
 ///
 /// Shapes: `x` `[B, Ci, H, W]`, `weight` `[Co, Ci / groups, kh, kw]`, `bias` `[Co]`;
 /// returns `[B, Co, OH, OW]`.
@@ -60,23 +64,12 @@ pub fn conv2d(
 /// Shapes: `x` `[B, Ci, H, W]` → `[B, Co, OH, OW]`.
 pub fn conv2d_layer(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
     let [_, _, height, width] = x.dims();
-    let same = |k: usize, s: usize, len: usize| {
-        let out = len.div_ceil(s);
-        let total = if out > 0 {
-            ((out - 1) * s + k).saturating_sub(len)
-        } else {
-            0
-        };
-        (total / 2, total - total / 2)
-    };
-    let padding = match conv.padding {
-        PaddingConfig2d::Valid => [(0, 0), (0, 0)],
-        PaddingConfig2d::Same => [
-            same(conv.kernel_size[0], conv.stride[0], height),
-            same(conv.kernel_size[1], conv.stride[1], width),
-        ],
-        PaddingConfig2d::Explicit(top, left, bottom, right) => [(top, bottom), (left, right)],
-    };
+    let padding = padding_pairs(
+        &conv.padding,
+        conv.kernel_size,
+        conv.stride,
+        [height, width],
+    );
     let options = ConvOptions::new_with_padding(conv.stride, padding, conv.dilation, conv.groups);
     conv2d(
         x,
@@ -86,8 +79,9 @@ pub fn conv2d_layer(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
     )
 }
 
-/// Whether our kernel covers this call: Flex device, f32, groups 1, consistent shapes and a
-/// non-empty output (anything else goes to burn's op, which reports its own errors).
+/// Whether our kernel covers this call: Flex device, f32, groups 1 or depthwise (groups = Ci
+/// = Co), consistent shapes and a non-empty output (anything else goes to burn's op, which
+/// reports its own errors).
 fn ours_applies(
     x: &Tensor<4>,
     weight: &Tensor<4>,
@@ -100,8 +94,8 @@ fn ours_applies(
         && x.dtype() == DType::F32
         && weight.dtype() == DType::F32
         && bias.is_none_or(|b| b.dtype() == DType::F32 && b.dims() == [out_channels])
-        && options.groups == 1
-        && in_channels == channels
+        && ((options.groups == 1 && in_channels == channels)
+            || (options.groups == channels && in_channels == 1 && out_channels == channels))
         && Geometry::new(&x.shape(), &weight.shape(), options).is_some()
 }
 
@@ -221,202 +215,6 @@ impl<const N: usize> Backward<Flex, N> for ConvBackward {
     }
 }
 
-/// The sizes of one convolution.
-#[derive(Debug, Clone, Copy)]
-struct Geometry {
-    batch: usize,
-    cin: usize,
-    h: usize,
-    w: usize,
-    cout: usize,
-    kh: usize,
-    kw: usize,
-    oh: usize,
-    ow: usize,
-    stride: [usize; 2],
-    /// Padding before the first row and column.
-    pad: [usize; 2],
-    dilation: [usize; 2],
-}
-
-impl Geometry {
-    /// The sizes for `x` `[B, Ci, H, W]` and `weight` `[Co, Ci, kh, kw]`, or `None` when the
-    /// shapes are not 4D or the (padded) input is smaller than the dilated kernel.
-    fn new(x: &Shape, weight: &Shape, options: &ConvOptions<2>) -> Option<Self> {
-        let (&[batch, cin, h, w], &[cout, _, kh, kw]) = (x.as_slice(), weight.as_slice()) else {
-            return None;
-        };
-        let out = |len: usize, (before, after): (usize, usize), k: usize, s: usize, d: usize| {
-            let span = d.checked_mul(k.checked_sub(1)?)?.checked_add(1)?;
-            let padded = len.checked_add(before)?.checked_add(after)?;
-            Some(padded.checked_sub(span)? / s + 1)
-        };
-        let oh = out(
-            h,
-            options.padding[0],
-            kh,
-            options.stride[0],
-            options.dilation[0],
-        )?;
-        let ow = out(
-            w,
-            options.padding[1],
-            kw,
-            options.stride[1],
-            options.dilation[1],
-        )?;
-        (options.stride.iter().all(|&s| s > 0) && options.dilation.iter().all(|&d| d > 0))
-            .then_some(Geometry {
-                batch,
-                cin,
-                h,
-                w,
-                cout,
-                kh,
-                kw,
-                oh,
-                ow,
-                stride: options.stride,
-                pad: [options.padding[0].0, options.padding[1].0],
-                dilation: options.dilation,
-            })
-    }
-
-    /// Rows of `col(X_b)`: `Ci·kh·kw`.
-    fn k(&self) -> usize {
-        self.cin * self.kh * self.kw
-    }
-
-    /// Columns of `col(X_b)`: `OH·OW`.
-    fn n(&self) -> usize {
-        self.oh * self.ow
-    }
-
-    /// Whether `col(X_b)` is `X_b` itself (1×1 kernel, stride 1, no padding).
-    fn pointwise(&self) -> bool {
-        self.kh == 1 && self.kw == 1 && self.stride == [1, 1] && self.pad == [0, 0]
-    }
-
-    /// The gemm parallelism inside one image's products: single-threaded when the images
-    /// alone keep every thread busy.
-    fn parallelism(&self) -> Parallelism {
-        if self.batch >= rayon::current_num_threads() {
-            Parallelism::None
-        } else {
-            Parallelism::Rayon(0)
-        }
-    }
-
-    /// Fills `col` (`[K × N]`) with `col(X_b)` for one image `xb` (`[Ci, H, W]`).
-    fn im2col(&self, xb: &[f32], col: &mut [f32]) {
-        let n = self.n();
-        for ci in 0..self.cin {
-            let plane = &xb[ci * self.h * self.w..][..self.h * self.w];
-            for ki in 0..self.kh {
-                for kj in 0..self.kw {
-                    let row = (ci * self.kh + ki) * self.kw + kj;
-                    let dst = &mut col[row * n..][..n];
-                    let (rows, cols) = self.taps(ki, kj);
-                    let col_off = (kj * self.dilation[1]) as isize - self.pad[1] as isize;
-                    for oy in 0..self.oh {
-                        let out = &mut dst[oy * self.ow..][..self.ow];
-                        if !rows.contains(&oy) || cols.is_empty() {
-                            out.fill(0.0);
-                            continue;
-                        }
-                        let iy = oy * self.stride[0] + ki * self.dilation[0] - self.pad[0];
-                        let src = &plane[iy * self.w..][..self.w];
-                        out[..cols.start].fill(0.0);
-                        out[cols.end..].fill(0.0);
-                        let first = (cols.start * self.stride[1]) as isize + col_off;
-                        let first = first as usize;
-                        if self.stride[1] == 1 {
-                            out[cols.clone()].copy_from_slice(&src[first..][..cols.len()]);
-                        } else {
-                            for (o, ox) in out[cols.clone()].iter_mut().zip(0..) {
-                                *o = src[first + ox * self.stride[1]];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Adds `col` (`[K × N]`) back into one image's input gradient `dxb` (`[Ci, H, W]`): the
-    /// transpose of [`Geometry::im2col`].
-    fn col2im(&self, col: &[f32], dxb: &mut [f32]) {
-        let n = self.n();
-        for ci in 0..self.cin {
-            let plane = &mut dxb[ci * self.h * self.w..][..self.h * self.w];
-            for ki in 0..self.kh {
-                for kj in 0..self.kw {
-                    let row = (ci * self.kh + ki) * self.kw + kj;
-                    let src = &col[row * n..][..n];
-                    let (rows, cols) = self.taps(ki, kj);
-                    if cols.is_empty() {
-                        continue;
-                    }
-                    let col_off = (kj * self.dilation[1]) as isize - self.pad[1] as isize;
-                    let first = ((cols.start * self.stride[1]) as isize + col_off) as usize;
-                    for oy in rows {
-                        let iy = oy * self.stride[0] + ki * self.dilation[0] - self.pad[0];
-                        let dst = &mut plane[iy * self.w..][..self.w];
-                        let from = &src[oy * self.ow..][..self.ow][cols.clone()];
-                        if self.stride[1] == 1 {
-                            for (d, s) in dst[first..][..from.len()].iter_mut().zip(from) {
-                                *d += s;
-                            }
-                        } else {
-                            for (ox, s) in from.iter().enumerate() {
-                                dst[first + ox * self.stride[1]] += s;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The output rows and columns whose tap `(ki, kj)` falls inside the input.
-    fn taps(&self, ki: usize, kj: usize) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
-        let range = |out: usize, len: usize, k: usize, s: usize, d: usize, p: usize| {
-            // input index = o·s + k·d − p must lie in [0, len)
-            let offset = (k * d) as isize - p as isize;
-            let lo = if offset >= 0 {
-                0
-            } else {
-                (-offset as usize).div_ceil(s)
-            };
-            let room = len as isize - offset;
-            let hi = if room <= 0 {
-                0
-            } else {
-                (room as usize).div_ceil(s).min(out)
-            };
-            lo.min(hi)..hi
-        };
-        (
-            range(
-                self.oh,
-                self.h,
-                ki,
-                self.stride[0],
-                self.dilation[0],
-                self.pad[0],
-            ),
-            range(
-                self.ow,
-                self.w,
-                kj,
-                self.stride[1],
-                self.dilation[1],
-                self.pad[1],
-            ),
-        )
-    }
-}
-
 /// `c[m×n] = (accumulate ? c : 0) + a[m×k] · b[k×n]`, each matrix given by its row and
 /// column strides.
 ///
@@ -462,22 +260,7 @@ unsafe fn sgemm(
     }
 }
 
-/// The values of a contiguous f32 tensor.
-fn values(t: &FlexTensor) -> &[f32] {
-    t.as_slice::<f32>()
-        .expect("the wrapper only sends contiguous f32 tensors")
-}
-
-/// A new contiguous f32 tensor.
-fn tensor(values: Vec<f32>, shape: Shape) -> FlexTensor {
-    FlexTensor::new(
-        Bytes::from_elems(values),
-        Layout::contiguous(shape),
-        DType::F32,
-    )
-}
-
-/// `Y_b = W · col(X_b) + bias`, images in parallel.
+/// `Y_b = W · col(X_b) + bias`, images in parallel, `col` tile by tile.
 fn forward(
     x: &FlexTensor,
     weight: &FlexTensor,
@@ -488,33 +271,53 @@ fn forward(
         .expect("the wrapper checked the geometry");
     let (xs, ws) = (values(x), values(weight));
     let bs = bias.map(values);
+    let shape = Shape::new([g.batch, g.cout, g.oh, g.ow]);
+    if g.depthwise {
+        return tensor(depthwise::forward(&g, xs, ws, bs), shape);
+    }
     let (k, n) = (g.k(), g.n());
     debug_assert_eq!(ws.len(), g.cout * k);
     let mut y = vec![0f32; g.batch * g.cout * n];
     let par = g.parallelism();
     let image = |col: &mut Vec<f32>, (b, yb): (usize, &mut [f32])| {
         let xb = &xs[b * g.cin * g.h * g.w..][..g.cin * g.h * g.w];
-        let col: &[f32] = if g.pointwise() {
-            xb
+        if g.pointwise() {
+            // SAFETY: yb is [Co × N], ws [Co × K], xb [K × N], all row-major and disjoint.
+            unsafe {
+                sgemm(
+                    [g.cout, n, k],
+                    yb.as_mut_ptr(),
+                    [n, 1],
+                    false,
+                    ws.as_ptr(),
+                    [k, 1],
+                    xb.as_ptr(),
+                    [n, 1],
+                    par,
+                )
+            };
         } else {
-            col.resize(k * n, 0.0);
-            g.im2col(xb, col);
-            col
-        };
-        // SAFETY: yb is [Co × N], ws [Co × K], col [K × N], all row-major and disjoint.
-        unsafe {
-            sgemm(
-                [g.cout, n, k],
-                yb.as_mut_ptr(),
-                [n, 1],
-                false,
-                ws.as_ptr(),
-                [k, 1],
-                col.as_ptr(),
-                [n, 1],
-                par,
-            )
-        };
+            for tile in g.tiles() {
+                let t = tile.len() * g.ow;
+                col.resize(k * t, 0.0);
+                g.im2col(xb, col, tile.clone());
+                // SAFETY: the tile's columns of yb ([Co × t] at row stride N), ws [Co × K],
+                // col [K × t], all in bounds and disjoint.
+                unsafe {
+                    sgemm(
+                        [g.cout, t, k],
+                        yb[tile.start * g.ow..].as_mut_ptr(),
+                        [n, 1],
+                        false,
+                        ws.as_ptr(),
+                        [k, 1],
+                        col.as_ptr(),
+                        [t, 1],
+                        par,
+                    )
+                };
+            }
+        }
         if let Some(bs) = bs {
             for (row, &bias) in yb.chunks_exact_mut(n).zip(bs) {
                 row.iter_mut().for_each(|v| *v += bias);
@@ -526,44 +329,53 @@ fn forward(
             .enumerate()
             .for_each_init(Vec::new, image);
     }
-    tensor(y, Shape::new([g.batch, g.cout, g.oh, g.ow]))
+    tensor(y, shape)
 }
 
-/// `dW = Σ_b dY_b · col(X_b)ᵀ`: a partial sum per worker, added at the end.
+/// `dW = Σ_b dY_b · col(X_b)ᵀ` (tile by tile): a partial sum per worker, added at the end.
 fn weight_grad(g: &Geometry, x: &FlexTensor, dy: &FlexTensor) -> FlexTensor {
     let (xs, dys) = (values(x), values(dy));
+    if g.depthwise {
+        let dw = depthwise::weight_grad(g, xs, dys);
+        return tensor(dw, Shape::new([g.cout, 1, g.kh, g.kw]));
+    }
     let (k, n) = (g.k(), g.n());
     let par = g.parallelism();
     let dw = (0..g.batch)
         .into_par_iter()
         .fold(
             || (Vec::new(), vec![0f32; g.cout * k], false),
-            |(mut col, mut dw, started), b| {
+            |(mut col, mut dw, mut started), b| {
                 let xb = &xs[b * g.cin * g.h * g.w..][..g.cin * g.h * g.w];
                 let dyb = &dys[b * g.cout * n..][..g.cout * n];
-                let cols: &[f32] = if g.pointwise() {
-                    xb
-                } else {
-                    col.resize(k * n, 0.0);
-                    g.im2col(xb, &mut col);
-                    &col
-                };
-                // SAFETY: dw is [Co × K]; dyb [Co × N] row-major; colᵀ [N × K] read through
-                // col's [K × N] layout (row stride 1, column stride N); dw is disjoint.
-                unsafe {
-                    sgemm(
-                        [g.cout, k, n],
-                        dw.as_mut_ptr(),
-                        [k, 1],
-                        started,
-                        dyb.as_ptr(),
-                        [n, 1],
-                        cols.as_ptr(),
-                        [1, n],
-                        par,
-                    )
-                };
-                (col, dw, true)
+                for tile in g.tiles() {
+                    let t = tile.len() * g.ow;
+                    let cols: &[f32] = if g.pointwise() {
+                        xb
+                    } else {
+                        col.resize(k * t, 0.0);
+                        g.im2col(xb, &mut col, tile.clone());
+                        &col
+                    };
+                    // SAFETY: dw is [Co × K]; the tile's columns of dyb ([Co × t] at row
+                    // stride N); colᵀ [t × K] read through col's [K × t] layout (row stride
+                    // 1, column stride t); dw is disjoint from both.
+                    unsafe {
+                        sgemm(
+                            [g.cout, k, t],
+                            dw.as_mut_ptr(),
+                            [k, 1],
+                            started,
+                            dyb[tile.start * g.ow..].as_ptr(),
+                            [n, 1],
+                            cols.as_ptr(),
+                            [1, t],
+                            par,
+                        )
+                    };
+                    started = true;
+                }
+                (col, dw, started)
             },
         )
         .map(|(_, dw, _)| dw)
@@ -577,39 +389,56 @@ fn weight_grad(g: &Geometry, x: &FlexTensor, dy: &FlexTensor) -> FlexTensor {
     tensor(dw, Shape::new([g.cout, g.cin, g.kh, g.kw]))
 }
 
-/// `dX_b = col2im(Wᵀ · dY_b)`, images in parallel.
+/// `dX_b = col2im(Wᵀ · dY_b)` (tile by tile), images in parallel.
 fn input_grad(g: &Geometry, weight: &FlexTensor, dy: &FlexTensor) -> FlexTensor {
     let (ws, dys) = (values(weight), values(dy));
+    if g.depthwise {
+        let dx = depthwise::input_grad(g, ws, dys);
+        return tensor(dx, Shape::new([g.batch, g.cin, g.h, g.w]));
+    }
     let (k, n) = (g.k(), g.n());
     let plane = g.cin * g.h * g.w;
     let mut dx = vec![0f32; g.batch * plane];
     let par = g.parallelism();
     let image = |dcol: &mut Vec<f32>, (b, dxb): (usize, &mut [f32])| {
         let dyb = &dys[b * g.cout * n..][..g.cout * n];
-        let pointwise = g.pointwise();
-        let dst: &mut [f32] = if pointwise {
-            dxb
-        } else {
-            dcol.resize(k * n, 0.0);
-            dcol
-        };
-        // SAFETY: dst is [K × N]; Wᵀ [K × Co] read through W's [Co × K] layout (row stride 1,
-        // column stride K); dyb [Co × N] row-major; dst is disjoint from both.
-        unsafe {
-            sgemm(
-                [k, n, g.cout],
-                dst.as_mut_ptr(),
-                [n, 1],
-                false,
-                ws.as_ptr(),
-                [1, k],
-                dyb.as_ptr(),
-                [n, 1],
-                par,
-            )
-        };
-        if !pointwise {
-            g.col2im(dcol, dxb);
+        if g.pointwise() {
+            // SAFETY: dxb is [K × N]; Wᵀ [K × Co] read through W's [Co × K] layout (row
+            // stride 1, column stride K); dyb [Co × N] row-major; all disjoint.
+            unsafe {
+                sgemm(
+                    [k, n, g.cout],
+                    dxb.as_mut_ptr(),
+                    [n, 1],
+                    false,
+                    ws.as_ptr(),
+                    [1, k],
+                    dyb.as_ptr(),
+                    [n, 1],
+                    par,
+                )
+            };
+            return;
+        }
+        for tile in g.tiles() {
+            let t = tile.len() * g.ow;
+            dcol.resize(k * t, 0.0);
+            // SAFETY: dcol is [K × t]; Wᵀ as above; the tile's columns of dyb ([Co × t] at
+            // row stride N); dcol is disjoint from both.
+            unsafe {
+                sgemm(
+                    [k, t, g.cout],
+                    dcol.as_mut_ptr(),
+                    [t, 1],
+                    false,
+                    ws.as_ptr(),
+                    [1, k],
+                    dyb[tile.start * g.ow..].as_ptr(),
+                    [n, 1],
+                    par,
+                )
+            };
+            g.col2im(dcol, dxb, tile);
         }
     };
     if plane > 0 {
@@ -638,9 +467,11 @@ fn bias_grad(g: &Geometry, dy: &FlexTensor) -> FlexTensor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::testing::{assert_close, random};
     use burn::tensor::Distribution;
 
-    /// One random case: (batch, cin, cout, h, w, kernel, stride, padding, dilation, bias).
+    /// One random case: (batch, cin, cout, h, w, kernel, stride, padding, dilation, bias,
+    /// groups).
     type Case = (
         usize,
         usize,
@@ -652,50 +483,30 @@ mod tests {
         [usize; 2],
         [usize; 2],
         bool,
+        usize,
     );
 
     const CASES: &[Case] = &[
-        (1, 1, 2, 7, 9, [3, 3], [1, 1], [0, 0], [1, 1], true),
-        (3, 3, 6, 11, 13, [5, 5], [1, 1], [0, 0], [1, 1], true),
-        (3, 3, 4, 9, 8, [3, 3], [2, 2], [1, 1], [1, 1], false),
-        (1, 5, 3, 12, 10, [3, 5], [2, 1], [2, 1], [2, 1], true),
-        (3, 5, 7, 8, 9, [1, 1], [1, 1], [0, 0], [1, 1], true),
-        (1, 3, 2, 9, 9, [1, 1], [2, 2], [1, 1], [1, 1], false),
-        (3, 1, 5, 13, 11, [5, 3], [2, 2], [2, 0], [2, 2], true),
-        (1, 5, 4, 10, 7, [3, 3], [1, 2], [1, 2], [2, 1], true),
-        (3, 3, 8, 6, 6, [3, 3], [1, 1], [2, 2], [1, 1], false),
-        (1, 1, 1, 5, 5, [5, 5], [2, 2], [2, 2], [1, 1], true),
+        (1, 1, 2, 7, 9, [3, 3], [1, 1], [0, 0], [1, 1], true, 1),
+        (3, 3, 6, 11, 13, [5, 5], [1, 1], [0, 0], [1, 1], true, 1),
+        (3, 3, 4, 9, 8, [3, 3], [2, 2], [1, 1], [1, 1], false, 1),
+        (1, 5, 3, 12, 10, [3, 5], [2, 1], [2, 1], [2, 1], true, 1),
+        (3, 5, 7, 8, 9, [1, 1], [1, 1], [0, 0], [1, 1], true, 1),
+        (1, 3, 2, 9, 9, [1, 1], [2, 2], [1, 1], [1, 1], false, 1),
+        (3, 1, 5, 13, 11, [5, 3], [2, 2], [2, 0], [2, 2], true, 1),
+        (1, 5, 4, 10, 7, [3, 3], [1, 2], [1, 2], [2, 1], true, 1),
+        (3, 3, 8, 6, 6, [3, 3], [1, 1], [2, 2], [1, 1], false, 1),
+        (1, 1, 1, 5, 5, [5, 5], [2, 2], [2, 2], [1, 1], true, 1),
+        // Depthwise (groups = Ci = Co): MobileNetV2's 3×3 layers, stride 1 and 2, and odd cases.
+        (2, 4, 4, 9, 9, [3, 3], [1, 1], [1, 1], [1, 1], true, 4),
+        (3, 3, 3, 10, 11, [3, 3], [2, 2], [1, 1], [1, 1], false, 3),
+        (1, 5, 5, 7, 12, [5, 3], [1, 2], [2, 0], [1, 2], true, 5),
+        (2, 2, 2, 6, 6, [3, 3], [2, 1], [0, 2], [2, 1], true, 2),
+        (1, 6, 6, 3, 3, [3, 3], [1, 1], [1, 1], [1, 1], false, 6),
     ];
 
     fn options(case: &Case) -> ConvOptions<2> {
-        ConvOptions::new(case.6, case.7, case.8, 1)
-    }
-
-    /// Max abs difference ≤ 1e-4 · max(1, max |reference|).
-    fn assert_close(ours: Tensor<4>, reference: Tensor<4>, what: &str, case: &Case) {
-        let ours = ours.into_data().try_to_vec::<f32>().expect("f32 values");
-        let reference = reference
-            .into_data()
-            .try_to_vec::<f32>()
-            .expect("f32 values");
-        assert_eq!(
-            ours.len(),
-            reference.len(),
-            "{what}: sizes differ, {case:?}"
-        );
-        let scale = reference.iter().fold(1f32, |m, v| m.max(v.abs()));
-        let diff = ours
-            .iter()
-            .zip(&reference)
-            .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
-        assert!(
-            diff <= 1e-4 * scale,
-            "{what}: max abs diff {diff} (scale {scale}) for {case:?}"
-        );
-    }
-
-    fn random(shape: [usize; 4], device: &Device) -> Tensor<4> {
-        Tensor::random(shape, Distribution::Uniform(-1.0, 1.0), device)
+        ConvOptions::new(case.6, case.7, case.8, case.10)
     }
 
     #[test]
@@ -704,14 +515,19 @@ mod tests {
         for case in CASES {
             let &(b, ci, co, h, w, k, ..) = case;
             let x = random([b, ci, h, w], &device);
-            let wt = random([co, ci, k[0], k[1]], &device);
+            let wt = random([co, ci / case.10, k[0], k[1]], &device);
             let bias = case
                 .9
                 .then(|| Tensor::<1>::random([co], Distribution::Default, &device));
             assert!(ours_applies(&x, &wt, bias.as_ref(), &options(case)));
             let reference =
                 burn::tensor::module::conv2d(x.clone(), wt.clone(), bias.clone(), options(case));
-            assert_close(ours(x, wt, bias, options(case)), reference, "forward", case);
+            assert_close(
+                ours(x, wt, bias, options(case)),
+                reference,
+                "forward",
+                &format!("{case:?}"),
+            );
         }
     }
 
@@ -721,7 +537,7 @@ mod tests {
         for case in CASES {
             let &(b, ci, co, h, w, k, ..) = case;
             let x = random([b, ci, h, w], &device);
-            let wt = random([co, ci, k[0], k[1]], &device);
+            let wt = random([co, ci / case.10, k[0], k[1]], &device);
             let bias = Tensor::<1>::random([co], Distribution::Default, &device);
             let run = |use_ours: bool| {
                 let (x, wt) = (x.clone().require_grad(), wt.clone().require_grad());
@@ -741,15 +557,15 @@ mod tests {
             };
             let (y_ours, dx_ours, dw_ours, db_ours) = run(true);
             let (y_ref, dx_ref, dw_ref, db_ref) = run(false);
-            assert_close(y_ours, y_ref, "forward (autodiff)", case);
-            assert_close(dx_ours, dx_ref, "dX", case);
-            assert_close(dw_ours, dw_ref, "dW", case);
+            assert_close(y_ours, y_ref, "forward (autodiff)", &format!("{case:?}"));
+            assert_close(dx_ours, dx_ref, "dX", &format!("{case:?}"));
+            assert_close(dw_ours, dw_ref, "dW", &format!("{case:?}"));
             if let (Some(ours), Some(reference)) = (db_ours, db_ref) {
                 assert_close(
                     ours.reshape([1, 1, 1, co]),
                     reference.reshape([1, 1, 1, co]),
                     "dbias",
-                    case,
+                    &format!("{case:?}"),
                 );
             }
         }
@@ -771,7 +587,7 @@ mod tests {
             wt.grad(&grads).expect("weight is tracked"),
             wt.grad(&reference).expect("weight is tracked"),
             "dW without dX",
-            case,
+            &format!("{case:?}"),
         );
     }
 
@@ -781,7 +597,7 @@ mod tests {
         for case in &CASES[..3] {
             let &(b, ci, co, h, w, k, ..) = case;
             let x = random([b, ci, h, w], &device);
-            let wt = random([co, ci, k[0], k[1]], &device);
+            let wt = random([co, ci / case.10, k[0], k[1]], &device);
             let bias = case
                 .9
                 .then(|| Tensor::<1>::random([co], Distribution::Default, &device));
@@ -791,7 +607,7 @@ mod tests {
                 ours(x, wt, bias, options(case)),
                 reference,
                 "untracked",
-                case,
+                &format!("{case:?}"),
             );
         }
     }
@@ -812,6 +628,7 @@ mod tests {
 
     #[test]
     fn layer_matches_burns_conv2d_forward() {
+        use burn::nn::PaddingConfig2d;
         use burn::nn::conv::Conv2dConfig;
         let device = Device::flex();
         let x = random([2, 3, 9, 8], &device);
@@ -831,9 +648,40 @@ mod tests {
                 conv2d_layer(&conv, x.clone()),
                 conv.forward(x.clone()),
                 &format!("layer {padding:?} stride {stride:?}"),
-                case,
+                &format!("{case:?}"),
             );
         }
+    }
+
+    #[test]
+    fn large_images_are_tiled_and_still_match_burn() {
+        // K·N = 243·(192·192) > TILE_VALUES: several bands of output rows.
+        let device = Device::flex().autodiff();
+        let case: Case = (1, 3, 4, 200, 200, [9, 9], [1, 1], [0, 0], [1, 1], true, 1);
+        let (x, wt) = (
+            random([1, 3, 200, 200], &device),
+            random([4, 3, 9, 9], &device),
+        );
+        let geometry = Geometry::new(&x.shape(), &wt.shape(), &options(&case)).expect("valid");
+        assert!(geometry.tiles().count() > 1);
+        let covered: usize = geometry.tiles().map(|t| t.len()).sum();
+        assert_eq!(covered, geometry.oh);
+        let run = |use_ours: bool| {
+            let (x, wt) = (x.clone().require_grad(), wt.clone().require_grad());
+            let y = if use_ours {
+                ours(x.clone(), wt.clone(), None, options(&case))
+            } else {
+                burn::tensor::module::conv2d(x.clone(), wt.clone(), None, options(&case))
+            };
+            let grads = (y.clone() * y.clone().cos()).sum().backward();
+            let dx = x.grad(&grads).expect("x is tracked");
+            (y.inner(), dx, wt.grad(&grads).expect("weight is tracked"))
+        };
+        let ((y, dx, dw), (y_ref, dx_ref, dw_ref)) = (run(true), run(false));
+        let what = format!("{case:?}");
+        assert_close(y, y_ref, "forward", &what);
+        assert_close(dx, dx_ref, "dX", &what);
+        assert_close(dw, dw_ref, "dW", &what);
     }
 
     #[test]

@@ -8,15 +8,24 @@
 //! forces burn's ops everywhere, for A/B runs.
 
 mod conv2d;
+mod conv_geometry;
+mod depthwise;
+mod max_pool2d;
+#[cfg(test)]
+mod testing;
 
 pub use conv2d::{conv2d, conv2d_layer};
+pub use max_pool2d::{max_pool2d, max_pool2d_layer};
 
 use std::sync::OnceLock;
 
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
+use burn::backend::flex::{FlexTensor, Layout};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Flex, backend_extension};
-use burn::tensor::ops::ConvOptions;
+use burn::nn::PaddingConfig2d;
+use burn::tensor::ops::{ConvOptions, MaxPoolOptions};
+use burn::tensor::{Bytes, DType, Shape};
 
 /// The operations our CPU kernels add to the backend. The macro generates the routing from
 /// burn's `Dispatch` backend to the implementations below (Flex, and Flex under autodiff);
@@ -37,6 +46,9 @@ pub trait CpuKernels: Backend {
         weight: FloatTensor<Self>,
         options: ConvOptions<2>,
     ) -> FloatTensor<Self>;
+
+    /// 2D max pooling, NCHW, floor mode (see [`max_pool2d`]).
+    fn vl_max_pool2d(x: FloatTensor<Self>, options: MaxPoolOptions<2>) -> FloatTensor<Self>;
 }
 
 impl CpuKernels for Flex {
@@ -55,6 +67,10 @@ impl CpuKernels for Flex {
         options: ConvOptions<2>,
     ) -> FloatTensor<Self> {
         conv2d::forward_flex(x, weight, None, &options)
+    }
+
+    fn vl_max_pool2d(x: FloatTensor<Self>, options: MaxPoolOptions<2>) -> FloatTensor<Self> {
+        max_pool2d::forward_flex(x, &options)
     }
 }
 
@@ -75,9 +91,56 @@ impl<C: CheckpointStrategy> CpuKernels for Autodiff<Flex, C> {
     ) -> FloatTensor<Self> {
         conv2d::forward_autodiff::<C>(x, weight, None, options)
     }
+
+    fn vl_max_pool2d(x: FloatTensor<Self>, options: MaxPoolOptions<2>) -> FloatTensor<Self> {
+        max_pool2d::forward_autodiff::<C>(x, options)
+    }
 }
+
 /// Whether our kernels may run at all: false when `VISIONLAB_KERNELS=burn` (read once).
 fn enabled() -> bool {
     static ENABLED: OnceLock<bool> = OnceLock::new();
     *ENABLED.get_or_init(|| std::env::var("VISIONLAB_KERNELS").map_or(true, |v| v != "burn"))
+}
+
+/// The values of a contiguous f32 tensor.
+fn values(t: &FlexTensor) -> &[f32] {
+    t.as_slice::<f32>()
+        .expect("the wrappers only send contiguous f32 tensors")
+}
+
+/// A new contiguous f32 tensor.
+fn tensor(values: Vec<f32>, shape: Shape) -> FlexTensor {
+    FlexTensor::new(
+        Bytes::from_elems(values),
+        Layout::contiguous(shape),
+        DType::F32,
+    )
+}
+
+/// A layer's padding as `[(top, bottom), (left, right)]` for an input of `[height, width]`,
+/// as burn's layers compute it (`Same`: the odd pixel at the end).
+fn padding_pairs(
+    config: &PaddingConfig2d,
+    kernel: [usize; 2],
+    stride: [usize; 2],
+    [height, width]: [usize; 2],
+) -> [(usize, usize); 2] {
+    let same = |k: usize, s: usize, len: usize| {
+        let out = len.div_ceil(s);
+        let total = if out > 0 {
+            ((out - 1) * s + k).saturating_sub(len)
+        } else {
+            0
+        };
+        (total / 2, total - total / 2)
+    };
+    match config {
+        PaddingConfig2d::Valid => [(0, 0), (0, 0)],
+        PaddingConfig2d::Same => [
+            same(kernel[0], stride[0], height),
+            same(kernel[1], stride[1], width),
+        ],
+        PaddingConfig2d::Explicit(top, left, bottom, right) => [(*top, *bottom), (*left, *right)],
+    }
 }

@@ -6,7 +6,7 @@ use burn::nn::{Initializer, Linear, LinearConfig, Relu};
 use burn::prelude::*;
 
 use crate::core::limits;
-use crate::kernels::conv2d_layer;
+use crate::kernels::{conv2d_layer, max_pool2d_layer};
 use crate::models::InputShape;
 
 use crate::models::ModelError;
@@ -83,11 +83,11 @@ impl ConvNet {
 
     /// The last feature map: `[b, c, h, w]` → `[b, 16, h', w']`.
     pub fn features(&self, x: Tensor<4>) -> Tensor<4> {
-        // The convolutions run our CPU kernel on the Flex device (`kernels`), burn's elsewhere.
+        // The convolutions and pools run our CPU kernels on the Flex device (`kernels`), burn's elsewhere.
         let x = conv2d_layer(&self.conv1, x); // [b, 6, h-4, w-4]
-        let x = self.pool.forward(self.relu.forward(x)); // [b, 6, (h-4)/2, ..]
+        let x = max_pool2d_layer(&self.pool, self.relu.forward(x)); // [b, 6, (h-4)/2, ..]
         let x = conv2d_layer(&self.conv2, x); // [b, 16, .., ..]
-        self.pool.forward(self.relu.forward(x)) // [b, 16, h', w']
+        max_pool2d_layer(&self.pool, self.relu.forward(x)) // [b, 16, h', w']
     }
 
     /// The fully connected layers: `[b, 16, h', w']` → logits `[b, classes]`.

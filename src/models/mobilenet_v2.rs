@@ -21,6 +21,7 @@ use burn::tensor::activation::relu6;
 use crate::core::protocol::TransferOptions;
 use crate::models::InputShape;
 
+use crate::kernels::conv2d_layer;
 use crate::models::ModelError;
 
 /// ImageNet per-channel mean (RGB, 0..1 scale).
@@ -106,7 +107,7 @@ impl ConvBn {
     }
 
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let y = self.conv.forward(x);
+        let y = conv2d_layer(&self.conv, x);
         let y = if self.folded { y } else { self.bn.forward(y) };
         if self.relu { relu6(y) } else { y }
     }

@@ -9,6 +9,7 @@ use burn::prelude::*;
 
 use crate::models::InputShape;
 
+use crate::kernels::conv2d_layer;
 use crate::models::ModelError;
 
 /// Conv 3×3 (no bias: batch norm follows).
@@ -60,11 +61,13 @@ impl BasicBlock {
     /// `[b, cin, h, w]` → `[b, cout, h/stride, w/stride]`.
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         let identity = match &self.shortcut {
-            Some(p) => p.bn.forward(p.conv.forward(x.clone())),
+            Some(p) => p.bn.forward(conv2d_layer(&p.conv, x.clone())),
             None => x.clone(),
         };
-        let y = self.relu.forward(self.bn1.forward(self.conv1.forward(x)));
-        let y = self.bn2.forward(self.conv2.forward(y));
+        let y = self
+            .relu
+            .forward(self.bn1.forward(conv2d_layer(&self.conv1, x)));
+        let y = self.bn2.forward(conv2d_layer(&self.conv2, y));
         self.relu.forward(y + identity)
     }
 }
@@ -110,7 +113,7 @@ impl ResNet {
     pub fn features(&self, x: Tensor<4>) -> Tensor<4> {
         let mut x = self
             .relu
-            .forward(self.stem_bn.forward(self.stem.forward(x))); // [b, 16, h, w]
+            .forward(self.stem_bn.forward(conv2d_layer(&self.stem, x))); // [b, 16, h, w]
         for block in &self.blocks {
             x = block.forward(x);
         }

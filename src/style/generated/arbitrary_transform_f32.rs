@@ -448,32 +448,32 @@ impl Submodule1 {
         Tensor<4>,
     ) {
         let reshape1_out1 = mobilenet_conv_conv_bias_add.reshape([1, 100, 1, 1]);
-        let conv2d1_out1 = self.conv2d1.forward(reshape1_out1.clone());
-        let conv2d2_out1 = self.conv2d2.forward(reshape1_out1.clone());
-        let conv2d3_out1 = self.conv2d3.forward(reshape1_out1.clone());
-        let conv2d4_out1 = self.conv2d4.forward(reshape1_out1.clone());
-        let conv2d5_out1 = self.conv2d5.forward(reshape1_out1.clone());
-        let conv2d6_out1 = self.conv2d6.forward(reshape1_out1.clone());
-        let conv2d7_out1 = self.conv2d7.forward(reshape1_out1.clone());
-        let conv2d8_out1 = self.conv2d8.forward(reshape1_out1.clone());
-        let conv2d9_out1 = self.conv2d9.forward(reshape1_out1.clone());
-        let conv2d10_out1 = self.conv2d10.forward(reshape1_out1.clone());
-        let conv2d11_out1 = self.conv2d11.forward(reshape1_out1.clone());
-        let conv2d12_out1 = self.conv2d12.forward(reshape1_out1.clone());
-        let conv2d13_out1 = self.conv2d13.forward(reshape1_out1.clone());
-        let conv2d14_out1 = self.conv2d14.forward(reshape1_out1.clone());
-        let conv2d15_out1 = self.conv2d15.forward(reshape1_out1.clone());
-        let conv2d16_out1 = self.conv2d16.forward(reshape1_out1.clone());
-        let conv2d17_out1 = self.conv2d17.forward(reshape1_out1.clone());
-        let conv2d18_out1 = self.conv2d18.forward(reshape1_out1.clone());
-        let conv2d19_out1 = self.conv2d19.forward(reshape1_out1.clone());
-        let conv2d20_out1 = self.conv2d20.forward(reshape1_out1.clone());
-        let conv2d21_out1 = self.conv2d21.forward(reshape1_out1.clone());
-        let conv2d22_out1 = self.conv2d22.forward(reshape1_out1.clone());
-        let conv2d23_out1 = self.conv2d23.forward(reshape1_out1.clone());
-        let conv2d24_out1 = self.conv2d24.forward(reshape1_out1.clone());
-        let conv2d25_out1 = self.conv2d25.forward(reshape1_out1.clone());
-        let conv2d26_out1 = self.conv2d26.forward(reshape1_out1);
+        let conv2d1_out1 = crate::kernels::conv2d_layer(&self.conv2d1, reshape1_out1.clone());
+        let conv2d2_out1 = crate::kernels::conv2d_layer(&self.conv2d2, reshape1_out1.clone());
+        let conv2d3_out1 = crate::kernels::conv2d_layer(&self.conv2d3, reshape1_out1.clone());
+        let conv2d4_out1 = crate::kernels::conv2d_layer(&self.conv2d4, reshape1_out1.clone());
+        let conv2d5_out1 = crate::kernels::conv2d_layer(&self.conv2d5, reshape1_out1.clone());
+        let conv2d6_out1 = crate::kernels::conv2d_layer(&self.conv2d6, reshape1_out1.clone());
+        let conv2d7_out1 = crate::kernels::conv2d_layer(&self.conv2d7, reshape1_out1.clone());
+        let conv2d8_out1 = crate::kernels::conv2d_layer(&self.conv2d8, reshape1_out1.clone());
+        let conv2d9_out1 = crate::kernels::conv2d_layer(&self.conv2d9, reshape1_out1.clone());
+        let conv2d10_out1 = crate::kernels::conv2d_layer(&self.conv2d10, reshape1_out1.clone());
+        let conv2d11_out1 = crate::kernels::conv2d_layer(&self.conv2d11, reshape1_out1.clone());
+        let conv2d12_out1 = crate::kernels::conv2d_layer(&self.conv2d12, reshape1_out1.clone());
+        let conv2d13_out1 = crate::kernels::conv2d_layer(&self.conv2d13, reshape1_out1.clone());
+        let conv2d14_out1 = crate::kernels::conv2d_layer(&self.conv2d14, reshape1_out1.clone());
+        let conv2d15_out1 = crate::kernels::conv2d_layer(&self.conv2d15, reshape1_out1.clone());
+        let conv2d16_out1 = crate::kernels::conv2d_layer(&self.conv2d16, reshape1_out1.clone());
+        let conv2d17_out1 = crate::kernels::conv2d_layer(&self.conv2d17, reshape1_out1.clone());
+        let conv2d18_out1 = crate::kernels::conv2d_layer(&self.conv2d18, reshape1_out1.clone());
+        let conv2d19_out1 = crate::kernels::conv2d_layer(&self.conv2d19, reshape1_out1.clone());
+        let conv2d20_out1 = crate::kernels::conv2d_layer(&self.conv2d20, reshape1_out1.clone());
+        let conv2d21_out1 = crate::kernels::conv2d_layer(&self.conv2d21, reshape1_out1.clone());
+        let conv2d22_out1 = crate::kernels::conv2d_layer(&self.conv2d22, reshape1_out1.clone());
+        let conv2d23_out1 = crate::kernels::conv2d_layer(&self.conv2d23, reshape1_out1.clone());
+        let conv2d24_out1 = crate::kernels::conv2d_layer(&self.conv2d24, reshape1_out1.clone());
+        let conv2d25_out1 = crate::kernels::conv2d_layer(&self.conv2d25, reshape1_out1.clone());
+        let conv2d26_out1 = crate::kernels::conv2d_layer(&self.conv2d26, reshape1_out1);
         let pad1_out1 = content_image.pad(
             [
                 (0usize, 0usize),
@@ -484,7 +484,7 @@ impl Submodule1 {
             burn::tensor::ops::PadMode::Reflect,
         );
         let transpose1_out1 = pad1_out1.permute([0, 3, 1, 2]);
-        let conv2d27_out1 = self.conv2d27.forward(transpose1_out1);
+        let conv2d27_out1 = crate::kernels::conv2d_layer(&self.conv2d27, transpose1_out1);
         let relu1_out1 = burn::tensor::activation::relu(conv2d27_out1);
         let pad2_out1 = relu1_out1.pad(
             [
@@ -495,7 +495,7 @@ impl Submodule1 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d28_out1 = self.conv2d28.forward(pad2_out1);
+        let conv2d28_out1 = crate::kernels::conv2d_layer(&self.conv2d28, pad2_out1);
         let relu2_out1 = burn::tensor::activation::relu(conv2d28_out1);
         let pad3_out1 = relu2_out1.pad(
             [
@@ -506,7 +506,7 @@ impl Submodule1 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d29_out1 = self.conv2d29.forward(pad3_out1);
+        let conv2d29_out1 = crate::kernels::conv2d_layer(&self.conv2d29, pad3_out1);
         let relu3_out1 = burn::tensor::activation::relu(conv2d29_out1);
         let pad4_out1 = relu3_out1.clone().pad(
             [
@@ -517,7 +517,7 @@ impl Submodule1 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d30_out1 = self.conv2d30.forward(pad4_out1);
+        let conv2d30_out1 = crate::kernels::conv2d_layer(&self.conv2d30, pad4_out1);
         let globalaveragepool1_out1 = self.globalaveragepool1.forward(conv2d30_out1.clone());
         let sub1_out1 = conv2d30_out1.clone().sub(globalaveragepool1_out1.clone());
         let mul1_out1 = sub1_out1.clone().mul(sub1_out1);
@@ -541,7 +541,7 @@ impl Submodule1 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d31_out1 = self.conv2d31.forward(pad5_out1);
+        let conv2d31_out1 = crate::kernels::conv2d_layer(&self.conv2d31, pad5_out1);
         let globalaveragepool3_out1 = self.globalaveragepool3.forward(conv2d31_out1.clone());
         let sub3_out1 = conv2d31_out1.clone().sub(globalaveragepool3_out1.clone());
         let mul5_out1 = sub3_out1.clone().mul(sub3_out1);
@@ -564,7 +564,7 @@ impl Submodule1 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d32_out1 = self.conv2d32.forward(pad6_out1);
+        let conv2d32_out1 = crate::kernels::conv2d_layer(&self.conv2d32, pad6_out1);
         let globalaveragepool5_out1 = self.globalaveragepool5.forward(conv2d32_out1.clone());
         let reshape6_out1 = globalaveragepool5_out1.clone().reshape([1, 32, 1, 1]);
         let sub5_out1 = conv2d32_out1.clone().sub(reshape6_out1);
@@ -588,7 +588,7 @@ impl Submodule1 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d33_out1 = self.conv2d33.forward(pad7_out1);
+        let conv2d33_out1 = crate::kernels::conv2d_layer(&self.conv2d33, pad7_out1);
         let globalaveragepool7_out1 = self.globalaveragepool7.forward(conv2d33_out1.clone());
         let reshape7_out1 = globalaveragepool7_out1.clone().reshape([1, 32, 1, 1]);
         let sub7_out1 = conv2d33_out1.clone().sub(reshape7_out1);
@@ -613,7 +613,7 @@ impl Submodule1 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d34_out1 = self.conv2d34.forward(pad8_out1);
+        let conv2d34_out1 = crate::kernels::conv2d_layer(&self.conv2d34, pad8_out1);
         let globalaveragepool9_out1 = self.globalaveragepool9.forward(conv2d34_out1.clone());
         let reshape9_out1 = globalaveragepool9_out1.clone().reshape([1, 32, 1, 1]);
         let sub9_out1 = conv2d34_out1.clone().sub(reshape9_out1);
@@ -638,7 +638,7 @@ impl Submodule1 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d35_out1 = self.conv2d35.forward(pad9_out1);
+        let conv2d35_out1 = crate::kernels::conv2d_layer(&self.conv2d35, pad9_out1);
         let globalaveragepool11_out1 = self.globalaveragepool11.forward(conv2d35_out1.clone());
         let reshape11_out1 = globalaveragepool11_out1.clone().reshape([1, 32, 1, 1]);
         let sub11_out1 = conv2d35_out1.clone().sub(reshape11_out1);
@@ -663,7 +663,7 @@ impl Submodule1 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d36_out1 = self.conv2d36.forward(pad10_out1);
+        let conv2d36_out1 = crate::kernels::conv2d_layer(&self.conv2d36, pad10_out1);
         let globalaveragepool13_out1 = self.globalaveragepool13.forward(conv2d36_out1.clone());
         let reshape13_out1 = globalaveragepool13_out1.clone().reshape([1, 32, 1, 1]);
         let sub13_out1 = conv2d36_out1.clone().sub(reshape13_out1);
@@ -688,7 +688,7 @@ impl Submodule1 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d37_out1 = self.conv2d37.forward(pad11_out1);
+        let conv2d37_out1 = crate::kernels::conv2d_layer(&self.conv2d37, pad11_out1);
         let globalaveragepool15_out1 = self.globalaveragepool15.forward(conv2d37_out1.clone());
         let reshape15_out1 = globalaveragepool15_out1.clone().reshape([1, 32, 1, 1]);
         let sub15_out1 = conv2d37_out1.clone().sub(reshape15_out1);
@@ -713,7 +713,7 @@ impl Submodule1 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d38_out1 = self.conv2d38.forward(pad12_out1);
+        let conv2d38_out1 = crate::kernels::conv2d_layer(&self.conv2d38, pad12_out1);
         let globalaveragepool17_out1 = self.globalaveragepool17.forward(conv2d38_out1.clone());
         let reshape17_out1 = globalaveragepool17_out1.clone().reshape([1, 32, 1, 1]);
         let sub17_out1 = conv2d38_out1.clone().sub(reshape17_out1);
@@ -864,7 +864,7 @@ impl Submodule2 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d39_out1 = self.conv2d39.forward(pad13_out1);
+        let conv2d39_out1 = crate::kernels::conv2d_layer(&self.conv2d39, pad13_out1);
         let globalaveragepool19_out1 = self.globalaveragepool19.forward(conv2d39_out1.clone());
         let reshape19_out1 = globalaveragepool19_out1.clone().reshape([1, 32, 1, 1]);
         let sub19_out1 = conv2d39_out1.clone().sub(reshape19_out1);
@@ -890,7 +890,7 @@ impl Submodule2 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d40_out1 = self.conv2d40.forward(pad14_out1);
+        let conv2d40_out1 = crate::kernels::conv2d_layer(&self.conv2d40, pad14_out1);
         let globalaveragepool21_out1 = self.globalaveragepool21.forward(conv2d40_out1.clone());
         let reshape21_out1 = globalaveragepool21_out1.clone().reshape([1, 16, 1, 1]);
         let sub21_out1 = conv2d40_out1.clone().sub(reshape21_out1);
@@ -916,7 +916,7 @@ impl Submodule2 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d41_out1 = self.conv2d41.forward(pad15_out1);
+        let conv2d41_out1 = crate::kernels::conv2d_layer(&self.conv2d41, pad15_out1);
         let globalaveragepool23_out1 = self.globalaveragepool23.forward(conv2d41_out1.clone());
         let reshape23_out1 = globalaveragepool23_out1.clone().reshape([1, 8, 1, 1]);
         let sub23_out1 = conv2d41_out1.clone().sub(reshape23_out1);
@@ -942,7 +942,7 @@ impl Submodule2 {
             ],
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d42_out1 = self.conv2d42.forward(pad16_out1);
+        let conv2d42_out1 = crate::kernels::conv2d_layer(&self.conv2d42, pad16_out1);
         let globalaveragepool25_out1 = self.globalaveragepool25.forward(conv2d42_out1.clone());
         let reshape25_out1 = globalaveragepool25_out1.clone().reshape([1, 3, 1, 1]);
         let sub25_out1 = conv2d42_out1.clone().sub(reshape25_out1);

@@ -287,7 +287,7 @@ impl Submodule1 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d1_out1 = self.conv2d1.forward(pad1_out1);
+        let conv2d1_out1 = crate::kernels::conv2d_layer(&self.conv2d1, pad1_out1);
         let unsqueeze1_out1: Tensor<2> = style_weights.unsqueeze_dims::<2>(&[1]);
         let constant2_out1 = self.constant2.val();
         let mul1_out1 = unsqueeze1_out1.clone().mul(constant2_out1);
@@ -423,7 +423,7 @@ impl Submodule1 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d2_out1 = self.conv2d2.forward(pad2_out1);
+        let conv2d2_out1 = crate::kernels::conv2d_layer(&self.conv2d2, pad2_out1);
         let constant5_out1 = self.constant5.val();
         let mul5_out1 = unsqueeze1_out1.clone().mul(constant5_out1);
         let reducesum3_out1 = { mul5_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -794,7 +794,7 @@ impl Submodule2 {
     }
     #[allow(clippy::let_and_return, clippy::approx_constant)]
     pub fn forward(&self, pad3_out1: Tensor<4>, unsqueeze1_out1: Tensor<2>) -> Tensor<4> {
-        let conv2d3_out1 = self.conv2d3.forward(pad3_out1);
+        let conv2d3_out1 = crate::kernels::conv2d_layer(&self.conv2d3, pad3_out1);
         let constant8_out1 = self.constant8.val();
         let mul9_out1 = unsqueeze1_out1.clone().mul(constant8_out1);
         let reducesum5_out1 = { mul9_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -929,7 +929,7 @@ impl Submodule2 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d4_out1 = self.conv2d4.forward(pad4_out1);
+        let conv2d4_out1 = crate::kernels::conv2d_layer(&self.conv2d4, pad4_out1);
         let constant11_out1 = self.constant11.val();
         let mul13_out1 = unsqueeze1_out1.clone().mul(constant11_out1);
         let reducesum7_out1 = { mul13_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -1064,7 +1064,7 @@ impl Submodule2 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d5_out1 = self.conv2d5.forward(pad5_out1);
+        let conv2d5_out1 = crate::kernels::conv2d_layer(&self.conv2d5, pad5_out1);
         let constant14_out1 = self.constant14.val();
         let mul17_out1 = unsqueeze1_out1.clone().mul(constant14_out1);
         let reducesum9_out1 = { mul17_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -1509,7 +1509,7 @@ impl Submodule3 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d6_out1 = self.conv2d6.forward(pad6_out1);
+        let conv2d6_out1 = crate::kernels::conv2d_layer(&self.conv2d6, pad6_out1);
         let constant17_out1 = self.constant17.val();
         let mul21_out1 = unsqueeze1_out1.clone().mul(constant17_out1);
         let reducesum11_out1 = { mul21_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -1644,7 +1644,7 @@ impl Submodule3 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d7_out1 = self.conv2d7.forward(pad7_out1);
+        let conv2d7_out1 = crate::kernels::conv2d_layer(&self.conv2d7, pad7_out1);
         let constant20_out1 = self.constant20.val();
         let mul25_out1 = unsqueeze1_out1.clone().mul(constant20_out1);
         let reducesum13_out1 = { mul25_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -1780,7 +1780,7 @@ impl Submodule3 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d8_out1 = self.conv2d8.forward(pad8_out1);
+        let conv2d8_out1 = crate::kernels::conv2d_layer(&self.conv2d8, pad8_out1);
         let constant23_out1 = self.constant23.val();
         let mul29_out1 = unsqueeze1_out1.clone().mul(constant23_out1);
         let reducesum15_out1 = { mul29_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -1915,7 +1915,7 @@ impl Submodule3 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d9_out1 = self.conv2d9.forward(pad9_out1);
+        let conv2d9_out1 = crate::kernels::conv2d_layer(&self.conv2d9, pad9_out1);
         let constant26_out1 = self.constant26.val();
         let mul33_out1 = unsqueeze1_out1.clone().mul(constant26_out1);
         let reducesum17_out1 = { mul33_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -2360,7 +2360,7 @@ impl Submodule4 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d10_out1 = self.conv2d10.forward(pad10_out1);
+        let conv2d10_out1 = crate::kernels::conv2d_layer(&self.conv2d10, pad10_out1);
         let constant29_out1 = self.constant29.val();
         let mul37_out1 = unsqueeze1_out1.clone().mul(constant29_out1);
         let reducesum19_out1 = { mul37_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -2495,7 +2495,7 @@ impl Submodule4 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d11_out1 = self.conv2d11.forward(pad11_out1);
+        let conv2d11_out1 = crate::kernels::conv2d_layer(&self.conv2d11, pad11_out1);
         let constant32_out1 = self.constant32.val();
         let mul41_out1 = unsqueeze1_out1.clone().mul(constant32_out1);
         let reducesum21_out1 = { mul41_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -2631,7 +2631,7 @@ impl Submodule4 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d12_out1 = self.conv2d12.forward(pad12_out1);
+        let conv2d12_out1 = crate::kernels::conv2d_layer(&self.conv2d12, pad12_out1);
         let constant35_out1 = self.constant35.val();
         let mul45_out1 = unsqueeze1_out1.clone().mul(constant35_out1);
         let reducesum23_out1 = { mul45_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -2766,7 +2766,7 @@ impl Submodule4 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d13_out1 = self.conv2d13.forward(pad13_out1);
+        let conv2d13_out1 = crate::kernels::conv2d_layer(&self.conv2d13, pad13_out1);
         let constant38_out1 = self.constant38.val();
         let mul49_out1 = unsqueeze1_out1.clone().mul(constant38_out1);
         let reducesum25_out1 = { mul49_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -3073,7 +3073,7 @@ impl Submodule5 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d14_out1 = self.conv2d14.forward(pad14_out1);
+        let conv2d14_out1 = crate::kernels::conv2d_layer(&self.conv2d14, pad14_out1);
         let constant41_out1 = self.constant41.val();
         let mul53_out1 = unsqueeze1_out1.clone().mul(constant41_out1);
         let reducesum27_out1 = { mul53_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -3208,7 +3208,7 @@ impl Submodule5 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d15_out1 = self.conv2d15.forward(pad15_out1);
+        let conv2d15_out1 = crate::kernels::conv2d_layer(&self.conv2d15, pad15_out1);
         let constant44_out1 = self.constant44.val();
         let mul57_out1 = unsqueeze1_out1.clone().mul(constant44_out1);
         let reducesum29_out1 = { mul57_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -3589,7 +3589,7 @@ impl Submodule6 {
     }
     #[allow(clippy::let_and_return, clippy::approx_constant)]
     pub fn forward(&self, pad16_out1: Tensor<4>, unsqueeze1_out1: Tensor<2>) -> Tensor<4> {
-        let conv2d16_out1 = self.conv2d16.forward(pad16_out1);
+        let conv2d16_out1 = crate::kernels::conv2d_layer(&self.conv2d16, pad16_out1);
         let constant47_out1 = self.constant47.val();
         let mul61_out1 = unsqueeze1_out1.clone().mul(constant47_out1);
         let reducesum31_out1 = { mul61_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -3725,7 +3725,7 @@ impl Submodule6 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d17_out1 = self.conv2d17.forward(pad17_out1);
+        let conv2d17_out1 = crate::kernels::conv2d_layer(&self.conv2d17, pad17_out1);
         let constant50_out1 = self.constant50.val();
         let mul65_out1 = unsqueeze1_out1.clone().mul(constant50_out1);
         let reducesum33_out1 = { mul65_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };
@@ -3860,7 +3860,7 @@ impl Submodule6 {
             },
             burn::tensor::ops::PadMode::Reflect,
         );
-        let conv2d18_out1 = self.conv2d18.forward(pad18_out1);
+        let conv2d18_out1 = crate::kernels::conv2d_layer(&self.conv2d18, pad18_out1);
         let constant53_out1 = self.constant53.val();
         let mul69_out1 = unsqueeze1_out1.clone().mul(constant53_out1);
         let reducesum35_out1 = { mul69_out1.sum_dim(0usize).squeeze_dims::<1usize>(&[0]) };

@@ -247,12 +247,12 @@ impl Detector {
     /// `[b, c, H, W]` → heat-map, box and mask outputs (see [`DetectorOutput`]).
     pub fn forward(&self, x: Tensor<4>) -> DetectorOutput {
         let [s1, s2, s3] = self.backbone(x);
-        let top = upsample2(self.lateral.forward(s3)); // [b, w2, H/4, W/4]
+        let top = upsample2(conv2d_layer(&self.lateral, s3)); // [b, w2, H/4, W/4]
         let features = self.neck.forward(s2 + top); // [b, w2, H/4, W/4]
-        let heat = self.heat.forward(features.clone()); // [b, K, H/4, W/4]
-        let boxes = self.boxes.forward(features.clone()); // [b, 4, H/4, W/4]
-        let up = upsample2(self.mask_lateral.forward(features)); // [b, w1, H/2, W/2]
-        let mask = self.mask.forward(self.mask_conv.forward(s1 + up)); // [b, 1, H/2, W/2]
+        let heat = conv2d_layer(&self.heat, features.clone()); // [b, K, H/4, W/4]
+        let boxes = conv2d_layer(&self.boxes, features.clone()); // [b, 4, H/4, W/4]
+        let up = upsample2(conv2d_layer(&self.mask_lateral, features)); // [b, w1, H/2, W/2]
+        let mask = conv2d_layer(&self.mask, self.mask_conv.forward(s1 + up)); // [b, 1, H/2, W/2]
         DetectorOutput { heat, boxes, mask }
     }
 }
@@ -290,9 +290,11 @@ impl MobilePyramid {
     /// `[b, 3, H, W]` on 0..1 → `[b, w1, H/2, W/2]`, `[b, w2, H/4, W/4]`, `[b, w3, H/8, W/8]`.
     fn forward(&self, x: Tensor<4>) -> [Tensor<4>; 3] {
         let p = self.encoder.pyramid(x);
-        let top = upsample2(self.lateral32.forward(p.s32)); // [b, w3, H/16, W/16]
-        let mid = upsample2(self.lateral16.forward(p.s16) + top); // [b, w3, H/8, W/8]
-        let s3 = self.smooth8.forward(self.lateral8.forward(p.s8) + mid); // [b, w3, H/8, W/8]
+        let top = upsample2(conv2d_layer(&self.lateral32, p.s32)); // [b, w3, H/16, W/16]
+        let mid = upsample2(conv2d_layer(&self.lateral16, p.s16) + top); // [b, w3, H/8, W/8]
+        let s3 = self
+            .smooth8
+            .forward(conv2d_layer(&self.lateral8, p.s8) + mid); // [b, w3, H/8, W/8]
         let s2 = self.project4.forward(p.s4); // [b, w2, H/4, W/4]
         let s1 = self.project2.forward(p.s2); // [b, w1, H/2, W/2]
         [s1, s2, s3]

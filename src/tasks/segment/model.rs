@@ -34,7 +34,7 @@ use burn::tensor::activation::log_sigmoid;
 
 use crate::core::limits;
 use crate::core::protocol::TransferOptions;
-use crate::kernels::conv2d_layer;
+use crate::kernels::{conv2d_layer, max_pool2d_layer};
 use crate::models::InputShape;
 use crate::models::mobilenet_v2::{MobileNetV2Encoder, PYRAMID_CHANNELS, Pyramid};
 use burn::tensor::module::interpolate;
@@ -281,14 +281,14 @@ impl UNet {
                 let x = self.up3.forward(b, s3); // [b, w3, h/4, w/4]
                 let x = self.up2.forward(x, s2); // [b, w2, h/2, w/2]
                 let x = self.up1.forward(x, s1); // [b, w1, h, w]
-                self.head.forward(x) // [b, classes, h, w]
+                conv2d_layer(&self.head, x) // [b, classes, h, w]
             }
             (Skips::Encoder(p), Some(up4)) => {
                 let x = up4.forward(b, p.s16); // [b, w4, h/16, w/16]
                 let x = self.up3.forward(x, p.s8); // [b, w3, h/8, w/8]
                 let x = self.up2.forward(x, p.s4); // [b, w2, h/4, w/4]
                 let x = self.up1.forward(x, p.s2); // [b, w1, h/2, w/2]
-                let half = self.head.forward(x); // [b, classes, h/2, w/2]
+                let half = conv2d_layer(&self.head, x); // [b, classes, h/2, w/2]
                 interpolate(
                     half,
                     InterpolateOptions::new(InterpolateMode::Bilinear)
@@ -328,9 +328,11 @@ impl UNet {
         match (&self.enc1, &self.enc2, &self.enc3) {
             (Some(enc1), Some(enc2), Some(enc3)) => {
                 let s1 = enc1.forward(x); // [b, w1, h, w]
-                let s2 = enc2.forward(self.pool.forward(s1.clone())); // [b, w2, h/2, w/2]
-                let s3 = enc3.forward(self.pool.forward(s2.clone())); // [b, w3, h/4, w/4]
-                let b = self.bottleneck.forward(self.pool.forward(s3.clone())); // [b, w4, h/8, w/8]
+                let s2 = enc2.forward(max_pool2d_layer(&self.pool, s1.clone())); // [b, w2, h/2, w/2]
+                let s3 = enc3.forward(max_pool2d_layer(&self.pool, s2.clone())); // [b, w3, h/4, w/4]
+                let b = self
+                    .bottleneck
+                    .forward(max_pool2d_layer(&self.pool, s3.clone())); // [b, w4, h/8, w/8]
                 (b, Skips::Scratch(Box::new([s1, s2, s3])))
             }
             // Not built by either constructor.

@@ -74,6 +74,7 @@ fn install(scratch: &Path, src: &Path) {
                 // the header should not carry this machine's paths.
                 let code = std::fs::read_to_string(&path).expect("read generated code");
                 let code = code.replace("burn_store::", "burn::store::");
+                let code = convs_through_our_kernel(&code);
                 let code = if file == "multistyle26.rs" {
                     let (code, fused) = fuse_instance_norms(&square_instead_of_pow(&code));
                     println!("fused {fused} instance norms");
@@ -103,6 +104,30 @@ fn install(scratch: &Path, src: &Path) {
         std::fs::copy(&path, &dest).expect("copy output");
         println!("wrote {}", dest.display());
     }
+}
+
+/// `self.conv2dN.forward(x)` → `crate::kernels::conv2d_layer(&self.conv2dN, x)`: the same
+/// convolution, run by visionlab's CPU kernel on the Flex device (burn's op elsewhere).
+fn convs_through_our_kernel(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find("self.conv2d") {
+        let name_len = rest[at + 5..]
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(rest.len() - at - 5);
+        let name = &rest[at + 5..at + 5 + name_len];
+        let after = &rest[at + 5 + name_len..];
+        out.push_str(&rest[..at]);
+        if let Some(tail) = after.strip_prefix(".forward(") {
+            out.push_str(&format!("crate::kernels::conv2d_layer(&self.{name}, "));
+            rest = tail;
+        } else {
+            out.push_str(&rest[at..at + 5 + name_len]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// multistyle26's instance norms square with ONNX `Pow(x, 2.0)` (all 18 Pow nodes have the

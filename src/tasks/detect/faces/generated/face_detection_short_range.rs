@@ -397,14 +397,14 @@ impl Model {
 
     #[allow(clippy::let_and_return, clippy::approx_constant)]
     pub fn forward(&self, input: Tensor<4>) -> (Tensor<3>, Tensor<3>) {
-        let conv2d1_out1 = self.conv2d1.forward(input);
+        let conv2d1_out1 = crate::kernels::conv2d_layer(&self.conv2d1, input);
         let relu1_out1 = burn::tensor::activation::relu(conv2d1_out1);
-        let conv2d2_out1 = self.conv2d2.forward(relu1_out1.clone());
-        let conv2d3_out1 = self.conv2d3.forward(conv2d2_out1);
+        let conv2d2_out1 = crate::kernels::conv2d_layer(&self.conv2d2, relu1_out1.clone());
+        let conv2d3_out1 = crate::kernels::conv2d_layer(&self.conv2d3, conv2d2_out1);
         let add1_out1 = relu1_out1.add(conv2d3_out1);
         let relu2_out1 = burn::tensor::activation::relu(add1_out1);
-        let conv2d4_out1 = self.conv2d4.forward(relu2_out1.clone());
-        let conv2d5_out1 = self.conv2d5.forward(conv2d4_out1);
+        let conv2d4_out1 = crate::kernels::conv2d_layer(&self.conv2d4, relu2_out1.clone());
+        let conv2d5_out1 = crate::kernels::conv2d_layer(&self.conv2d5, conv2d4_out1);
         let pad1_out1 = relu2_out1.pad(
             [
                 (0usize, 0usize),
@@ -416,9 +416,9 @@ impl Model {
         );
         let add2_out1 = pad1_out1.add(conv2d5_out1);
         let relu3_out1 = burn::tensor::activation::relu(add2_out1);
-        let conv2d6_out1 = self.conv2d6.forward(relu3_out1.clone());
+        let conv2d6_out1 = crate::kernels::conv2d_layer(&self.conv2d6, relu3_out1.clone());
         let maxpool2d1_out1 = self.maxpool2d1.forward(relu3_out1);
-        let conv2d7_out1 = self.conv2d7.forward(conv2d6_out1);
+        let conv2d7_out1 = crate::kernels::conv2d_layer(&self.conv2d7, conv2d6_out1);
         let pad2_out1 = maxpool2d1_out1.pad(
             [
                 (0usize, 0usize),
@@ -430,8 +430,8 @@ impl Model {
         );
         let add3_out1 = pad2_out1.add(conv2d7_out1);
         let relu4_out1 = burn::tensor::activation::relu(add3_out1);
-        let conv2d8_out1 = self.conv2d8.forward(relu4_out1.clone());
-        let conv2d9_out1 = self.conv2d9.forward(conv2d8_out1);
+        let conv2d8_out1 = crate::kernels::conv2d_layer(&self.conv2d8, relu4_out1.clone());
+        let conv2d9_out1 = crate::kernels::conv2d_layer(&self.conv2d9, conv2d8_out1);
         let pad3_out1 = relu4_out1.pad(
             [
                 (0usize, 0usize),
@@ -443,8 +443,8 @@ impl Model {
         );
         let add4_out1 = pad3_out1.add(conv2d9_out1);
         let relu5_out1 = burn::tensor::activation::relu(add4_out1);
-        let conv2d10_out1 = self.conv2d10.forward(relu5_out1.clone());
-        let conv2d11_out1 = self.conv2d11.forward(conv2d10_out1);
+        let conv2d10_out1 = crate::kernels::conv2d_layer(&self.conv2d10, relu5_out1.clone());
+        let conv2d11_out1 = crate::kernels::conv2d_layer(&self.conv2d11, conv2d10_out1);
         let pad4_out1 = relu5_out1.pad(
             [
                 (0usize, 0usize),
@@ -456,9 +456,9 @@ impl Model {
         );
         let add5_out1 = pad4_out1.add(conv2d11_out1);
         let relu6_out1 = burn::tensor::activation::relu(add5_out1);
-        let conv2d12_out1 = self.conv2d12.forward(relu6_out1.clone());
+        let conv2d12_out1 = crate::kernels::conv2d_layer(&self.conv2d12, relu6_out1.clone());
         let maxpool2d2_out1 = self.maxpool2d2.forward(relu6_out1);
-        let conv2d13_out1 = self.conv2d13.forward(conv2d12_out1);
+        let conv2d13_out1 = crate::kernels::conv2d_layer(&self.conv2d13, conv2d12_out1);
         let pad5_out1 = maxpool2d2_out1.pad(
             [
                 (0usize, 0usize),
@@ -470,8 +470,8 @@ impl Model {
         );
         let add6_out1 = pad5_out1.add(conv2d13_out1);
         let relu7_out1 = burn::tensor::activation::relu(add6_out1);
-        let conv2d14_out1 = self.conv2d14.forward(relu7_out1.clone());
-        let conv2d15_out1 = self.conv2d15.forward(conv2d14_out1);
+        let conv2d14_out1 = crate::kernels::conv2d_layer(&self.conv2d14, relu7_out1.clone());
+        let conv2d15_out1 = crate::kernels::conv2d_layer(&self.conv2d15, conv2d14_out1);
         let pad6_out1 = relu7_out1.pad(
             [
                 (0usize, 0usize),
@@ -483,8 +483,8 @@ impl Model {
         );
         let add7_out1 = pad6_out1.add(conv2d15_out1);
         let relu8_out1 = burn::tensor::activation::relu(add7_out1);
-        let conv2d16_out1 = self.conv2d16.forward(relu8_out1.clone());
-        let conv2d17_out1 = self.conv2d17.forward(conv2d16_out1);
+        let conv2d16_out1 = crate::kernels::conv2d_layer(&self.conv2d16, relu8_out1.clone());
+        let conv2d17_out1 = crate::kernels::conv2d_layer(&self.conv2d17, conv2d16_out1);
         let pad7_out1 = relu8_out1.pad(
             [
                 (0usize, 0usize),
@@ -496,8 +496,8 @@ impl Model {
         );
         let add8_out1 = pad7_out1.add(conv2d17_out1);
         let relu9_out1 = burn::tensor::activation::relu(add8_out1);
-        let conv2d18_out1 = self.conv2d18.forward(relu9_out1.clone());
-        let conv2d19_out1 = self.conv2d19.forward(conv2d18_out1);
+        let conv2d18_out1 = crate::kernels::conv2d_layer(&self.conv2d18, relu9_out1.clone());
+        let conv2d19_out1 = crate::kernels::conv2d_layer(&self.conv2d19, conv2d18_out1);
         let pad8_out1 = relu9_out1.pad(
             [
                 (0usize, 0usize),
@@ -509,8 +509,8 @@ impl Model {
         );
         let add9_out1 = pad8_out1.add(conv2d19_out1);
         let relu10_out1 = burn::tensor::activation::relu(add9_out1);
-        let conv2d20_out1 = self.conv2d20.forward(relu10_out1.clone());
-        let conv2d21_out1 = self.conv2d21.forward(conv2d20_out1);
+        let conv2d20_out1 = crate::kernels::conv2d_layer(&self.conv2d20, relu10_out1.clone());
+        let conv2d21_out1 = crate::kernels::conv2d_layer(&self.conv2d21, conv2d20_out1);
         let pad9_out1 = relu10_out1.pad(
             [
                 (0usize, 0usize),
@@ -522,8 +522,8 @@ impl Model {
         );
         let add10_out1 = pad9_out1.add(conv2d21_out1);
         let relu11_out1 = burn::tensor::activation::relu(add10_out1);
-        let conv2d22_out1 = self.conv2d22.forward(relu11_out1.clone());
-        let conv2d23_out1 = self.conv2d23.forward(conv2d22_out1);
+        let conv2d22_out1 = crate::kernels::conv2d_layer(&self.conv2d22, relu11_out1.clone());
+        let conv2d23_out1 = crate::kernels::conv2d_layer(&self.conv2d23, conv2d22_out1);
         let pad10_out1 = relu11_out1.pad(
             [
                 (0usize, 0usize),
@@ -535,9 +535,9 @@ impl Model {
         );
         let add11_out1 = pad10_out1.add(conv2d23_out1);
         let relu12_out1 = burn::tensor::activation::relu(add11_out1);
-        let conv2d24_out1 = self.conv2d24.forward(relu12_out1.clone());
+        let conv2d24_out1 = crate::kernels::conv2d_layer(&self.conv2d24, relu12_out1.clone());
         let maxpool2d3_out1 = self.maxpool2d3.forward(relu12_out1.clone());
-        let conv2d25_out1 = self.conv2d25.forward(conv2d24_out1);
+        let conv2d25_out1 = crate::kernels::conv2d_layer(&self.conv2d25, conv2d24_out1);
         let pad11_out1 = maxpool2d3_out1.pad(
             [
                 (0usize, 0usize),
@@ -549,26 +549,26 @@ impl Model {
         );
         let add12_out1 = pad11_out1.add(conv2d25_out1);
         let relu13_out1 = burn::tensor::activation::relu(add12_out1);
-        let conv2d26_out1 = self.conv2d26.forward(relu13_out1.clone());
-        let conv2d27_out1 = self.conv2d27.forward(conv2d26_out1);
+        let conv2d26_out1 = crate::kernels::conv2d_layer(&self.conv2d26, relu13_out1.clone());
+        let conv2d27_out1 = crate::kernels::conv2d_layer(&self.conv2d27, conv2d26_out1);
         let add13_out1 = relu13_out1.add(conv2d27_out1);
         let relu14_out1 = burn::tensor::activation::relu(add13_out1);
-        let conv2d28_out1 = self.conv2d28.forward(relu14_out1.clone());
-        let conv2d29_out1 = self.conv2d29.forward(conv2d28_out1);
+        let conv2d28_out1 = crate::kernels::conv2d_layer(&self.conv2d28, relu14_out1.clone());
+        let conv2d29_out1 = crate::kernels::conv2d_layer(&self.conv2d29, conv2d28_out1);
         let add14_out1 = relu14_out1.add(conv2d29_out1);
         let relu15_out1 = burn::tensor::activation::relu(add14_out1);
-        let conv2d30_out1 = self.conv2d30.forward(relu15_out1.clone());
-        let conv2d31_out1 = self.conv2d31.forward(conv2d30_out1);
+        let conv2d30_out1 = crate::kernels::conv2d_layer(&self.conv2d30, relu15_out1.clone());
+        let conv2d31_out1 = crate::kernels::conv2d_layer(&self.conv2d31, conv2d30_out1);
         let add15_out1 = relu15_out1.add(conv2d31_out1);
         let relu16_out1 = burn::tensor::activation::relu(add15_out1);
-        let conv2d32_out1 = self.conv2d32.forward(relu16_out1.clone());
-        let conv2d33_out1 = self.conv2d33.forward(conv2d32_out1);
+        let conv2d32_out1 = crate::kernels::conv2d_layer(&self.conv2d32, relu16_out1.clone());
+        let conv2d33_out1 = crate::kernels::conv2d_layer(&self.conv2d33, conv2d32_out1);
         let add16_out1 = relu16_out1.add(conv2d33_out1);
         let relu17_out1 = burn::tensor::activation::relu(add16_out1);
-        let conv2d34_out1 = self.conv2d34.forward(relu12_out1.clone());
-        let conv2d35_out1 = self.conv2d35.forward(relu17_out1.clone());
-        let conv2d36_out1 = self.conv2d36.forward(relu12_out1);
-        let conv2d37_out1 = self.conv2d37.forward(relu17_out1);
+        let conv2d34_out1 = crate::kernels::conv2d_layer(&self.conv2d34, relu12_out1.clone());
+        let conv2d35_out1 = crate::kernels::conv2d_layer(&self.conv2d35, relu17_out1.clone());
+        let conv2d36_out1 = crate::kernels::conv2d_layer(&self.conv2d36, relu12_out1);
+        let conv2d37_out1 = crate::kernels::conv2d_layer(&self.conv2d37, relu17_out1);
         let transpose1_out1 = conv2d34_out1.permute([0, 2, 3, 1]);
         let reshape1_out1 = transpose1_out1.reshape([1, -1, 1]);
         let transpose2_out1 = conv2d35_out1.permute([0, 2, 3, 1]);

@@ -1,0 +1,29 @@
+//! Helpers for the kernels' tests: random inputs and a tolerance check against burn's ops.
+
+use burn::prelude::*;
+use burn::tensor::Distribution;
+
+/// Uniform values in [−1, 1).
+pub fn random(shape: [usize; 4], device: &Device) -> Tensor<4> {
+    Tensor::random(shape, Distribution::Uniform(-1.0, 1.0), device)
+}
+
+/// Asserts max |ours − reference| ≤ 1e-4 · max(1, max |reference|); `what` and `case` name
+/// the failure.
+pub fn assert_close(ours: Tensor<4>, reference: Tensor<4>, what: &str, case: &str) {
+    let ours = ours.into_data().try_to_vec::<f32>().expect("f32 values");
+    let reference = reference
+        .into_data()
+        .try_to_vec::<f32>()
+        .expect("f32 values");
+    assert_eq!(ours.len(), reference.len(), "{what}: sizes differ, {case}");
+    let scale = reference.iter().fold(1f32, |m, v| m.max(v.abs()));
+    let diff = ours
+        .iter()
+        .zip(&reference)
+        .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
+    assert!(
+        diff <= 1e-4 * scale,
+        "{what}: max abs diff {diff} (scale {scale}) for {case}"
+    );
+}
