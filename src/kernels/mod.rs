@@ -7,6 +7,8 @@
 //! (GPU, remote devices, other dtypes, unsupported options). `VISIONLAB_KERNELS=burn`
 //! forces burn's ops everywhere, for A/B runs.
 
+mod activation;
+mod batch_norm;
 mod conv2d;
 mod conv_geometry;
 mod depthwise;
@@ -14,10 +16,14 @@ mod max_pool2d;
 #[cfg(test)]
 mod testing;
 
+pub use activation::{clamp, leaky_relu, leaky_relu_layer, relu, relu6};
+pub use batch_norm::batch_norm_layer;
 pub use conv2d::{conv2d, conv2d_layer};
 pub use max_pool2d::{max_pool2d, max_pool2d_layer};
 
 use std::sync::OnceLock;
+
+use activation::Activation;
 
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::flex::{FlexTensor, Layout};
@@ -49,6 +55,25 @@ pub trait CpuKernels: Backend {
 
     /// 2D max pooling, NCHW, floor mode (see [`max_pool2d`]).
     fn vl_max_pool2d(x: FloatTensor<Self>, options: MaxPoolOptions<2>) -> FloatTensor<Self>;
+
+    /// `min ≤ x ≤ max`, any shape (see [`clamp`]).
+    fn vl_clamp(x: FloatTensor<Self>, min: f32, max: f32) -> FloatTensor<Self>;
+
+    /// Leaky ReLU with a slope ≥ 0, any shape (see [`leaky_relu`]).
+    fn vl_leaky_relu(x: FloatTensor<Self>, slope: f32) -> FloatTensor<Self>;
+
+    /// Per-channel mean and biased variance of `[B, C, H, W]` as `[2, C]`, not tracked.
+    fn vl_batch_stats(x: FloatTensor<Self>) -> FloatTensor<Self>;
+
+    /// Training-mode batch norm of `[B, C, H, W]` with the given `[2, C]` statistics (see
+    /// [`batch_norm_layer`]).
+    fn vl_batch_norm_train(
+        x: FloatTensor<Self>,
+        gamma: FloatTensor<Self>,
+        beta: FloatTensor<Self>,
+        stats: FloatTensor<Self>,
+        epsilon: f64,
+    ) -> FloatTensor<Self>;
 }
 
 impl CpuKernels for Flex {
@@ -71,6 +96,28 @@ impl CpuKernels for Flex {
 
     fn vl_max_pool2d(x: FloatTensor<Self>, options: MaxPoolOptions<2>) -> FloatTensor<Self> {
         max_pool2d::forward_flex(x, &options)
+    }
+
+    fn vl_clamp(x: FloatTensor<Self>, min: f32, max: f32) -> FloatTensor<Self> {
+        activation::forward_flex(x, Activation::Clamp { min, max })
+    }
+
+    fn vl_leaky_relu(x: FloatTensor<Self>, slope: f32) -> FloatTensor<Self> {
+        activation::forward_flex(x, Activation::Leaky { slope })
+    }
+
+    fn vl_batch_stats(x: FloatTensor<Self>) -> FloatTensor<Self> {
+        batch_norm::batch_stats(x)
+    }
+
+    fn vl_batch_norm_train(
+        x: FloatTensor<Self>,
+        gamma: FloatTensor<Self>,
+        beta: FloatTensor<Self>,
+        stats: FloatTensor<Self>,
+        epsilon: f64,
+    ) -> FloatTensor<Self> {
+        batch_norm::forward_flex(x, gamma, beta, stats, epsilon)
     }
 }
 
@@ -95,6 +142,28 @@ impl<C: CheckpointStrategy> CpuKernels for Autodiff<Flex, C> {
     fn vl_max_pool2d(x: FloatTensor<Self>, options: MaxPoolOptions<2>) -> FloatTensor<Self> {
         max_pool2d::forward_autodiff::<C>(x, options)
     }
+
+    fn vl_clamp(x: FloatTensor<Self>, min: f32, max: f32) -> FloatTensor<Self> {
+        activation::forward_autodiff::<C>(x, Activation::Clamp { min, max })
+    }
+
+    fn vl_leaky_relu(x: FloatTensor<Self>, slope: f32) -> FloatTensor<Self> {
+        activation::forward_autodiff::<C>(x, Activation::Leaky { slope })
+    }
+
+    fn vl_batch_stats(x: FloatTensor<Self>) -> FloatTensor<Self> {
+        <FloatTensor<Self>>::new(batch_norm::batch_stats(x.into_primitive()))
+    }
+
+    fn vl_batch_norm_train(
+        x: FloatTensor<Self>,
+        gamma: FloatTensor<Self>,
+        beta: FloatTensor<Self>,
+        stats: FloatTensor<Self>,
+        epsilon: f64,
+    ) -> FloatTensor<Self> {
+        batch_norm::forward_autodiff::<C>(x, gamma, beta, stats, epsilon)
+    }
 }
 
 /// Whether our kernels may run at all: false when `VISIONLAB_KERNELS=burn` (read once).
@@ -107,6 +176,23 @@ fn enabled() -> bool {
 fn values(t: &FlexTensor) -> &[f32] {
     t.as_slice::<f32>()
         .expect("the wrappers only send contiguous f32 tensors")
+}
+
+/// `x` as a contiguous f32 tensor that owns its whole buffer alone, so its values can be
+/// changed in place ([`FlexTensor::try_storage_mut`]): `x` itself when it already is one (no
+/// copy), a copy otherwise.
+fn owned(x: FlexTensor) -> FlexTensor {
+    let whole = x
+        .as_slice::<f32>()
+        .is_some_and(|v| std::mem::size_of_val(v) == x.bytes().len());
+    if whole && x.is_unique() {
+        x
+    } else {
+        tensor(
+            values(&x.to_contiguous()).to_vec(),
+            x.layout().shape().clone(),
+        )
+    }
 }
 
 /// A new contiguous f32 tensor.

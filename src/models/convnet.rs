@@ -6,7 +6,7 @@ use burn::nn::{Initializer, Linear, LinearConfig, Relu};
 use burn::prelude::*;
 
 use crate::core::limits;
-use crate::kernels::{conv2d_layer, max_pool2d_layer};
+use crate::kernels::{conv2d_layer, max_pool2d_layer, relu};
 use crate::models::InputShape;
 
 use crate::models::ModelError;
@@ -85,9 +85,9 @@ impl ConvNet {
     pub fn features(&self, x: Tensor<4>) -> Tensor<4> {
         // The convolutions and pools run our CPU kernels on the Flex device (`kernels`), burn's elsewhere.
         let x = conv2d_layer(&self.conv1, x); // [b, 6, h-4, w-4]
-        let x = max_pool2d_layer(&self.pool, self.relu.forward(x)); // [b, 6, (h-4)/2, ..]
+        let x = max_pool2d_layer(&self.pool, relu(x)); // [b, 6, (h-4)/2, ..]
         let x = conv2d_layer(&self.conv2, x); // [b, 16, .., ..]
-        max_pool2d_layer(&self.pool, self.relu.forward(x)) // [b, 16, h', w']
+        max_pool2d_layer(&self.pool, relu(x)) // [b, 16, h', w']
     }
 
     /// The fully connected layers: `[b, 16, h', w']` → logits `[b, classes]`.
@@ -98,8 +98,8 @@ impl ConvNet {
     /// The penultimate layer, the image's embedding: `[b, 16, h', w']` → `[b, 84]`.
     pub fn embedding(&self, x: Tensor<4>) -> Tensor<2> {
         let x: Tensor<2> = x.flatten(1, 3); // [b, 16·h'·w']
-        let x = self.relu.forward(self.fc1.forward(x)); // [b, 120]
-        self.relu.forward(self.fc2.forward(x)) // [b, 84]
+        let x = relu(self.fc1.forward(x)); // [b, 120]
+        relu(self.fc2.forward(x)) // [b, 84]
     }
 
     /// The last layer: an embedding `[b, 84]` → logits `[b, classes]`.

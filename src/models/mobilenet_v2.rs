@@ -16,12 +16,11 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::*;
 use burn::store::{ModuleSnapshot, PytorchStore};
-use burn::tensor::activation::relu6;
 
 use crate::core::protocol::TransferOptions;
 use crate::models::InputShape;
 
-use crate::kernels::conv2d_layer;
+use crate::kernels::{batch_norm_layer, conv2d_layer, relu6};
 use crate::models::ModelError;
 
 /// ImageNet per-channel mean (RGB, 0..1 scale).
@@ -108,7 +107,11 @@ impl ConvBn {
 
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         let y = conv2d_layer(&self.conv, x);
-        let y = if self.folded { y } else { self.bn.forward(y) };
+        let y = if self.folded {
+            y
+        } else {
+            batch_norm_layer(&self.bn, y)
+        };
         if self.relu { relu6(y) } else { y }
     }
 

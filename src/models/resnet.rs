@@ -9,7 +9,7 @@ use burn::prelude::*;
 
 use crate::models::InputShape;
 
-use crate::kernels::conv2d_layer;
+use crate::kernels::{batch_norm_layer, conv2d_layer, relu};
 use crate::models::ModelError;
 
 /// Conv 3×3 (no bias: batch norm follows).
@@ -61,14 +61,12 @@ impl BasicBlock {
     /// `[b, cin, h, w]` → `[b, cout, h/stride, w/stride]`.
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         let identity = match &self.shortcut {
-            Some(p) => p.bn.forward(conv2d_layer(&p.conv, x.clone())),
+            Some(p) => batch_norm_layer(&p.bn, conv2d_layer(&p.conv, x.clone())),
             None => x.clone(),
         };
-        let y = self
-            .relu
-            .forward(self.bn1.forward(conv2d_layer(&self.conv1, x)));
-        let y = self.bn2.forward(conv2d_layer(&self.conv2, y));
-        self.relu.forward(y + identity)
+        let y = relu(batch_norm_layer(&self.bn1, conv2d_layer(&self.conv1, x)));
+        let y = batch_norm_layer(&self.bn2, conv2d_layer(&self.conv2, y));
+        relu(y + identity)
     }
 }
 
@@ -111,9 +109,7 @@ impl ResNet {
 
     /// The last feature map: `[b, c, h, w]` → `[b, 64, h/4, w/4]`.
     pub fn features(&self, x: Tensor<4>) -> Tensor<4> {
-        let mut x = self
-            .relu
-            .forward(self.stem_bn.forward(conv2d_layer(&self.stem, x))); // [b, 16, h, w]
+        let mut x = relu(batch_norm_layer(&self.stem_bn, conv2d_layer(&self.stem, x))); // [b, 16, h, w]
         for block in &self.blocks {
             x = block.forward(x);
         }

@@ -28,7 +28,7 @@ use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 
 use crate::core::protocol::TransferOptions;
-use crate::kernels::conv2d_layer;
+use crate::kernels::{batch_norm_layer, conv2d_layer, relu};
 use crate::models::InputShape;
 use crate::models::mobilenet_v2::{MobileNetV2Encoder, PYRAMID_CHANNELS};
 
@@ -66,8 +66,7 @@ impl ConvBnRelu {
     /// `[b, cin, h, w]` → `[b, cout, h / stride, w / stride]`.
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         // The convolution runs on our CPU kernel on the CPU (burn's op elsewhere).
-        self.relu
-            .forward(self.bn.forward(conv2d_layer(&self.conv, x)))
+        relu(batch_norm_layer(&self.bn, conv2d_layer(&self.conv, x)))
     }
 }
 

@@ -34,7 +34,7 @@ use burn::tensor::activation::log_sigmoid;
 
 use crate::core::limits;
 use crate::core::protocol::TransferOptions;
-use crate::kernels::{conv2d_layer, max_pool2d_layer};
+use crate::kernels::{batch_norm_layer, conv2d_layer, leaky_relu_layer, max_pool2d_layer};
 use crate::models::InputShape;
 use crate::models::mobilenet_v2::{MobileNetV2Encoder, PYRAMID_CHANNELS, Pyramid};
 use burn::tensor::module::interpolate;
@@ -76,11 +76,14 @@ impl DoubleConv {
     /// `[b, cin, h, w]` → `[b, cout, h, w]`.
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         // The convolutions run on our CPU kernel on the CPU (burn's op elsewhere).
-        let x = self
-            .relu
-            .forward(self.bn1.forward(conv2d_layer(&self.conv1, x)));
-        self.relu
-            .forward(self.bn2.forward(conv2d_layer(&self.conv2, x)))
+        let x = leaky_relu_layer(
+            &self.relu,
+            batch_norm_layer(&self.bn1, conv2d_layer(&self.conv1, x)),
+        );
+        leaky_relu_layer(
+            &self.relu,
+            batch_norm_layer(&self.bn2, conv2d_layer(&self.conv2, x)),
+        )
     }
 }
 
