@@ -13,6 +13,7 @@ mod conv2d;
 mod conv_geometry;
 mod depthwise;
 mod max_pool2d;
+pub mod sums;
 #[cfg(test)]
 mod testing;
 

@@ -13,6 +13,8 @@ use burn::prelude::*;
 use burn::tensor::{DType, TensorData};
 use rayon::prelude::*;
 
+use crate::kernels::sums::lane_sum;
+
 /// `relu?((x − mean) · numerator / √(var + ε) · scale + shift)` per (image, channel) plane,
 /// mean and (biased) variance over the plane.
 ///
@@ -125,8 +127,8 @@ fn normalise_planes(
         .for_each(|(index, (out, x))| {
             let channel = index % channels;
             let n = x.len() as f64;
-            let mean = (sum(x) / n) as f32;
-            let var = (squared_deviation(x, mean) / n) as f32;
+            let mean = (lane_sum(x, |v| v) / n) as f32;
+            let var = (lane_sum(x, |v| (v - mean) * (v - mean)) / n) as f32;
             let k = affine.numerator / (var + affine.eps).sqrt() * affine.scale[channel];
             let b = affine.shift[channel] - mean * k;
             if affine.relu {
@@ -140,37 +142,6 @@ fn normalise_planes(
             }
         });
     out
-}
-
-/// Lanes and block length of [`lane_sum`].
-const LANES: usize = 8;
-const BLOCK: usize = 1024;
-
-/// Σ x, accurate over millions of values.
-fn sum(x: &[f32]) -> f64 {
-    lane_sum(x, |v| v)
-}
-
-/// Σ (x − mean)².
-fn squared_deviation(x: &[f32], mean: f32) -> f64 {
-    lane_sum(x, |v| (v - mean) * (v - mean))
-}
-
-/// Σ term(x): partial sums in `f32` lanes (which vectorise), each block's total in `f64`.
-fn lane_sum(x: &[f32], term: impl Fn(f32) -> f32) -> f64 {
-    x.chunks(BLOCK)
-        .map(|block| {
-            let mut lanes = [0f32; LANES];
-            let mut chunks = block.chunks_exact(LANES);
-            for chunk in &mut chunks {
-                for (lane, &v) in lanes.iter_mut().zip(chunk) {
-                    *lane += term(v);
-                }
-            }
-            let tail: f32 = chunks.remainder().iter().map(|&v| term(v)).sum();
-            f64::from(lanes.iter().sum::<f32>() + tail)
-        })
-        .sum()
 }
 
 #[cfg(test)]
