@@ -22,6 +22,8 @@
 //! loops of [`super::depthwise`] instead of im2col: each output is a 9-tap sum, too small a
 //! product for gemm.
 
+use std::ops::Range;
+
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
@@ -324,12 +326,73 @@ fn forward(
             }
         }
     };
-    if g.cout * n > 0 {
+    if g.cout * n == 0 {
+        return tensor(y, shape);
+    }
+    let bands: Vec<(usize, Range<usize>)> = (0..g.batch)
+        .flat_map(|b| g.tiles().map(move |tile| (b, tile)))
+        .collect();
+    if g.pointwise() || g.batch >= rayon::current_num_threads() || bands.len() <= g.batch {
         y.par_chunks_mut(g.cout * n)
             .enumerate()
             .for_each_init(Vec::new, image);
+    } else {
+        // Fewer images than threads (one 512² style image): the bands of output rows run in
+        // parallel instead, each its own im2col and single-threaded product.
+        let out = SharedOut(y.as_mut_ptr());
+        bands
+            .into_par_iter()
+            .for_each_init(Vec::new, |col, (b, tile)| {
+                let xb = &xs[b * g.cin * g.h * g.w..][..g.cin * g.h * g.w];
+                let t = tile.len() * g.ow;
+                col.resize(k * t, 0.0);
+                g.im2col(xb, col, tile.clone());
+                // SAFETY: the band's columns of image b's [Co × N] output (row stride N) lie
+                // inside y, and no two bands share a column; ws [Co × K] and col [K × t] are
+                // disjoint from y.
+                unsafe {
+                    sgemm(
+                        [g.cout, t, k],
+                        out.at((b * g.cout * n) + tile.start * g.ow),
+                        [n, 1],
+                        false,
+                        ws.as_ptr(),
+                        [k, 1],
+                        col.as_ptr(),
+                        [t, 1],
+                        Parallelism::None,
+                    )
+                };
+            });
+        if let Some(bs) = bs {
+            y.par_chunks_mut(n).enumerate().for_each(|(row, values)| {
+                let bias = bs[row % g.cout];
+                values.iter_mut().for_each(|v| *v += bias);
+            });
+        }
     }
     tensor(y, shape)
+}
+
+/// The output buffer, shared by the parallel bands of [`forward`], which write disjoint
+/// elements of it.
+#[derive(Clone, Copy)]
+struct SharedOut(*mut f32);
+
+// SAFETY: the bands write disjoint elements (see `forward`), and the buffer outlives them.
+unsafe impl Send for SharedOut {}
+// SAFETY: as for `Send`: shared between bands that never write the same element.
+unsafe impl Sync for SharedOut {}
+
+impl SharedOut {
+    /// The element `offset` places in.
+    ///
+    /// # Safety
+    /// `offset` must lie inside the buffer.
+    unsafe fn at(self, offset: usize) -> *mut f32 {
+        // SAFETY: the caller's contract.
+        unsafe { self.0.add(offset) }
+    }
 }
 
 /// `dW = Σ_b dY_b · col(X_b)ᵀ` (tile by tile): a partial sum per worker, added at the end.
