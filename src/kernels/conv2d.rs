@@ -300,24 +300,9 @@ fn forward(
             };
         } else {
             for tile in g.tiles() {
-                let t = tile.len() * g.ow;
-                col.resize(k * t, 0.0);
-                g.im2col(xb, col, tile.clone());
-                // SAFETY: the tile's columns of yb ([Co × t] at row stride N), ws [Co × K],
-                // col [K × t], all in bounds and disjoint.
-                unsafe {
-                    sgemm(
-                        [g.cout, t, k],
-                        yb[tile.start * g.ow..].as_mut_ptr(),
-                        [n, 1],
-                        false,
-                        ws.as_ptr(),
-                        [k, 1],
-                        col.as_ptr(),
-                        [t, 1],
-                        par,
-                    )
-                };
+                let out = yb[tile.start * g.ow..].as_mut_ptr();
+                // SAFETY: the tile's columns of yb ([Co × t] at row stride N) lie inside yb.
+                unsafe { band_forward(&g, xb, ws, col, tile, out, par) };
             }
         }
         if let Some(bs) = bs {
@@ -344,24 +329,11 @@ fn forward(
             .into_par_iter()
             .for_each_init(Vec::new, |col, (b, tile)| {
                 let xb = &xs[b * g.cin * g.h * g.w..][..g.cin * g.h * g.w];
-                let t = tile.len() * g.ow;
-                col.resize(k * t, 0.0);
-                g.im2col(xb, col, tile.clone());
                 // SAFETY: the band's columns of image b's [Co × N] output (row stride N) lie
-                // inside y, and no two bands share a column; ws [Co × K] and col [K × t] are
-                // disjoint from y.
+                // inside y, and no two bands share a column.
                 unsafe {
-                    sgemm(
-                        [g.cout, t, k],
-                        out.at((b * g.cout * n) + tile.start * g.ow),
-                        [n, 1],
-                        false,
-                        ws.as_ptr(),
-                        [k, 1],
-                        col.as_ptr(),
-                        [t, 1],
-                        Parallelism::None,
-                    )
+                    let out = out.at(b * g.cout * n + tile.start * g.ow);
+                    band_forward(&g, xb, ws, col, tile, out, Parallelism::None)
                 };
             });
         if let Some(bs) = bs {
@@ -372,6 +344,41 @@ fn forward(
         }
     }
     tensor(y, shape)
+}
+
+/// One band of output rows of one image: `col` = its im2col (`[K × t]`), then `[Co × t]` =
+/// `W · col` written at `out` with row stride `N`.
+///
+/// # Safety
+/// `out` must address `Co` rows of `t = tile.len()·OW` values, `N` apart, that nothing else
+/// reads or writes meanwhile.
+unsafe fn band_forward(
+    g: &Geometry,
+    xb: &[f32],
+    ws: &[f32],
+    col: &mut Vec<f32>,
+    tile: Range<usize>,
+    out: *mut f32,
+    par: Parallelism,
+) {
+    let (k, n, t) = (g.k(), g.n(), tile.len() * g.ow);
+    col.resize(k * t, 0.0);
+    g.im2col(xb, col, tile);
+    // SAFETY: the caller's contract for `out`; ws is [Co × K] and col [K × t], both disjoint
+    // from it.
+    unsafe {
+        sgemm(
+            [g.cout, t, k],
+            out,
+            [n, 1],
+            false,
+            ws.as_ptr(),
+            [k, 1],
+            col.as_ptr(),
+            [t, 1],
+            par,
+        )
+    }
 }
 
 /// The output buffer, shared by the parallel bands of [`forward`], which write disjoint
