@@ -314,10 +314,8 @@ fn forward(
     if g.cout * n == 0 {
         return tensor(y, shape);
     }
-    let bands: Vec<(usize, Range<usize>)> = (0..g.batch)
-        .flat_map(|b| g.tiles().map(move |tile| (b, tile)))
-        .collect();
-    if g.pointwise() || g.batch >= rayon::current_num_threads() || bands.len() <= g.batch {
+    let one_band = g.tiles().nth(1).is_none();
+    if g.pointwise() || g.batch >= rayon::current_num_threads() || one_band {
         y.par_chunks_mut(g.cout * n)
             .enumerate()
             .for_each_init(Vec::new, image);
@@ -325,6 +323,9 @@ fn forward(
         // Fewer images than threads (one 512² style image): the bands of output rows run in
         // parallel instead, each its own im2col and single-threaded product.
         let out = SharedOut(y.as_mut_ptr());
+        let bands: Vec<(usize, Range<usize>)> = (0..g.batch)
+            .flat_map(|b| g.tiles().map(move |tile| (b, tile)))
+            .collect();
         bands
             .into_par_iter()
             .for_each_init(Vec::new, |col, (b, tile)| {

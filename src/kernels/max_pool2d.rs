@@ -131,7 +131,6 @@ impl Backward<Flex, 1> for PoolBackward {
 /// The sizes of one pooling.
 #[derive(Debug, Clone, Copy)]
 struct Geometry {
-    planes: usize,
     batch: usize,
     channels: usize,
     h: usize,
@@ -164,7 +163,6 @@ impl Geometry {
         let ow = out(w, options.padding[1], kw, sw, dw)?;
         let fits = u32::try_from(h.checked_mul(w)?).is_ok_and(|n| n < NO_INPUT);
         (fits && dh > 0 && dw > 0 && batch * channels * oh * ow > 0).then_some(Geometry {
-            planes: batch * channels,
             batch,
             channels,
             h,
@@ -179,7 +177,7 @@ impl Geometry {
     }
 
     fn output_len(&self) -> usize {
-        self.planes * self.oh * self.ow
+        self.batch * self.channels * self.oh * self.ow
     }
 
     fn output_shape(&self) -> Shape {
@@ -287,7 +285,7 @@ impl Geometry {
     /// `dX` (`[B, C, H, W]`): each output's gradient `dys` added to its winner.
     fn backward(&self, dys: &[f32], winners: &[u32]) -> Vec<f32> {
         let (plane_in, plane_out) = (self.h * self.w, self.oh * self.ow);
-        let mut dx = vec![0f32; self.planes * plane_in];
+        let mut dx = vec![0f32; self.batch * self.channels * plane_in];
         dx.par_chunks_mut(plane_in)
             .zip(dys.par_chunks(plane_out).zip(winners.par_chunks(plane_out)))
             .for_each(|(dxp, (dy, won))| {
