@@ -67,6 +67,33 @@ fn convnet_learns_shapes_to_90_percent() {
     assert!(last.train_loss < epochs[0].train_loss);
 }
 
+/// The same seed, data and settings give the same run, to the bit: a result can be repeated
+/// and two settings compared without the noise of the run itself.
+#[test]
+fn a_seeded_run_repeats_exactly() {
+    let _serial = serial();
+    let config = TrainConfig {
+        epochs: 2,
+        batch_size: 16,
+        ..shapes(400)
+    };
+    let first = tasks::train_blocking(config.clone()).expect("training runs");
+    let second = tasks::train_blocking(config).expect("training runs");
+    assert_eq!(first.len(), 2);
+    // Everything but the wall-clock seconds.
+    let figures = |epochs: &[visionlab::core::protocol::EpochSummary]| {
+        epochs
+            .iter()
+            .map(|e| [e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy].map(f32::to_bits))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        figures(&first),
+        figures(&second),
+        "{first:#?} vs {second:#?}"
+    );
+}
+
 #[test]
 fn resnet_with_sgd_trains() {
     let _serial = serial();

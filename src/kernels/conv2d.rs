@@ -403,61 +403,84 @@ impl SharedOut {
     }
 }
 
-/// `dW = Σ_b dY_b · col(X_b)ᵀ` (tile by tile): a partial sum per worker, added at the end.
+/// Most partial sums [`weight_grad`] splits a batch into; fixed, so the result does not
+/// depend on the number of threads or on how rayon schedules them.
+const WEIGHT_GRAD_PARTS: usize = 16;
+
+/// `dW = Σ_b dY_b · col(X_b)ᵀ` (tile by tile).
+///
+/// The batch is cut into at most [`WEIGHT_GRAD_PARTS`] runs of images, each run summed by
+/// GEMM into its own partial, and the partials added up a fixed binary tree (halves, in
+/// order): the same inputs give the same bits on every run, as burn's op does, so a seeded
+/// training run repeats exactly. (A rayon `fold`/`reduce` adds partials in an order that
+/// follows work stealing.)
 fn weight_grad(g: &Geometry, x: &FlexTensor, dy: &FlexTensor) -> FlexTensor {
     let (xs, dys) = (values(x), values(dy));
     if g.depthwise {
         let dw = depthwise::weight_grad(g, xs, dys);
         return tensor(dw, Shape::new([g.cout, 1, g.kh, g.kw]));
     }
+    let run = g.batch.div_ceil(WEIGHT_GRAD_PARTS).max(1);
+    let dw = weight_grad_tree(g, xs, dys, 0..g.batch, run);
+    tensor(dw, Shape::new([g.cout, g.cin, g.kh, g.kw]))
+}
+
+/// `Σ_{b ∈ images} dY_b · col(X_b)ᵀ`: one partial when `images` is at most `run` long,
+/// otherwise the two halves in parallel, the right added into the left.
+fn weight_grad_tree(
+    g: &Geometry,
+    xs: &[f32],
+    dys: &[f32],
+    images: Range<usize>,
+    run: usize,
+) -> Vec<f32> {
+    if images.len() > run {
+        // Halves on a multiple of `run`, so the leaves are the same runs at any depth.
+        let mid = images.start + images.len().div_ceil(2 * run) * run;
+        let (mut left, right) = rayon::join(
+            || weight_grad_tree(g, xs, dys, images.start..mid, run),
+            || weight_grad_tree(g, xs, dys, mid..images.end, run),
+        );
+        left.iter_mut().zip(&right).for_each(|(a, b)| *a += b);
+        return left;
+    }
     let (k, n) = (g.k(), g.n());
     let par = g.parallelism();
-    let dw = (0..g.batch)
-        .into_par_iter()
-        .fold(
-            || (Vec::new(), vec![0f32; g.cout * k], false),
-            |(mut col, mut dw, mut started), b| {
-                let xb = &xs[b * g.cin * g.h * g.w..][..g.cin * g.h * g.w];
-                let dyb = &dys[b * g.cout * n..][..g.cout * n];
-                for tile in g.tiles() {
-                    let t = tile.len() * g.ow;
-                    let cols: &[f32] = if g.pointwise() {
-                        xb
-                    } else {
-                        col.resize(k * t, 0.0);
-                        g.im2col(xb, &mut col, tile.clone());
-                        &col
-                    };
-                    // SAFETY: dw is [Co × K]; the tile's columns of dyb ([Co × t] at row
-                    // stride N); colᵀ [t × K] read through col's [K × t] layout (row stride
-                    // 1, column stride t); dw is disjoint from both.
-                    unsafe {
-                        sgemm(
-                            [g.cout, k, t],
-                            dw.as_mut_ptr(),
-                            [k, 1],
-                            started,
-                            dyb[tile.start * g.ow..].as_ptr(),
-                            [n, 1],
-                            cols.as_ptr(),
-                            [1, t],
-                            par,
-                        )
-                    };
-                    started = true;
-                }
-                (col, dw, started)
-            },
-        )
-        .map(|(_, dw, _)| dw)
-        .reduce(
-            || vec![0f32; g.cout * k],
-            |mut a, b| {
-                a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
-                a
-            },
-        );
-    tensor(dw, Shape::new([g.cout, g.cin, g.kh, g.kw]))
+    let mut dw = vec![0f32; g.cout * k];
+    let mut col = Vec::new();
+    let mut started = false;
+    for b in images {
+        let xb = &xs[b * g.cin * g.h * g.w..][..g.cin * g.h * g.w];
+        let dyb = &dys[b * g.cout * n..][..g.cout * n];
+        for tile in g.tiles() {
+            let t = tile.len() * g.ow;
+            let cols: &[f32] = if g.pointwise() {
+                xb
+            } else {
+                col.resize(k * t, 0.0);
+                g.im2col(xb, &mut col, tile.clone());
+                &col
+            };
+            // SAFETY: dw is [Co × K]; the tile's columns of dyb ([Co × t] at row stride N);
+            // colᵀ [t × K] read through col's [K × t] layout (row stride 1, column stride
+            // t); dw is disjoint from both.
+            unsafe {
+                sgemm(
+                    [g.cout, k, t],
+                    dw.as_mut_ptr(),
+                    [k, 1],
+                    started,
+                    dyb[tile.start * g.ow..].as_ptr(),
+                    [n, 1],
+                    cols.as_ptr(),
+                    [1, t],
+                    par,
+                )
+            };
+            started = true;
+        }
+    }
+    dw
 }
 
 /// `dX_b = col2im(Wᵀ · dY_b)` (tile by tile), images in parallel.
@@ -637,6 +660,41 @@ mod tests {
                     reference.reshape([1, 1, 1, co]),
                     "dbias",
                     &format!("{case:?}"),
+                );
+            }
+        }
+    }
+
+    /// The weight gradient sums over the batch; the sum must not depend on the thread count
+    /// or on scheduling, or a seeded training run would not repeat.
+    #[test]
+    fn weight_gradient_is_bitwise_the_same_on_any_number_of_threads() {
+        let device = Device::flex().autodiff();
+        let x = random([37, 3, 12, 12], &device);
+        let wt = random([8, 3, 3, 3], &device);
+        let options = ConvOptions::new([1, 1], [1, 1], [1, 1], 1);
+        let dw_on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool");
+            pool.install(|| {
+                let wt = wt.clone().require_grad();
+                let y = ours(x.clone(), wt.clone(), None, options.clone());
+                let grads = (y.clone() * y.cos()).sum().backward();
+                wt.grad(&grads)
+                    .expect("weight is tracked")
+                    .into_data()
+                    .try_to_vec::<f32>()
+                    .expect("f32 values")
+            })
+        };
+        let one = dw_on(1);
+        for threads in [2, 3, 4] {
+            for _ in 0..3 {
+                assert!(
+                    dw_on(threads) == one,
+                    "dW on {threads} threads differs from 1 thread"
                 );
             }
         }

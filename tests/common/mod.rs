@@ -38,7 +38,7 @@ pub fn trained_model() -> PathBuf {
             let path = dir.path().join("shapes.vlck");
             let config = TrainConfig {
                 data: data(),
-                // 16×16 shapes: a ConvNet gets to about 60 % (3× chance) in ~10 s on 2 cores.
+                // 16×16 shapes: a ConvNet gets to about 50 % (2.5× chance) in ~10 s on 2 cores.
                 image_size: Some(16),
                 epochs: 20,
                 batch_size: 32,
