@@ -39,6 +39,7 @@ use gemm::Parallelism;
 use rayon::prelude::*;
 
 use super::conv_geometry::Geometry;
+use super::sgemm::sgemm;
 use super::{CpuKernels, depthwise, padding_pairs, tensor, values};
 
 /// 2D convolution, as [`burn::tensor::module::conv2d`]: our kernel on the Flex device for f32
@@ -214,51 +215,6 @@ impl<const N: usize> Backward<Flex, N> for ConvBackward {
         if let Some(node) = node_x {
             grads.register::<Flex>(node.id, input_grad(&geometry, &weight, &dy));
         }
-    }
-}
-
-/// `c[m×n] = (accumulate ? c : 0) + a[m×k] · b[k×n]`, each matrix given by its row and
-/// column strides.
-///
-/// # Safety
-/// `c`, `a` and `b` must be valid for every element the sizes and strides address, and `c`
-/// must not overlap `a` or `b`.
-#[allow(clippy::too_many_arguments)]
-unsafe fn sgemm(
-    [m, n, k]: [usize; 3],
-    c: *mut f32,
-    [c_rs, c_cs]: [usize; 2],
-    accumulate: bool,
-    a: *const f32,
-    [a_rs, a_cs]: [usize; 2],
-    b: *const f32,
-    [b_rs, b_cs]: [usize; 2],
-    parallelism: Parallelism,
-) {
-    // SAFETY: the caller's contract; gemm 0.19 computes dst := alpha·dst + beta·lhs·rhs, with
-    // strides given as (column, row) and dst read only when `read_dst`.
-    unsafe {
-        gemm::gemm(
-            m,
-            n,
-            k,
-            c,
-            c_cs as isize,
-            c_rs as isize,
-            accumulate,
-            a,
-            a_cs as isize,
-            a_rs as isize,
-            b,
-            b_cs as isize,
-            b_rs as isize,
-            1.0,
-            1.0,
-            false,
-            false,
-            false,
-            parallelism,
-        )
     }
 }
 

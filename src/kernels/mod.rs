@@ -13,6 +13,8 @@ mod conv2d;
 mod conv_geometry;
 mod depthwise;
 mod max_pool2d;
+mod sgemm;
+mod sgemm_dot;
 pub mod sums;
 #[cfg(test)]
 mod testing;

@@ -27,3 +27,17 @@ pub fn assert_close(ours: Tensor<4>, reference: Tensor<4>, what: &str, case: &st
         "{what}: max abs diff {diff} (scale {scale}) for {case}"
     );
 }
+
+/// `len` deterministic pseudo-random values in [−1, 1) (xorshift from `seed`), for the
+/// matrix-product tests, which work on plain slices.
+pub fn values(len: usize, seed: u32) -> Vec<f32> {
+    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state as f32 / u32::MAX as f32) * 2.0 - 1.0
+        })
+        .collect()
+}
