@@ -91,11 +91,7 @@ pub(super) unsafe fn sgemm(
     // (128×1152×4096), where the gemm crate is fastest.
     let b_transposed = a_cs == 1 && b_rs == 1 && b_cs != 1;
     if avx512() && b_transposed && m <= 96 && k >= sgemm_dot::MIN_K {
-        let threads = match parallelism {
-            Parallelism::None => 1,
-            Parallelism::Rayon(0) => rayon::current_num_threads(),
-            Parallelism::Rayon(n) => n,
-        };
+        let threads = threads(parallelism);
         // SAFETY: the caller's contract; row j of Bᵀ starts at b + j·b_cs.
         unsafe {
             sgemm_dot::product(
@@ -172,6 +168,15 @@ pub(super) unsafe fn sgemm(
             false,
             parallelism,
         )
+    }
+}
+
+/// The threads `parallelism` asks for (`Rayon(0)`: all of rayon's).
+fn threads(parallelism: Parallelism) -> usize {
+    match parallelism {
+        Parallelism::None => 1,
+        Parallelism::Rayon(0) => rayon::current_num_threads(),
+        Parallelism::Rayon(n) => n,
     }
 }
 
@@ -309,11 +314,7 @@ unsafe fn split(
     b: Mat,
     parallelism: Parallelism,
 ) {
-    let threads = match parallelism {
-        Parallelism::None => 1,
-        Parallelism::Rayon(0) => rayon::current_num_threads(),
-        Parallelism::Rayon(n) => n,
-    };
+    let threads = threads(parallelism);
     if threads > 1 && m * n * k >= PARALLEL_WORK {
         if n >= 2 * threads * tile.nr() {
             let strip = n.div_ceil(threads).next_multiple_of(tile.nr());
