@@ -5,6 +5,8 @@ use visionlab::cli;
 use visionlab::core::device;
 
 fn main() -> std::process::ExitCode {
+    // Before any tensor work allocates: reuse freed buffers instead of new mmaps.
+    visionlab::core::allocator::keep_freed_buffers();
     // Optimizer state in checkpoints is materialised on burn's default device before it moves
     // to the parameters' device: keep that on the CPU so machines without a GPU can resume.
     if std::env::var_os("BURN_DEVICE").is_none() {
