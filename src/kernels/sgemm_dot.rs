@@ -238,7 +238,8 @@ unsafe fn tile(
     unreachable!("the dot-product kernel runs on x86-64 only")
 }
 
-#[cfg(test)]
+/// The kernel is x86-64 only.
+#[cfg(all(test, target_arch = "x86_64"))]
 mod tests {
     use super::*;
     use crate::kernels::testing::values;
