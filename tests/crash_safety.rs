@@ -109,11 +109,14 @@ fn kill_during_writes() {
     // Kill moments after the first finished generation: spread over a write's duration.
     let base_ms = [0u64, 2, 5, 9, 14, 20, 31, 45, 60, 87, 120, 160];
     // A fast machine finishes most writes between two kills: go round the delays again
-    // (at most four times) until at least two kills have landed mid-write.
+    // (at most twenty times) until at least two kills have landed mid-write. One kill in
+    // 6–20 lands while a temporary file exists here (2 of 12 to 2 of 43 rounds), so four
+    // times round (48 kills) once came up with none; 240 kills leave a shortfall at about
+    // 1 in 10,000 runs, and the loop still stops as soon as two have landed.
     let delays_ms: Vec<u64> = base_ms
         .iter()
         .cycle()
-        .take(base_ms.len() * 4)
+        .take(base_ms.len() * 20)
         .copied()
         .collect();
     let mut mid_write = 0;
