@@ -15,9 +15,8 @@
 use std::sync::OnceLock;
 
 use gemm::Parallelism;
-use rayon::prelude::*;
 
-use super::sgemm_dot;
+use super::{sgemm_dot, strips};
 
 /// A read-only matrix: element `(i, j)` at `ptr + i·rs + j·cs`.
 #[derive(Clone, Copy)]
@@ -57,7 +56,27 @@ impl Mat {
     }
 }
 
+impl Mat {
+    /// The transpose: the same elements with the strides swapped.
+    fn t(self) -> Self {
+        Self {
+            rs: self.cs,
+            cs: self.rs,
+            ..self
+        }
+    }
+}
+
 impl MatMut {
+    /// The transpose, as [`Mat::t`].
+    fn t(self) -> Self {
+        Self {
+            rs: self.cs,
+            cs: self.rs,
+            ..self
+        }
+    }
+
     /// The sub-matrix starting at `(i, j)`; as [`Mat::at`].
     unsafe fn at(self, i: usize, j: usize) -> Self {
         // SAFETY: the caller's contract.
@@ -204,8 +223,6 @@ const KC: usize = 256;
 const MC: usize = 144;
 /// Columns of B packed at once (rounded down to a multiple of the tile's columns).
 const NC: usize = 4096;
-/// Products smaller than this many multiply-adds run on one thread.
-const PARALLEL_WORK: usize = 1 << 20;
 /// Floats in every register tile (24 zmm accumulators).
 const TILE_FLOATS: usize = 384;
 
@@ -257,8 +274,8 @@ impl Tile {
     }
 }
 
-/// Splits the product into strips of C for the threads when `parallelism` asks for it and
-/// the product is big enough, then runs [`packed`] on each.
+/// Runs [`packed`] with tiles of shape `tile` on C, or on Cᵀ = Bᵀ·Aᵀ when `transposed`, in
+/// strips for the threads `parallelism` asks for ([`strips::for_each`]).
 ///
 /// # Safety
 /// As [`sgemm`], and the CPU must have AVX-512F.
@@ -273,72 +290,31 @@ unsafe fn packed_parallel(
     b: Mat,
     parallelism: Parallelism,
 ) {
-    if transposed {
-        // Cᵀ = Bᵀ·Aᵀ: the same product with the roles (and strides) swapped.
-        let ct = MatMut {
-            ptr: c.ptr,
-            rs: c.cs,
-            cs: c.rs,
-        };
-        let (at, bt) = (
-            Mat {
-                ptr: b.ptr,
-                rs: b.cs,
-                cs: b.rs,
-            },
-            Mat {
-                ptr: a.ptr,
-                rs: a.cs,
-                cs: a.rs,
-            },
-        );
-        // SAFETY: the same matrices, read through swapped strides.
-        unsafe { split(tile, [n, m, k], ct, accumulate, at, bt, parallelism) };
+    // Cᵀ = Bᵀ·Aᵀ: the same product with the roles (and strides) swapped.
+    let (mnk, c, a, b) = if transposed {
+        ([n, m, k], c.t(), b.t(), a.t())
     } else {
-        // SAFETY: the caller's contract.
-        unsafe { split(tile, [m, n, k], c, accumulate, a, b, parallelism) };
-    }
-}
-
-/// Runs [`packed`] on strips of C, one per thread, when `parallelism` asks for it and the
-/// product is big enough; on the whole of C otherwise.
-///
-/// # Safety
-/// As [`sgemm`], and the CPU must have AVX-512F.
-unsafe fn split(
-    tile: Tile,
-    [m, n, k]: [usize; 3],
-    c: MatMut,
-    accumulate: bool,
-    a: Mat,
-    b: Mat,
-    parallelism: Parallelism,
-) {
-    let threads = threads(parallelism);
-    if threads > 1 && m * n * k >= PARALLEL_WORK {
-        if n >= 2 * threads * tile.nr() {
-            let strip = n.div_ceil(threads).next_multiple_of(tile.nr());
-            (0..n.div_ceil(strip)).into_par_iter().for_each(|s| {
-                let j = s * strip;
-                let width = strip.min(n - j);
-                // SAFETY: the strips are disjoint columns of C; A and B are only read.
-                unsafe { packed(tile, [m, width, k], c.at(0, j), accumulate, a, b.at(0, j)) };
-            });
-            return;
-        }
-        if m >= 2 * threads * tile.mr {
-            let strip = m.div_ceil(threads).next_multiple_of(tile.mr);
-            (0..m.div_ceil(strip)).into_par_iter().for_each(|s| {
-                let i = s * strip;
-                let height = strip.min(m - i);
-                // SAFETY: the strips are disjoint rows of C; A and B are only read.
-                unsafe { packed(tile, [height, n, k], c.at(i, 0), accumulate, a.at(i, 0), b) };
-            });
-            return;
-        }
-    }
-    // SAFETY: the caller's contract.
-    unsafe { packed(tile, [m, n, k], c, accumulate, a, b) };
+        ([m, n, k], c, a, b)
+    };
+    strips::for_each(
+        mnk,
+        threads(parallelism),
+        [tile.mr, tile.nr()],
+        |rows, cols| {
+            // SAFETY: the caller's contract; the strips are disjoint parts of C, A and B are
+            // only read.
+            unsafe {
+                packed(
+                    tile,
+                    [rows.len(), cols.len(), mnk[2]],
+                    c.at(rows.start, cols.start),
+                    accumulate,
+                    a.at(rows.start, 0),
+                    b.at(0, cols.start),
+                )
+            }
+        },
+    );
 }
 
 std::thread_local! {
@@ -539,13 +515,8 @@ unsafe fn pack_b(b: Mat, kc: usize, nc: usize, nr: usize, out: &mut Vec<f32>) {
 /// # Safety
 /// `a` must be valid for the block.
 unsafe fn pack_a(a: Mat, mc: usize, kc: usize, mr: usize, out: &mut Vec<f32>) {
-    let transposed = Mat {
-        ptr: a.ptr,
-        rs: a.cs,
-        cs: a.rs,
-    };
     // SAFETY: the caller's contract; the same elements through swapped strides.
-    unsafe { pack_b(transposed, kc, mc, mr, out) };
+    unsafe { pack_b(a.t(), kc, mc, mr, out) };
 }
 
 /// The register tile of shape `tile` (see [`tile_kernel`]).
@@ -576,10 +547,10 @@ unsafe fn kernel(
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    unreachable!(
-        "the AVX-512 product runs on x86-64 only: {tile:?} {kc} {a:p} {:p} {c:p} {c_rs} {rows_cols:?} {load}",
-        b.ptr
-    )
+    {
+        let _ = (tile, kc, a, b, c, c_rs, rows_cols, load);
+        unreachable!("the AVX-512 product runs on x86-64 only")
+    }
 }
 
 /// `c[rows × cols] = (load ? c : 0) + Σ_p a_p ⊗ b_p` over the `kc` columns of an A panel

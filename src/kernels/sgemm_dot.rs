@@ -9,7 +9,7 @@
 //! first have to transpose `col(X)` into panels, which cost as much as the product for the
 //! few output channels of small networks.) AVX-512F only: the caller checks.
 
-use rayon::prelude::*;
+use super::strips;
 
 /// Rows of A per tile.
 const MR: usize = 4;
@@ -18,8 +18,6 @@ const NR: usize = 4;
 /// Length of one stretch of the reduction: 4 rows of B (32 KB) stay in L1 while the rows
 /// of A stream past from L2.
 const KB: usize = 2048;
-/// Products smaller than this many multiply-adds run on one thread.
-const PARALLEL_WORK: usize = 1 << 20;
 
 /// The shortest reduction worth it: four vectors.
 pub(super) const MIN_K: usize = 64;
@@ -68,45 +66,35 @@ pub(super) unsafe fn product(
         c_rs,
         c_cs,
     };
-    if threads > 1 && m * n * k >= PARALLEL_WORK {
-        if n >= 2 * threads * NR {
-            let strip = n.div_ceil(threads).next_multiple_of(NR);
-            (0..n.div_ceil(strip)).into_par_iter().for_each(|s| {
-                // The whole struct, not its raw-pointer fields one by one.
-                let whole = ops;
-                let j = s * strip;
-                // SAFETY: columns j.. of C are rows j.. of B; the strips are disjoint.
-                unsafe {
-                    let part = Operands {
-                        b: whole.b.add(j * whole.b_rs),
-                        c: whole.c.add(j * whole.c_cs),
-                        ..whole
-                    };
-                    sequential([m, strip.min(n - j), k], part, accumulate)
-                }
-            });
-            return;
+    strips::for_each([m, n, k], threads, [MR, NR], |rows, cols| {
+        // SAFETY: the caller's contract; the strips are disjoint parts of C, whose rows are
+        // rows of A and whose columns are rows of B.
+        unsafe {
+            sequential(
+                [rows.len(), cols.len(), k],
+                ops.part(rows.start, cols.start),
+                accumulate,
+            )
         }
-        if m >= 2 * threads * MR {
-            let strip = m.div_ceil(threads).next_multiple_of(MR);
-            (0..m.div_ceil(strip)).into_par_iter().for_each(|s| {
-                let whole = ops;
-                let i = s * strip;
-                // SAFETY: rows i.. of C are rows i.. of A; the strips are disjoint.
-                unsafe {
-                    let part = Operands {
-                        a: whole.a.add(i * whole.a_rs),
-                        c: whole.c.add(i * whole.c_rs),
-                        ..whole
-                    };
-                    sequential([strip.min(m - i), n, k], part, accumulate)
-                }
-            });
-            return;
+    });
+}
+
+impl Operands {
+    /// The product for C's part from `(i, j)`: rows i.. of A, rows j.. of B.
+    ///
+    /// # Safety
+    /// `(i, j)` must lie inside C.
+    unsafe fn part(self, i: usize, j: usize) -> Self {
+        // SAFETY: the caller's contract.
+        unsafe {
+            Self {
+                a: self.a.add(i * self.a_rs),
+                b: self.b.add(j * self.b_rs),
+                c: self.c.add(i * self.c_rs + j * self.c_cs),
+                ..self
+            }
         }
     }
-    // SAFETY: the caller's contract.
-    unsafe { sequential([m, n, k], ops, accumulate) };
 }
 
 /// The product on one thread: for each stretch of the reduction, for each 4-row group of
