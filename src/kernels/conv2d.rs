@@ -553,6 +553,10 @@ mod tests {
         (1, 5, 5, 7, 12, [5, 3], [1, 2], [2, 0], [1, 2], true, 5),
         (2, 2, 2, 6, 6, [3, 3], [2, 1], [0, 2], [2, 1], true, 2),
         (1, 6, 6, 3, 3, [3, 3], [1, 1], [1, 1], [1, 1], false, 6),
+        // Planes wider than one 64-value block, strides 2 and 3 with dilation, asymmetric kernels.
+        (2, 3, 3, 40, 37, [3, 3], [2, 2], [1, 1], [1, 1], true, 3),
+        (1, 2, 2, 23, 29, [3, 5], [3, 2], [2, 3], [2, 1], false, 2),
+        (2, 2, 2, 17, 19, [1, 1], [1, 1], [0, 0], [1, 1], true, 2),
     ];
 
     fn options(case: &Case) -> ConvOptions<2> {

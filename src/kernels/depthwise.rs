@@ -4,20 +4,192 @@
 //! Shapes: `x` `[B, C, H, W]`, weight `[C, 1, kh, kw]`, bias `[C]`, output `[B, C, OH, OW]`
 //! (sizes, stride, padding and dilation as in [`super::conv2d`]; [`Geometry`] is shared).
 //!
-//! Algorithm: direct loops, tap by tap. For tap `(ki, kj)` with weight `w`, the output rows
-//! and columns whose input pixel lies inside the image ([`Geometry::taps`]) get
-//! `y[oy, ox] += w · x[oy·sh + ki·dh − ph, ox·sw + kj·dw − pw]`: with stride 1 a contiguous
-//! multiply-add of a row segment, which the compiler vectorises; no im2col, no padding
-//! copies (a 9-tap sum per output is too small a product for gemm).
-//! - forward: the sum above, one `(b, c)` plane per task;
-//! - input gradient: the same loops with the roles swapped, `dx[iy, ix] += w · dy[oy, ox]`,
-//!   one plane per task (its taps never cross planes, so nothing is shared);
-//! - weight gradient: `dw[c, ki, kj] = Σ_b Σ_{oy,ox} dy[b, c, oy, ox] · x[b, c, iy, ix]`,
-//!   one channel per task.
+//! Algorithm, one `(b, c)` plane at a time: the zero-padded input plane is cut into its
+//! `sh·sw` stride phases ([`Phases`]: phase `(pr, pc)` holds the padded pixels at rows
+//! `pr, pr + sh, …` and columns `pc, pc + sw, …`), each `PH × PW` and stored flat with rows
+//! `PW` apart. Tap `(ki, kj)` of output pixel `(oy, ox)` then reads phase
+//! `((ki·dh) mod sh, (kj·dw) mod sw)` at `(oy + ki·dh / sh, ox + kj·dw / sw)`, so on an output
+//! grid of `OH × PW` (`PW − OW` columns of slack, thrown away) every tap is the phase buffer
+//! read at one fixed offset, and a plane is one long vector loop of [`shifted_sum`] whatever
+//! its width (MobileNetV2's rows are 3 to 48 pixels):
+//! - forward: `grid = bias + Σ_t w_t · phases[off_t + ·]`, then the first `OW` columns;
+//! - weight gradient: `dw_t = Σ_b Σ_i dygrid[i] · phases[off_t + i]` ([`shifted_dots`]),
+//!   `dygrid` being `dY` on the `OH × PW` grid with zeros in the slack;
+//! - input gradient: the transpose as a gather, phase by phase,
+//!   `dphase[j] = Σ_{t in the phase} w_t · dygrid[j − off_t]` (zeros before and after
+//!   `dygrid`), then each input pixel read back from its phase.
+//!
+//! Planes run in parallel (several small planes per task), the weight gradient one channel
+//! per task summing its images in order, so results do not depend on the thread count.
 
 use rayon::prelude::*;
 
 use super::conv_geometry::Geometry;
+use super::shifted::{shifted_dots, shifted_sum};
+
+/// Fewest output values one parallel task works on (small planes are grouped).
+const TASK_VALUES: usize = 4096;
+
+/// The stride-phase layout of one convolution's padded input planes.
+#[derive(Debug, Clone)]
+struct Phases {
+    stride: [usize; 2],
+    pad: [usize; 2],
+    /// Input plane `H × W`.
+    h: usize,
+    w: usize,
+    /// Output plane `OH × OW`.
+    oh: usize,
+    ow: usize,
+    /// Rows and columns of one phase.
+    ph: usize,
+    pw: usize,
+    /// Values of one phase: `(PH + 1)·PW` (a slack row for the reads of the grid's slack
+    /// columns).
+    len: usize,
+    /// Per tap `(ki, kj)` in OIHW order: its offset in the phase buffer.
+    offsets: Vec<usize>,
+    /// Per tap: its shift on the grid (`qi·PW + qj`) and its phase.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Phases {
+    fn new(g: &Geometry) -> Self {
+        let [sh, sw] = g.stride;
+        let [dh, dw] = g.dilation;
+        let (ph, pw) = (g.oh + (g.kh - 1) * dh / sh, g.ow + (g.kw - 1) * dw / sw);
+        let len = (ph + 1) * pw;
+        let mut offsets = Vec::with_capacity(g.kh * g.kw);
+        let mut shifts = Vec::with_capacity(g.kh * g.kw);
+        for ki in 0..g.kh {
+            for kj in 0..g.kw {
+                let (pr, qi) = ((ki * dh) % sh, (ki * dh) / sh);
+                let (pc, qj) = ((kj * dw) % sw, (kj * dw) / sw);
+                let phase = pr * sw + pc;
+                offsets.push(phase * len + qi * pw + qj);
+                shifts.push((qi * pw + qj, phase));
+            }
+        }
+        Phases {
+            stride: g.stride,
+            pad: g.pad,
+            h: g.h,
+            w: g.w,
+            oh: g.oh,
+            ow: g.ow,
+            ph,
+            pw,
+            len,
+            offsets,
+            shifts,
+        }
+    }
+
+    /// Values of all phases of one plane.
+    fn total(&self) -> usize {
+        self.stride[0] * self.stride[1] * self.len
+    }
+
+    /// Values of the output grid `OH × PW`.
+    fn grid(&self) -> usize {
+        self.oh * self.pw
+    }
+
+    /// Fills `out` (`total()` values) with the phases of input plane `x` (`H × W`), zeros
+    /// for the padding and the slack.
+    fn split(&self, x: &[f32], out: &mut [f32]) {
+        let [sh, sw] = self.stride;
+        let [pt, pl] = self.pad;
+        for pr in 0..sh {
+            for pc in 0..sw {
+                let phase = &mut out[(pr * sw + pc) * self.len..][..self.len];
+                phase[self.ph * self.pw..].fill(0.0);
+                // Phase columns c whose padded column c·sw + pc is an input column.
+                let first = pl.saturating_sub(pc).div_ceil(sw);
+                let last = (pl + self.w).saturating_sub(pc).div_ceil(sw).min(self.pw);
+                let first = first.min(last);
+                for (r, row) in phase.chunks_exact_mut(self.pw).take(self.ph).enumerate() {
+                    let y = r * sh + pr;
+                    if y < pt || y - pt >= self.h || first == last {
+                        row.fill(0.0);
+                        continue;
+                    }
+                    let src = &x[(y - pt) * self.w..][..self.w];
+                    row[..first].fill(0.0);
+                    row[last..].fill(0.0);
+                    let x0 = first * sw + pc - pl;
+                    if sw == 1 {
+                        row[first..last].copy_from_slice(&src[x0..][..last - first]);
+                    } else {
+                        for (d, s) in row[first..last]
+                            .iter_mut()
+                            .zip(src[x0..].iter().step_by(sw))
+                        {
+                            *d = *s;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fills `grid` (`front + OH·PW + back` values) with `dY` plane `dy` (`OH × OW`) at
+    /// `front`, zeros elsewhere.
+    fn spread(&self, dy: &[f32], grid: &mut [f32], front: usize) {
+        grid.fill(0.0);
+        for (row, src) in grid[front..]
+            .chunks_exact_mut(self.pw)
+            .zip(dy.chunks_exact(self.ow))
+        {
+            row[..self.ow].copy_from_slice(src);
+        }
+    }
+}
+
+impl Phases {
+    /// Reads input plane `dx` (`H × W`) back from the phase buffer `phases`: each pixel from
+    /// its place in its phase, zero where no phase holds it (pixels no output reads).
+    fn gather(&self, phases: &[f32], dx: &mut [f32]) {
+        let [sh, sw] = self.stride;
+        let [pt, pl] = self.pad;
+        for (iy, row) in dx.chunks_exact_mut(self.w).enumerate() {
+            let (r, pr) = ((iy + pt) / sh, (iy + pt) % sh);
+            if r >= self.ph {
+                row.fill(0.0);
+                continue;
+            }
+            let base = pr * sw * self.len + r * self.pw;
+            if sw == 1 {
+                // Columns pl.. of the phase row; any beyond PW are read by no output.
+                let inside = self.pw.saturating_sub(pl).min(self.w);
+                row[..inside].copy_from_slice(&phases[base + pl..][..inside]);
+                row[inside..].fill(0.0);
+            } else {
+                for (ix, d) in row.iter_mut().enumerate() {
+                    let (c, pc) = ((ix + pl) / sw, (ix + pl) % sw);
+                    *d = if c < self.pw {
+                        phases[base + pc * self.len + c]
+                    } else {
+                        0.0
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// Per-thread scratch buffers.
+#[derive(Default)]
+struct Scratch {
+    phases: Vec<f32>,
+    grid: Vec<f32>,
+}
+
+/// The planes of one parallel task: `plane` values each, together at least
+/// [`TASK_VALUES`].
+fn planes_per_task(plane: usize) -> usize {
+    TASK_VALUES.div_ceil(plane.max(1)).max(1)
+}
 
 /// `Y = depthwise(X, W) + bias`: `xs` `[B, C, H, W]`, `ws` `[C, 1, kh, kw]`, `bs` `[C]` →
 /// `[B, C, OH, OW]`.
@@ -27,29 +199,27 @@ pub(super) fn forward(g: &Geometry, xs: &[f32], ws: &[f32], bs: Option<&[f32]>) 
     if plane_out == 0 {
         return y;
     }
-    y.par_chunks_mut(plane_out)
+    let p = Phases::new(g);
+    let group = planes_per_task(plane_out);
+    y.par_chunks_mut(plane_out * group)
         .enumerate()
-        .for_each(|(plane, out)| {
-            let c = plane % g.cout;
-            if let Some(bs) = bs {
-                out.fill(bs[c]);
-            }
-            let x = &xs[plane * plane_in..][..plane_in];
-            let w = &ws[c * taps..][..taps];
-            for_each_tap_row(g, |ki, kj, oy, iy, cols, first| {
-                let wv = w[ki * g.kw + kj];
-                let src = &x[iy * g.w..][..g.w];
-                let dst = &mut out[oy * g.ow..][cols];
-                if g.stride[1] == 1 {
-                    for (d, s) in dst.iter_mut().zip(&src[first..]) {
-                        *d += wv * s;
-                    }
-                } else {
-                    for (i, d) in dst.iter_mut().enumerate() {
-                        *d += wv * src[first + i * g.stride[1]];
-                    }
+        .for_each_init(Scratch::default, |s, (task, outs)| {
+            s.phases.resize(p.total(), 0.0);
+            s.grid.resize(p.grid(), 0.0);
+            let mut tap_list = Vec::with_capacity(taps);
+            for (i, out) in outs.chunks_exact_mut(plane_out).enumerate() {
+                let plane = task * group + i;
+                let c = plane % g.cout;
+                p.split(&xs[plane * plane_in..][..plane_in], &mut s.phases);
+                let w = &ws[c * taps..][..taps];
+                tap_list.clear();
+                tap_list.extend(w.iter().copied().zip(p.offsets.iter().copied()));
+                let bias = bs.map_or(0.0, |b| b[c]);
+                shifted_sum(&mut s.grid, bias, &s.phases, &tap_list);
+                for (dst, src) in out.chunks_exact_mut(g.ow).zip(s.grid.chunks_exact(p.pw)) {
+                    dst.copy_from_slice(&src[..g.ow]);
                 }
-            });
+            }
         });
     y
 }
@@ -61,26 +231,37 @@ pub(super) fn input_grad(g: &Geometry, ws: &[f32], dys: &[f32]) -> Vec<f32> {
     if plane_in == 0 || plane_out == 0 {
         return dx;
     }
-    dx.par_chunks_mut(plane_in)
+    let p = Phases::new(g);
+    // dygrid with `front` zeros before it, so every gather index `j + front − shift` ≥ 0,
+    // and zeros after it up to the phases' length.
+    let front = p.shifts.iter().map(|&(shift, _)| shift).max().unwrap_or(0);
+    let phases = g.stride[0] * g.stride[1];
+    let span = p.ph * p.pw;
+    let group = planes_per_task(plane_in);
+    dx.par_chunks_mut(plane_in * group)
         .enumerate()
-        .for_each(|(plane, dxp)| {
-            let c = plane % g.cin;
-            let dy = &dys[plane * plane_out..][..plane_out];
-            let w = &ws[c * taps..][..taps];
-            for_each_tap_row(g, |ki, kj, oy, iy, cols, first| {
-                let wv = w[ki * g.kw + kj];
-                let src = &dy[oy * g.ow..][cols];
-                let dst = &mut dxp[iy * g.w..][..g.w];
-                if g.stride[1] == 1 {
-                    for (d, s) in dst[first..].iter_mut().zip(src) {
-                        *d += wv * s;
-                    }
-                } else {
-                    for (i, s) in src.iter().enumerate() {
-                        dst[first + i * g.stride[1]] += wv * s;
-                    }
+        .for_each_init(Scratch::default, |s, (task, dxs)| {
+            s.grid.resize(front + p.len, 0.0);
+            s.phases.resize(p.total(), 0.0);
+            let mut tap_list = Vec::with_capacity(taps);
+            for (i, dxp) in dxs.chunks_exact_mut(plane_in).enumerate() {
+                let plane = task * group + i;
+                let c = plane % g.cin;
+                p.spread(&dys[plane * plane_out..][..plane_out], &mut s.grid, front);
+                let w = &ws[c * taps..][..taps];
+                for phase in 0..phases {
+                    tap_list.clear();
+                    tap_list.extend(
+                        w.iter()
+                            .zip(&p.shifts)
+                            .filter(|(_, (_, ph))| *ph == phase)
+                            .map(|(&w, &(shift, _))| (w, front - shift)),
+                    );
+                    let out = &mut s.phases[phase * p.len..][..span];
+                    shifted_sum(out, 0.0, &s.grid, &tap_list);
                 }
-            });
+                p.gather(&s.phases, dxp);
+            }
         });
     dx
 }
@@ -92,68 +273,18 @@ pub(super) fn weight_grad(g: &Geometry, xs: &[f32], dys: &[f32]) -> Vec<f32> {
     if plane_out == 0 {
         return dw;
     }
-    dw.par_chunks_mut(taps).enumerate().for_each(|(c, dwc)| {
-        for b in 0..g.batch {
-            let plane = b * g.cout + c;
-            let x = &xs[plane * plane_in..][..plane_in];
-            let dy = &dys[plane * plane_out..][..plane_out];
-            for_each_tap_row(g, |ki, kj, oy, iy, cols, first| {
-                let grad = &dy[oy * g.ow..][cols];
-                let src = &x[iy * g.w..][..g.w];
-                let sum: f32 = if g.stride[1] == 1 {
-                    dot(grad, &src[first..][..grad.len()])
-                } else {
-                    grad.iter()
-                        .enumerate()
-                        .map(|(i, a)| a * src[first + i * g.stride[1]])
-                        .sum()
-                };
-                dwc[ki * g.kw + kj] += sum;
-            });
-        }
-    });
+    let p = Phases::new(g);
+    dw.par_chunks_mut(taps)
+        .enumerate()
+        .for_each_init(Scratch::default, |s, (c, dwc)| {
+            s.phases.resize(p.total(), 0.0);
+            s.grid.resize(p.grid(), 0.0);
+            for b in 0..g.batch {
+                let plane = b * g.cout + c;
+                p.split(&xs[plane * plane_in..][..plane_in], &mut s.phases);
+                p.spread(&dys[plane * plane_out..][..plane_out], &mut s.grid, 0);
+                shifted_dots(&s.grid, &s.phases, &p.offsets, dwc);
+            }
+        });
     dw
-}
-
-/// `Σ a·b` over two equally long rows, in eight independent lanes (a plain f32 `sum()` is
-/// one serial chain of additions, which the compiler may not reorder into vectors).
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    const LANES: usize = 8;
-    let mut lanes = [0f32; LANES];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for ((lane, x), y) in lanes.iter_mut().zip(x).zip(y) {
-            *lane += x * y;
-        }
-    }
-    lanes.iter().sum::<f32>() + tail
-}
-
-/// Calls `f(ki, kj, oy, iy, cols, first)` for every tap and every output row `oy` whose input
-/// row `iy` lies inside the image; `cols` are the output columns whose input column lies
-/// inside, the first of them at input column `first` (the next ones a stride apart).
-fn for_each_tap_row(
-    g: &Geometry,
-    mut f: impl FnMut(usize, usize, usize, usize, std::ops::Range<usize>, usize),
-) {
-    for ki in 0..g.kh {
-        for kj in 0..g.kw {
-            let (rows, cols) = g.taps(ki, kj);
-            if cols.is_empty() {
-                continue;
-            }
-            // In range by construction of `taps`: the first column's input index is ≥ 0.
-            let first = cols.start * g.stride[1] + kj * g.dilation[1] - g.pad[1];
-            for oy in rows {
-                let iy = oy * g.stride[0] + ki * g.dilation[0] - g.pad[0];
-                f(ki, kj, oy, iy, cols.clone(), first);
-            }
-        }
-    }
 }

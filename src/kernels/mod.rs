@@ -15,6 +15,7 @@ mod depthwise;
 mod max_pool2d;
 mod sgemm;
 mod sgemm_dot;
+mod shifted;
 mod strips;
 pub mod sums;
 #[cfg(test)]
