@@ -40,7 +40,7 @@ use rayon::prelude::*;
 
 use super::conv_geometry::Geometry;
 use super::sgemm::sgemm;
-use super::{CpuKernels, depthwise, padding_pairs, tensor, values};
+use super::{CpuKernels, conv_direct, depthwise, padding_pairs, tensor, values};
 
 /// 2D convolution, as [`burn::tensor::module::conv2d`]: our kernel on the Flex device for f32
 /// tensors with groups 1 or depthwise (see the module's doc), burn's op everywhere else and
@@ -232,6 +232,9 @@ fn forward(
     let shape = Shape::new([g.batch, g.cout, g.oh, g.ow]);
     if g.depthwise {
         return tensor(depthwise::forward(&g, xs, ws, bs), shape);
+    }
+    if conv_direct::applies(&g) {
+        return tensor(conv_direct::forward(&g, xs, ws, bs), shape);
     }
     let (k, n) = (g.k(), g.n());
     debug_assert_eq!(ws.len(), g.cout * k);

@@ -10,9 +10,11 @@
 mod activation;
 mod batch_norm;
 mod conv2d;
+mod conv_direct;
 mod conv_geometry;
 mod depthwise;
 mod max_pool2d;
+mod phases;
 mod sgemm;
 mod sgemm_dot;
 mod shifted;

@@ -229,8 +229,8 @@ const TILE_FLOATS: usize = 384;
 /// The shape of the register tile: `mr` rows of C by `nv` 16-lane vectors (`nr = 16·nv`
 /// columns); every shape holds 24 accumulators.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Tile {
-    mr: usize,
+pub(super) struct Tile {
+    pub(super) mr: usize,
     nv: usize,
 }
 
@@ -244,8 +244,20 @@ impl Tile {
         Tile { mr: 24, nv: 1 },
     ];
 
+    /// The shape whose rows pad `m` rows least (the squarest of equals), for products whose
+    /// B is not a matrix that could be transposed (the direct convolution's).
+    pub(super) fn for_rows(m: usize) -> Tile {
+        let mut best = Self::SHAPES[0];
+        for shape in Self::SHAPES {
+            if m.next_multiple_of(shape.mr) < m.next_multiple_of(best.mr) {
+                best = shape;
+            }
+        }
+        best
+    }
+
     /// Columns of C per tile.
-    fn nr(self) -> usize {
+    pub(super) fn nr(self) -> usize {
         16 * self.nv
     }
 
@@ -394,12 +406,27 @@ unsafe fn packed(tile: Tile, [m, n, k]: [usize; 3], c: MatMut, accumulate: bool,
     PACKS.with(|p| p.set((pa, pb)));
 }
 
-/// One B panel for a kernel: `kc` rows `rs` apart, of which the first `cols` lanes are read.
+/// One B panel for a kernel: rows `rs` apart.
 #[derive(Clone, Copy)]
 struct B {
     ptr: *const f32,
     rs: usize,
-    cols: usize,
+}
+
+/// Where each row of a kernel's B panel starts: `rs` apart ([`B`]), or anywhere (the
+/// direct convolution's rows, one per tap, at offsets into the input's phases).
+pub(super) trait BRows: Copy {
+    /// The start of row `p`.
+    ///
+    /// # Safety
+    /// `p` must be a row of the panel.
+    unsafe fn row(self, p: usize) -> *const f32;
+}
+
+impl BRows for B {
+    unsafe fn row(self, p: usize) -> *const f32 {
+        self.ptr.wrapping_add(p * self.rs)
+    }
 }
 
 /// Where a block's B panels are: panel `j` (columns `j·nr..`) starts at `ptr + j·step`,
@@ -431,7 +458,6 @@ unsafe fn block(
             // SAFETY: panel j lies in the block's panels.
             ptr: unsafe { pb.ptr.add(j * pb.step) },
             rs: pb.rs,
-            cols,
         };
         for (ir, panel_a) in (0..mc).step_by(mr).zip(pa.chunks_exact(kc * mr)) {
             let rows = mr.min(mc - ir);
@@ -439,7 +465,19 @@ unsafe fn block(
             let at = unsafe { c.at(ir, jr) };
             if c.cs == 1 {
                 // SAFETY: rows × cols of C from `at`, rows `c.rs` apart, contiguous.
-                unsafe { kernel(tile, kc, panel_a, panel_b, at.ptr, c.rs, [rows, cols], load) };
+                unsafe {
+                    kernel(
+                        tile,
+                        kc,
+                        panel_a,
+                        panel_b,
+                        cols,
+                        at.ptr,
+                        c.rs,
+                        [rows, cols],
+                        load,
+                    )
+                };
             } else {
                 let mut scratch = [0f32; TILE_FLOATS];
                 // SAFETY: the scratch tile is mr × nr with rows nr apart.
@@ -449,6 +487,7 @@ unsafe fn block(
                         kc,
                         panel_a,
                         panel_b,
+                        cols,
                         scratch.as_mut_ptr(),
                         nr,
                         [mr, nr],
@@ -509,6 +548,22 @@ unsafe fn pack_b(b: Mat, kc: usize, nc: usize, nr: usize, out: &mut Vec<f32>) {
     }
 }
 
+/// The row-major `[m × k]` matrix `a` in `mr`-row panels, each `[k × mr]` and zero-padded
+/// past `m`, as [`kernel`] reads A.
+pub(super) fn pack_rows(a: &[f32], m: usize, k: usize, mr: usize) -> Vec<f32> {
+    assert!(a.len() >= m * k, "A holds m × k values");
+    let mut out = Vec::new();
+    let a = Mat {
+        ptr: a.as_ptr(),
+        rs: k,
+        cs: 1,
+    };
+    // SAFETY: `a` holds the m × k block (checked above).
+    unsafe { pack_a(a, m, k, mr, &mut out) };
+    out.truncate(m.div_ceil(mr) * mr * k);
+    out
+}
+
 /// Packs `a`'s `[mc × kc]` block into `mr`-row panels, each `[kc × mr]` (column of the
 /// panel after column) and zero-padded past `mc`: [`pack_b`] of `aᵀ`.
 ///
@@ -524,11 +579,12 @@ unsafe fn pack_a(a: Mat, mc: usize, kc: usize, mr: usize, out: &mut Vec<f32>) {
 /// # Safety
 /// As [`tile_kernel`].
 #[allow(clippy::too_many_arguments)]
-unsafe fn kernel(
+pub(super) unsafe fn kernel(
     tile: Tile,
     kc: usize,
     a: &[f32],
-    b: B,
+    b: impl BRows,
+    b_cols: usize,
     c: *mut f32,
     c_rs: usize,
     rows_cols: [usize; 2],
@@ -537,18 +593,19 @@ unsafe fn kernel(
     #[cfg(target_arch = "x86_64")]
     // SAFETY: the caller's contract.
     unsafe {
+        let args = (kc, a, b, b_cols, c, c_rs, rows_cols, load);
         match (tile.mr, tile.nv) {
-            (12, 2) => tile_kernel::<12, 2>(kc, a, b, c, c_rs, rows_cols, load),
-            (8, 3) => tile_kernel::<8, 3>(kc, a, b, c, c_rs, rows_cols, load),
-            (6, 4) => tile_kernel::<6, 4>(kc, a, b, c, c_rs, rows_cols, load),
-            (4, 6) => tile_kernel::<4, 6>(kc, a, b, c, c_rs, rows_cols, load),
-            (24, 1) => tile_kernel::<24, 1>(kc, a, b, c, c_rs, rows_cols, load),
+            (12, 2) => tile_kernel::<12, 2>(args),
+            (8, 3) => tile_kernel::<8, 3>(args),
+            (6, 4) => tile_kernel::<6, 4>(args),
+            (4, 6) => tile_kernel::<4, 6>(args),
+            (24, 1) => tile_kernel::<24, 1>(args),
             _ => unreachable!("no kernel for {tile:?}"),
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let _ = (tile, kc, a, b, c, c_rs, rows_cols, load);
+        let _ = (tile, kc, a, b, b_cols, c, c_rs, rows_cols, load);
         unreachable!("the AVX-512 product runs on x86-64 only")
     }
 }
@@ -564,13 +621,16 @@ unsafe fn kernel(
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 unsafe fn tile_kernel<const MR: usize, const NV: usize>(
-    kc: usize,
-    a: &[f32],
-    b: B,
-    c: *mut f32,
-    c_rs: usize,
-    [rows, cols]: [usize; 2],
-    load: bool,
+    (kc, a, b, b_cols, c, c_rs, [rows, cols], load): (
+        usize,
+        &[f32],
+        impl BRows,
+        usize,
+        *mut f32,
+        usize,
+        [usize; 2],
+        bool,
+    ),
 ) {
     use std::arch::x86_64::{
         __m512, _mm512_add_ps, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_mask_storeu_ps,
@@ -582,14 +642,14 @@ unsafe fn tile_kernel<const MR: usize, const NV: usize>(
     };
     let mut b_masks = [0u16; NV];
     for (v, mask) in b_masks.iter_mut().enumerate() {
-        *mask = lane_mask(b.cols, v);
+        *mask = lane_mask(b_cols, v);
     }
     let mut acc: [[__m512; NV]; MR] = [[_mm512_setzero_ps(); NV]; MR];
     for (p, ap) in a.chunks_exact(MR).take(kc).enumerate() {
         let mut bv = [_mm512_setzero_ps(); NV];
         for (v, (lanes, &mask)) in bv.iter_mut().zip(&b_masks).enumerate() {
             // SAFETY: the masked lanes of row p lie in B (masked-off lanes are not read).
-            *lanes = unsafe { _mm512_maskz_loadu_ps(mask, b.ptr.add(p * b.rs + 16 * v)) };
+            *lanes = unsafe { _mm512_maskz_loadu_ps(mask, b.row(p).add(16 * v)) };
         }
         for (row, &av) in acc.iter_mut().zip(ap) {
             let av = _mm512_set1_ps(av);

@@ -1,0 +1,238 @@
+//! The forward 2D convolution (groups 1) without an im2col matrix, for CPUs with AVX-512F.
+//!
+//! Shapes: `x` `[B, Ci, H, W]`, weight `[Co, Ci, kh, kw]`, bias `[Co]` → `[B, Co, OH, OW]`,
+//! any stride, padding and dilation ([`Geometry`]).
+//!
+//! Algorithm: each input plane is cut into its stride phases ([`Phases`]), on whose output
+//! grid (`OH × PW`) tap `(ci, ki, kj)` is the phase buffer read at one fixed offset. So the
+//! convolution is the product `grid[Co × OH·PW] = W[Co × K] · B[K × OH·PW]` whose row `k`
+//! of B is simply the phases read from offset `off_k`: the matrix kernel of
+//! [`super::sgemm`] runs with B's rows taken at those offsets ([`BRows`]) instead of from
+//! a packed im2col copy, so B is never written: no `K × N` matrix (243 × 262 144 floats for
+//! a 9×9 layer on a 512² image), no packing pass, only the phases (about the input's size).
+//! The weight is packed once into the kernel's row panels. The grid is computed in bands of
+//! output rows, each band's `[Co × rows·PW]` in a scratch buffer that stays in L2, then its
+//! first `OW` columns of every row copied out with the bias.
+//!
+//! Bands of all images run in parallel; every output is summed by one thread in a fixed
+//! order, so results do not depend on the thread count.
+
+use rayon::prelude::*;
+
+use super::conv_geometry::Geometry;
+use super::phases::Phases;
+use super::sgemm::{BRows, Tile, avx512, kernel, pack_rows};
+
+/// Floats of one band's grid buffer (256 KiB, within L2).
+const BAND_VALUES: usize = 1 << 16;
+
+/// Whether the direct convolution runs for `g`: AVX-512 present (and not switched off), a
+/// kernel bigger than 1×1 or a stride (a plain 1×1 is already a product on `X` itself), and
+/// a grid not much bigger than the output (its slack columns are computed and thrown away:
+/// a 3×3 kernel on a 4×4 map would compute 6 columns per 4 kept).
+pub(super) fn applies(g: &Geometry) -> bool {
+    if !avx512() || g.depthwise || g.pointwise() || g.n() == 0 || g.cout == 0 {
+        return false;
+    }
+    let p = Phases::new(g);
+    let slack = (p.grid() as f64) / (g.n() as f64);
+    slack <= 1.3
+}
+
+/// The rows of B: row `k` starts at `base + offs[k]`.
+#[derive(Clone, Copy)]
+struct Taps {
+    base: *const f32,
+    offs: *const usize,
+}
+
+impl BRows for Taps {
+    unsafe fn row(self, p: usize) -> *const f32 {
+        // SAFETY: the caller's contract: `p` is a row, so `offs[p]` exists.
+        self.base.wrapping_add(unsafe { *self.offs.add(p) })
+    }
+}
+
+/// The output buffer, written in disjoint bands by parallel tasks.
+#[derive(Clone, Copy)]
+struct Out(*mut f32);
+
+impl Out {
+    /// The element `offset` places in (the whole struct is captured, not its pointer).
+    fn at(self, offset: usize) -> *mut f32 {
+        self.0.wrapping_add(offset)
+    }
+}
+
+// SAFETY: the bands write disjoint elements, and the buffer outlives them.
+unsafe impl Send for Out {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Out {}
+// SAFETY: the taps are only read, and outlive the tasks.
+unsafe impl Send for Taps {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Taps {}
+
+/// `Y = conv(X, W) + bias` (the caller checked [`applies`]): `xs` `[B, Ci, H, W]`, `ws`
+/// `[Co, Ci, kh, kw]`, `bs` `[Co]` → `[B, Co, OH, OW]`.
+pub(super) fn forward(g: &Geometry, xs: &[f32], ws: &[f32], bs: Option<&[f32]>) -> Vec<f32> {
+    let p = Phases::new(g);
+    let (k, plane_in, plane_out) = (g.k(), g.h * g.w, g.oh * g.ow);
+    let total = p.total();
+    // Phases of every input plane, [B, Ci, total].
+    let mut phases = vec![0f32; g.batch * g.cin * total];
+    if total > 0 {
+        phases
+            .par_chunks_mut(total)
+            .enumerate()
+            .for_each(|(plane, out)| p.split(&xs[plane * plane_in..][..plane_in], out));
+    }
+    // Row k = (ci, ki, kj) of B, in the weight's OIHW order.
+    let offs: Vec<usize> = (0..g.cin)
+        .flat_map(|ci| p.offsets.iter().map(move |&off| ci * total + off))
+        .collect();
+    let tile = Tile::for_rows(g.cout);
+    let panels = pack_rows(ws, g.cout, k, tile.mr);
+    let rows_per_band = (BAND_VALUES / (g.cout * p.pw).max(1)).clamp(1, g.oh.max(1));
+    let bands: Vec<(usize, usize)> = (0..g.batch)
+        .flat_map(|b| (0..g.oh).step_by(rows_per_band).map(move |r| (b, r)))
+        .collect();
+    let mut y = vec![0f32; g.batch * g.cout * plane_out];
+    let out = Out(y.as_mut_ptr());
+    bands
+        .into_par_iter()
+        .for_each_init(Vec::new, |grid: &mut Vec<f32>, (b, r0)| {
+            let rows = rows_per_band.min(g.oh - r0);
+            let n = rows * p.pw;
+            grid.resize(g.cout * n, 0.0);
+            let taps = Taps {
+                base: phases[b * g.cin * total + r0 * p.pw..].as_ptr(),
+                offs: offs.as_ptr(),
+            };
+            band(tile, k, &panels, taps, grid, g.cout, n);
+            for co in 0..g.cout {
+                let bias = bs.map_or(0.0, |bs| bs[co]);
+                let src = &grid[co * n..][..n];
+                for (r, src) in src.chunks_exact(p.pw).enumerate() {
+                    let at = (b * g.cout + co) * plane_out + (r0 + r) * g.ow;
+                    // SAFETY: row r0 + r of plane (b, co) lies in y, and only this band
+                    // writes it.
+                    let dst = unsafe { std::slice::from_raw_parts_mut(out.at(at), g.ow) };
+                    for (d, s) in dst.iter_mut().zip(src) {
+                        *d = s + bias;
+                    }
+                }
+            }
+        });
+    y
+}
+
+/// `grid[m × n] = A · B` for one band: A the packed weight panels, B's `k` rows at the taps'
+/// offsets (from the band's first grid position), tile by tile, each column block of B
+/// against every row panel of A.
+fn band(tile: Tile, k: usize, panels: &[f32], taps: Taps, grid: &mut [f32], m: usize, n: usize) {
+    let (mr, nr) = (tile.mr, tile.nr());
+    for j0 in (0..n).step_by(nr) {
+        let cols = nr.min(n - j0);
+        let b = Taps {
+            base: taps.base.wrapping_add(j0),
+            ..taps
+        };
+        for (i, panel) in panels.chunks_exact(k * mr).enumerate() {
+            let rows = mr.min(m - i * mr);
+            // SAFETY: the panel holds k steps of mr rows; B's rows at the taps' offsets hold
+            // `cols` values from j0 (the phases' slack row covers the grid's last row); the
+            // tile of grid, rows × cols from (i·mr, j0) with rows n apart, lies in grid; the
+            // caller checked AVX-512F ([`applies`]).
+            unsafe {
+                kernel(
+                    tile,
+                    k,
+                    panel,
+                    b,
+                    cols,
+                    grid.as_mut_ptr().add(i * mr * n + j0),
+                    n,
+                    [rows, cols],
+                    false,
+                )
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::testing::{assert_close, random};
+    use burn::prelude::*;
+    use burn::tensor::ops::ConvOptions;
+
+    /// (batch, cin, cout, h, w, kernel, stride, padding, dilation, bias).
+    type Case = (
+        usize,
+        usize,
+        usize,
+        usize,
+        usize,
+        [usize; 2],
+        [usize; 2],
+        [usize; 2],
+        [usize; 2],
+        bool,
+    );
+
+    /// Every tile shape's
+    /// row count (3, 6, 8, 12, 24 and ragged 5, 13, 30 output channels), strides 1–3,
+    /// dilation, asymmetric kernels, 1×1 with a stride, batch 1 and grids of one or many
+    /// tiles and bands.
+    const CASES: &[Case] = &[
+        (2, 3, 6, 32, 32, [5, 5], [1, 1], [0, 0], [1, 1], true),
+        (1, 3, 32, 40, 44, [9, 9], [1, 1], [4, 4], [1, 1], false),
+        (3, 6, 16, 14, 14, [5, 5], [1, 1], [0, 0], [1, 1], true),
+        (1, 4, 3, 30, 33, [9, 9], [1, 1], [0, 0], [1, 1], true),
+        (2, 8, 12, 17, 15, [3, 3], [2, 2], [1, 1], [1, 1], true),
+        (1, 5, 13, 21, 19, [3, 5], [3, 2], [2, 1], [2, 1], false),
+        (2, 7, 24, 12, 13, [3, 3], [1, 1], [1, 1], [2, 2], true),
+        (1, 2, 5, 9, 11, [1, 1], [2, 2], [0, 0], [1, 1], true),
+        (1, 16, 30, 64, 70, [3, 3], [1, 1], [1, 1], [1, 1], true),
+        (1, 1, 8, 5, 5, [3, 3], [1, 1], [1, 1], [1, 1], false),
+    ];
+
+    /// Runs the direct kernel itself (whether or not [`applies`] would pick it for these
+    /// sizes) against burn's convolution; tolerance as [`assert_close`].
+    #[test]
+    fn direct_convolution_matches_burn() {
+        if !avx512() {
+            eprintln!("skipped: this CPU has no AVX-512F, so the direct convolution never runs");
+            return;
+        }
+        let device = Device::flex();
+        for case in CASES {
+            let &(b, ci, co, h, w, k, stride, padding, dilation, with_bias) = case;
+            let x = random([b, ci, h, w], &device);
+            let wt = random([co, ci, k[0], k[1]], &device);
+            let bias = with_bias.then(|| random([1, 1, 1, co], &device).reshape([co]));
+            let options = ConvOptions::new(stride, padding, dilation, 1);
+            let g = Geometry::new(&x.shape(), &wt.shape(), &options).expect("valid case");
+            let flat = |t: Tensor<4>| t.into_data().try_to_vec::<f32>().expect("f32");
+            let bs = bias
+                .clone()
+                .map(|b: Tensor<1>| b.into_data().try_to_vec::<f32>().expect("f32"));
+            let ours = forward(&g, &flat(x.clone()), &flat(wt.clone()), bs.as_deref());
+            let reference = burn::tensor::module::conv2d(x, wt, bias, options);
+            let ours = Tensor::<1>::from_floats(ours.as_slice(), &device).reshape(reference.dims());
+            assert_close(ours, reference, "direct forward", &format!("{case:?}"));
+        }
+    }
+
+    #[test]
+    fn slack_heavy_grids_are_left_to_im2col() {
+        let options = ConvOptions::new([1, 1], [1, 1], [1, 1], 1);
+        let small = Geometry::new(&[8, 16, 4, 4].into(), &[16, 16, 3, 3].into(), &options);
+        let large = Geometry::new(&[8, 16, 64, 64].into(), &[16, 16, 3, 3].into(), &options);
+        let (small, large) = (small.expect("valid"), large.expect("valid"));
+        assert!(!applies(&small), "6 grid columns per 4 kept");
+        assert_eq!(applies(&large), avx512());
+    }
+}
