@@ -523,21 +523,7 @@ mod tests {
     use crate::kernels::testing::{assert_close, random};
     use burn::tensor::Distribution;
 
-    /// One random case: (batch, cin, cout, h, w, kernel, stride, padding, dilation, bias,
-    /// groups).
-    type Case = (
-        usize,
-        usize,
-        usize,
-        usize,
-        usize,
-        [usize; 2],
-        [usize; 2],
-        [usize; 2],
-        [usize; 2],
-        bool,
-        usize,
-    );
+    use crate::kernels::testing::ConvCase as Case;
 
     const CASES: &[Case] = &[
         (1, 1, 2, 7, 9, [3, 3], [1, 1], [0, 0], [1, 1], true, 1),

@@ -164,39 +164,25 @@ fn band(tile: Tile, k: usize, panels: &[f32], taps: Taps, grid: &mut [f32], m: u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernels::testing::{assert_close, random};
+    use crate::kernels::testing::{ConvCase, assert_close, random};
     use burn::prelude::*;
     use burn::tensor::ops::ConvOptions;
-
-    /// (batch, cin, cout, h, w, kernel, stride, padding, dilation, bias).
-    type Case = (
-        usize,
-        usize,
-        usize,
-        usize,
-        usize,
-        [usize; 2],
-        [usize; 2],
-        [usize; 2],
-        [usize; 2],
-        bool,
-    );
 
     /// Every tile shape's
     /// row count (3, 6, 8, 12, 24 and ragged 5, 13, 30 output channels), strides 1–3,
     /// dilation, asymmetric kernels, 1×1 with a stride, batch 1 and grids of one or many
     /// tiles and bands.
-    const CASES: &[Case] = &[
-        (2, 3, 6, 32, 32, [5, 5], [1, 1], [0, 0], [1, 1], true),
-        (1, 3, 32, 40, 44, [9, 9], [1, 1], [4, 4], [1, 1], false),
-        (3, 6, 16, 14, 14, [5, 5], [1, 1], [0, 0], [1, 1], true),
-        (1, 4, 3, 30, 33, [9, 9], [1, 1], [0, 0], [1, 1], true),
-        (2, 8, 12, 17, 15, [3, 3], [2, 2], [1, 1], [1, 1], true),
-        (1, 5, 13, 21, 19, [3, 5], [3, 2], [2, 1], [2, 1], false),
-        (2, 7, 24, 12, 13, [3, 3], [1, 1], [1, 1], [2, 2], true),
-        (1, 2, 5, 9, 11, [1, 1], [2, 2], [0, 0], [1, 1], true),
-        (1, 16, 30, 64, 70, [3, 3], [1, 1], [1, 1], [1, 1], true),
-        (1, 1, 8, 5, 5, [3, 3], [1, 1], [1, 1], [1, 1], false),
+    const CASES: &[ConvCase] = &[
+        (2, 3, 6, 32, 32, [5, 5], [1, 1], [0, 0], [1, 1], true, 1),
+        (1, 3, 32, 40, 44, [9, 9], [1, 1], [4, 4], [1, 1], false, 1),
+        (3, 6, 16, 14, 14, [5, 5], [1, 1], [0, 0], [1, 1], true, 1),
+        (1, 4, 3, 30, 33, [9, 9], [1, 1], [0, 0], [1, 1], true, 1),
+        (2, 8, 12, 17, 15, [3, 3], [2, 2], [1, 1], [1, 1], true, 1),
+        (1, 5, 13, 21, 19, [3, 5], [3, 2], [2, 1], [2, 1], false, 1),
+        (2, 7, 24, 12, 13, [3, 3], [1, 1], [1, 1], [2, 2], true, 1),
+        (1, 2, 5, 9, 11, [1, 1], [2, 2], [0, 0], [1, 1], true, 1),
+        (1, 16, 30, 64, 70, [3, 3], [1, 1], [1, 1], [1, 1], true, 1),
+        (1, 1, 8, 5, 5, [3, 3], [1, 1], [1, 1], [1, 1], false, 1),
     ];
 
     /// Runs the direct kernel itself (whether or not [`applies`] would pick it for these
@@ -209,7 +195,7 @@ mod tests {
         }
         let device = Device::flex();
         for case in CASES {
-            let &(b, ci, co, h, w, k, stride, padding, dilation, with_bias) = case;
+            let &(b, ci, co, h, w, k, stride, padding, dilation, with_bias, _) = case;
             let x = random([b, ci, h, w], &device);
             let wt = random([co, ci, k[0], k[1]], &device);
             let bias = with_bias.then(|| random([1, 1, 1, co], &device).reshape([co]));

@@ -463,37 +463,23 @@ unsafe fn block(
             let rows = mr.min(mc - ir);
             // SAFETY: (ir, jr) lies in the block.
             let at = unsafe { c.at(ir, jr) };
-            if c.cs == 1 {
-                // SAFETY: rows × cols of C from `at`, rows `c.rs` apart, contiguous.
-                unsafe {
-                    kernel(
-                        tile,
-                        kc,
-                        panel_a,
-                        panel_b,
-                        cols,
-                        at.ptr,
-                        c.rs,
-                        [rows, cols],
-                        load,
-                    )
-                };
+            // C's tile itself when its rows are contiguous, else a scratch tile (mr × nr, rows
+            // nr apart) added into C element by element.
+            let mut scratch = [0f32; TILE_FLOATS];
+            let direct = c.cs == 1;
+            let (dst, dst_rs, dst_size, dst_load) = if direct {
+                (at.ptr, c.rs, [rows, cols], load)
             } else {
-                let mut scratch = [0f32; TILE_FLOATS];
-                // SAFETY: the scratch tile is mr × nr with rows nr apart.
-                unsafe {
-                    kernel(
-                        tile,
-                        kc,
-                        panel_a,
-                        panel_b,
-                        cols,
-                        scratch.as_mut_ptr(),
-                        nr,
-                        [mr, nr],
-                        false,
-                    )
-                };
+                (scratch.as_mut_ptr(), nr, [mr, nr], false)
+            };
+            // SAFETY: `dst` is valid for dst_size with rows dst_rs apart (C's tile, rows ×
+            // cols contiguous from `at`, or the scratch tile).
+            unsafe {
+                kernel(
+                    tile, kc, panel_a, panel_b, cols, dst, dst_rs, dst_size, dst_load,
+                )
+            };
+            if !direct {
                 for i in 0..rows {
                     for j in 0..cols {
                         // SAFETY: (i, j) lies in C's tile.

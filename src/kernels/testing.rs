@@ -41,3 +41,19 @@ pub fn values(len: usize, seed: u32) -> Vec<f32> {
         })
         .collect()
 }
+
+/// One convolution test case: (batch, cin, cout, h, w, kernel, stride, padding, dilation,
+/// bias, groups).
+pub type ConvCase = (
+    usize,
+    usize,
+    usize,
+    usize,
+    usize,
+    [usize; 2],
+    [usize; 2],
+    [usize; 2],
+    [usize; 2],
+    bool,
+    usize,
+);
