@@ -380,7 +380,8 @@ fn weight_grad(g: &Geometry, x: &FlexTensor, dy: &FlexTensor) -> FlexTensor {
         return tensor(dw, Shape::new([g.cout, 1, g.kh, g.kw]));
     }
     let run = g.batch.div_ceil(WEIGHT_GRAD_PARTS).max(1);
-    let dw = weight_grad_tree(g, xs, dys, 0..g.batch, run);
+    let direct = conv_direct::WeightGrad::new(g);
+    let dw = weight_grad_tree(g, direct.as_ref(), xs, dys, 0..g.batch, run);
     tensor(dw, Shape::new([g.cout, g.cin, g.kh, g.kw]))
 }
 
@@ -388,6 +389,7 @@ fn weight_grad(g: &Geometry, x: &FlexTensor, dy: &FlexTensor) -> FlexTensor {
 /// otherwise the two halves in parallel, the right added into the left.
 fn weight_grad_tree(
     g: &Geometry,
+    direct: Option<&conv_direct::WeightGrad>,
     xs: &[f32],
     dys: &[f32],
     images: Range<usize>,
@@ -397,8 +399,8 @@ fn weight_grad_tree(
         // Halves on a multiple of `run`, so the leaves are the same runs at any depth.
         let mid = images.start + images.len().div_ceil(2 * run) * run;
         let (mut left, right) = rayon::join(
-            || weight_grad_tree(g, xs, dys, images.start..mid, run),
-            || weight_grad_tree(g, xs, dys, mid..images.end, run),
+            || weight_grad_tree(g, direct, xs, dys, images.start..mid, run),
+            || weight_grad_tree(g, direct, xs, dys, mid..images.end, run),
         );
         left.iter_mut().zip(&right).for_each(|(a, b)| *a += b);
         return left;
@@ -408,9 +410,15 @@ fn weight_grad_tree(
     let mut dw = vec![0f32; g.cout * k];
     let mut col = Vec::new();
     let mut started = false;
+    let mut scratch = conv_direct::WeightGradScratch::default();
     for b in images {
         let xb = &xs[b * g.cin * g.h * g.w..][..g.cin * g.h * g.w];
         let dyb = &dys[b * g.cout * n..][..g.cout * n];
+        if let Some(direct) = direct {
+            direct.add_image(g, xb, dyb, &mut dw, started, &mut scratch);
+            started = true;
+            continue;
+        }
         for tile in g.tiles() {
             let t = tile.len() * g.ow;
             let cols: &[f32] = if g.pointwise() {

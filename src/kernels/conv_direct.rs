@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use super::conv_geometry::Geometry;
 use super::phases::Phases;
 use super::sgemm::{BRows, Tile, avx512, kernel, pack_rows};
+use super::sgemm_dot::product_rows;
 
 /// Floats of one band's grid buffer (256 KiB, within L2).
 const BAND_VALUES: usize = 1 << 16;
@@ -161,6 +162,99 @@ fn band(tile: Tile, k: usize, panels: &[f32], taps: Taps, grid: &mut [f32], m: u
     }
 }
 
+/// Most output channels the direct weight gradient takes: its dot-product tiles
+/// ([`product_rows`]) beat the packed product up to about there.
+const WEIGHT_GRAD_MAX_ROWS: usize = 96;
+
+/// The weight gradient without im2col, image by image: `dW[Co × K] += dYgrid · Bᵀ` with
+/// `dYgrid` the image's `dY` spread on the `OH × PW` grid (zeros in the slack, so the slack
+/// columns of B add nothing) and B's row `k` the image's phases from tap `k`'s offset, each
+/// element a dot product of two contiguous rows of length `OH·PW`.
+pub(super) struct WeightGrad {
+    p: Phases,
+    offs: Vec<usize>,
+}
+
+/// One thread's buffers for [`WeightGrad::add_image`].
+#[derive(Default)]
+pub(super) struct WeightGradScratch {
+    phases: Vec<f32>,
+    grid: Vec<f32>,
+}
+
+impl WeightGrad {
+    /// The layout for `g`, or `None` where the direct gradient does not run (see [`applies`];
+    /// more than [`WEIGHT_GRAD_MAX_ROWS`] output channels).
+    pub(super) fn new(g: &Geometry) -> Option<Self> {
+        (g.cout <= WEIGHT_GRAD_MAX_ROWS && applies(g)).then(|| Self::layout(g))
+    }
+
+    /// The layout for `g`, whether or not it should run.
+    fn layout(g: &Geometry) -> Self {
+        let p = Phases::new(g);
+        let total = p.total();
+        let offs = (0..g.cin)
+            .flat_map(|ci| p.offsets.iter().map(move |&off| ci * total + off))
+            .collect();
+        Self { p, offs }
+    }
+
+    /// `dw = (accumulate ? dw : 0) + dY_b · col(X_b)ᵀ` for one image: `xb` `[Ci, H, W]`,
+    /// `dyb` `[Co, OH, OW]`, `dw` `[Co, K]`.
+    pub(super) fn add_image(
+        &self,
+        g: &Geometry,
+        xb: &[f32],
+        dyb: &[f32],
+        dw: &mut [f32],
+        accumulate: bool,
+        scratch: &mut WeightGradScratch,
+    ) {
+        let (p, total) = (&self.p, self.p.total());
+        let (plane_in, plane_out, n) = (g.h * g.w, g.oh * g.ow, p.grid());
+        assert!(
+            xb.len() == g.cin * plane_in
+                && dyb.len() == g.cout * plane_out
+                && dw.len() == g.cout * g.k(),
+            "one image's input, output gradient and weight gradient"
+        );
+        scratch.phases.resize(g.cin * total, 0.0);
+        scratch.grid.resize(g.cout * n, 0.0);
+        for (x, out) in xb
+            .chunks_exact(plane_in.max(1))
+            .zip(scratch.phases.chunks_exact_mut(total.max(1)))
+        {
+            p.split(x, out);
+        }
+        for (dy, out) in dyb
+            .chunks_exact(plane_out.max(1))
+            .zip(scratch.grid.chunks_exact_mut(n.max(1)))
+        {
+            p.spread(dy, out, 0);
+        }
+        let base = scratch.phases.as_ptr();
+        let rows: Vec<*const f32> = self
+            .offs
+            .iter()
+            .map(|&off| base.wrapping_add(off))
+            .collect();
+        // SAFETY: dYgrid's rows hold n floats, n apart; B's row k reads offs[k] + n − 1 at
+        // most, inside its channel's phases (the slack row covers the grid's last row); dw is
+        // [Co × K], disjoint from both; `new` checked AVX-512F ([`applies`]).
+        unsafe {
+            product_rows(
+                [g.cout, n],
+                dw.as_mut_ptr(),
+                [g.k(), 1],
+                accumulate,
+                scratch.grid.as_ptr(),
+                n,
+                &rows,
+            )
+        };
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +303,53 @@ mod tests {
             let reference = burn::tensor::module::conv2d(x, wt, bias, options);
             let ours = Tensor::<1>::from_floats(ours.as_slice(), &device).reshape(reference.dims());
             assert_close(ours, reference, "direct forward", &format!("{case:?}"));
+        }
+    }
+
+    /// The weight gradient image by image (accumulating) against burn's, for the same cases.
+    #[test]
+    fn direct_weight_gradient_matches_burn() {
+        if !avx512() {
+            eprintln!("skipped: this CPU has no AVX-512F, so the direct convolution never runs");
+            return;
+        }
+        let device = Device::flex().autodiff();
+        for case in CASES {
+            let &(b, ci, co, h, w, k, stride, padding, dilation, ..) = case;
+            let x = random([b, ci, h, w], &device);
+            let wt = random([co, ci, k[0], k[1]], &device).require_grad();
+            let options = ConvOptions::new(stride, padding, dilation, 1);
+            let y = burn::tensor::module::conv2d(x.clone(), wt.clone(), None, options.clone());
+            let dy = y.clone().cos();
+            let grads = (y * dy.clone()).sum().backward();
+            let reference = wt.grad(&grads).expect("weight is tracked");
+            let g = Geometry::new(&x.shape(), &wt.shape(), &options).expect("valid case");
+            let flat = |t: Tensor<4>| t.inner().into_data().try_to_vec::<f32>().expect("f32");
+            // d(Σ y·cos y)/dy = cos y − y·sin y, with y detached: dY for our kernel.
+            let y =
+                burn::tensor::module::conv2d(x.clone().inner(), wt.clone().inner(), None, options);
+            let dy = y.clone().cos() - y.clone() * y.sin();
+            let (xs, dys) = (
+                flat(x.clone()),
+                dy.into_data().try_to_vec::<f32>().expect("f32"),
+            );
+            let layout = WeightGrad::layout(&g);
+            let mut dw = vec![f32::NAN; co * g.k()];
+            let mut scratch = WeightGradScratch::default();
+            let (plane_x, plane_y) = (ci * h * w, co * g.n());
+            for image in 0..b {
+                layout.add_image(
+                    &g,
+                    &xs[image * plane_x..][..plane_x],
+                    &dys[image * plane_y..][..plane_y],
+                    &mut dw,
+                    image > 0,
+                    &mut scratch,
+                );
+            }
+            let ours =
+                Tensor::<1>::from_floats(dw.as_slice(), &Device::flex()).reshape(reference.dims());
+            assert_close(ours, reference, "direct dW", &format!("{case:?}"));
         }
     }
 

@@ -79,6 +79,59 @@ pub(super) unsafe fn product(
     });
 }
 
+/// `c[m×n] = (accumulate ? c : 0) + a[m×k] · bᵀ` on this thread, where row `j` of B (`k`
+/// floats, contiguous) starts at `b_rows[j]`: the direct convolution's weight gradient, whose
+/// B rows are the input's phases at each tap's offset.
+///
+/// # Safety
+/// Rows of A (`a_rs` apart) and every `b_rows[j]` must hold `k` floats, `b_rows` has `n`
+/// entries, `c` (strides `c_rs`, `c_cs`) is valid for `m × n` and overlaps neither; the CPU
+/// must have AVX-512F.
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn product_rows(
+    [m, k]: [usize; 2],
+    c: *mut f32,
+    [c_rs, c_cs]: [usize; 2],
+    accumulate: bool,
+    a: *const f32,
+    a_rs: usize,
+    b_rows: &[*const f32],
+) {
+    let n = b_rows.len();
+    if m == 0 || n == 0 {
+        return;
+    }
+    let mut kb = 0;
+    while kb < k.max(1) {
+        let len = KB.min(k - kb);
+        let load = accumulate || kb > 0;
+        for j in (0..n).step_by(NR) {
+            let cols = NR.min(n - j);
+            let bp: [*const f32; NR] =
+                std::array::from_fn(|s| b_rows[j + s.min(cols - 1)].wrapping_add(kb));
+            for i in (0..m).step_by(MR) {
+                let rows = MR.min(m - i);
+                let ap: [*const f32; MR] =
+                    std::array::from_fn(|r| a.wrapping_add((i + r.min(rows - 1)) * a_rs + kb));
+                // SAFETY: the caller's contract for the rows and C's tile at (i, j).
+                unsafe {
+                    tile(
+                        ap,
+                        rows,
+                        bp,
+                        cols,
+                        len,
+                        c.wrapping_add(i * c_rs + j * c_cs),
+                        [c_rs, c_cs],
+                        load,
+                    )
+                };
+            }
+        }
+        kb += len.max(1);
+    }
+}
+
 impl Operands {
     /// The product for C's part from `(i, j)`: rows i.. of A, rows j.. of B.
     ///
@@ -108,17 +161,23 @@ unsafe fn sequential([m, n, k]: [usize; 3], ops: Operands, accumulate: bool) {
         let len = KB.min(k - kb);
         let load = accumulate || kb > 0;
         for j in (0..n).step_by(NR) {
+            let cols = NR.min(n - j);
+            // Rows past `cols` re-read the last real row (and are not stored).
+            let bp: [*const f32; NR] =
+                std::array::from_fn(|s| ops.b.wrapping_add((j + s.min(cols - 1)) * ops.b_rs + kb));
             for i in (0..m).step_by(MR) {
+                let rows = MR.min(m - i);
+                let ap: [*const f32; MR] = std::array::from_fn(|r| {
+                    ops.a.wrapping_add((i + r.min(rows - 1)) * ops.a_rs + kb)
+                });
                 // SAFETY: rows i.. of A, j.. of B from column kb, and C's (i, j) lie in the
                 // matrices.
                 unsafe {
                     tile(
-                        ops.a.add(i * ops.a_rs + kb),
-                        ops.a_rs,
-                        MR.min(m - i),
-                        ops.b.add(j * ops.b_rs + kb),
-                        ops.b_rs,
-                        NR.min(n - j),
+                        ap,
+                        rows,
+                        bp,
+                        cols,
                         len,
                         ops.c.add(i * ops.c_rs + j * ops.c_cs),
                         [ops.c_rs, ops.c_cs],
@@ -132,21 +191,19 @@ unsafe fn sequential([m, n, k]: [usize; 3], ops: Operands, accumulate: bool) {
 }
 
 /// One `rows × cols` (at most 4 × 4) tile of C over `len` steps of the reduction: 16
-/// accumulators, the last partial vector read through a lane mask. Rows past `rows`/`cols`
-/// re-read the last real row and are not stored.
+/// accumulators, the last partial vector read through a lane mask; rows `ap` of A and `bp`
+/// of B (those past `rows`/`cols` are read but not stored).
 ///
 /// # Safety
-/// `rows` rows of A and `cols` rows of B must hold `len` floats each; C must be valid for
-/// the tile; AVX-512F must be present.
+/// Every row in `ap` and `bp` must hold `len` floats; C must be valid for the tile;
+/// AVX-512F must be present.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
 unsafe fn tile(
-    a: *const f32,
-    a_rs: usize,
+    ap: [*const f32; MR],
     rows: usize,
-    b: *const f32,
-    b_rs: usize,
+    bp: [*const f32; NR],
     cols: usize,
     len: usize,
     c: *mut f32,
@@ -156,13 +213,6 @@ unsafe fn tile(
     use std::arch::x86_64::{
         __m512, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_maskz_loadu_ps, _mm512_reduce_add_ps,
         _mm512_setzero_ps,
-    };
-    // SAFETY: every row pointer is one of the real rows.
-    let (ap, bp): ([*const f32; MR], [*const f32; NR]) = unsafe {
-        (
-            std::array::from_fn(|r| a.add(r.min(rows - 1) * a_rs)),
-            std::array::from_fn(|r| b.add(r.min(cols - 1) * b_rs)),
-        )
     };
     let mut acc: [[__m512; NR]; MR] = [[_mm512_setzero_ps(); NR]; MR];
     let mut p = 0;
@@ -212,11 +262,9 @@ unsafe fn tile(
 #[cfg(not(target_arch = "x86_64"))]
 #[allow(clippy::too_many_arguments)]
 unsafe fn tile(
-    _: *const f32,
+    _: [*const f32; MR],
     _: usize,
-    _: usize,
-    _: *const f32,
-    _: usize,
+    _: [*const f32; NR],
     _: usize,
     _: usize,
     _: *mut f32,
