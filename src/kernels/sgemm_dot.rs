@@ -156,37 +156,18 @@ impl Operands {
 /// # Safety
 /// As [`product`].
 unsafe fn sequential([m, n, k]: [usize; 3], ops: Operands, accumulate: bool) {
-    let mut kb = 0;
-    while kb < k {
-        let len = KB.min(k - kb);
-        let load = accumulate || kb > 0;
-        for j in (0..n).step_by(NR) {
-            let cols = NR.min(n - j);
-            // Rows past `cols` re-read the last real row (and are not stored).
-            let bp: [*const f32; NR] =
-                std::array::from_fn(|s| ops.b.wrapping_add((j + s.min(cols - 1)) * ops.b_rs + kb));
-            for i in (0..m).step_by(MR) {
-                let rows = MR.min(m - i);
-                let ap: [*const f32; MR] = std::array::from_fn(|r| {
-                    ops.a.wrapping_add((i + r.min(rows - 1)) * ops.a_rs + kb)
-                });
-                // SAFETY: rows i.. of A, j.. of B from column kb, and C's (i, j) lie in the
-                // matrices.
-                unsafe {
-                    tile(
-                        ap,
-                        rows,
-                        bp,
-                        cols,
-                        len,
-                        ops.c.add(i * ops.c_rs + j * ops.c_cs),
-                        [ops.c_rs, ops.c_cs],
-                        load,
-                    )
-                };
-            }
-        }
-        kb += len;
+    let rows: Vec<*const f32> = (0..n).map(|j| ops.b.wrapping_add(j * ops.b_rs)).collect();
+    // SAFETY: the caller's contract: B's rows are `b_rs` apart.
+    unsafe {
+        product_rows(
+            [m, k],
+            ops.c,
+            [ops.c_rs, ops.c_cs],
+            accumulate,
+            ops.a,
+            ops.a_rs,
+            &rows,
+        )
     }
 }
 
