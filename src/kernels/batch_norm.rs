@@ -26,7 +26,7 @@ use burn::tensor::{DType, Shape};
 use rayon::prelude::*;
 
 use super::sums::{lane_dot, lane_sum};
-use super::{CpuKernels, owned, tensor, values};
+use super::{CpuKernels, min_pieces, owned, tensor, values};
 
 /// [`BatchNorm::forward`] for `[B, C, H, W]`: in training mode (an autodiff device and the
 /// layer not frozen) on the Flex device with f32 values, our kernel, which also updates the
@@ -109,6 +109,7 @@ pub(super) fn batch_stats(x: FlexTensor) -> FlexTensor {
     let m = s.per_channel().max(1) as f64;
     let (means, vars): (Vec<f32>, Vec<f32>) = (0..s.channels)
         .into_par_iter()
+        .with_min_len(min_pieces(s.per_channel()))
         .map(|c| {
             let mean = (0..s.batch)
                 .map(|b| lane_sum(s.plane(xs, b, c), |v| v))
@@ -160,6 +161,7 @@ pub(super) fn forward_flex(
         values
             .par_chunks_mut(s.plane)
             .enumerate()
+            .with_min_len(min_pieces(s.plane))
             .for_each(|(i, plane)| {
                 let (scale, shift) = coefficients[i % s.channels];
                 plane.iter_mut().for_each(|v| *v = *v * scale + shift);
@@ -227,6 +229,7 @@ impl Backward<Flex, 3> for BatchNormBackward {
         // Per channel: Σ dy and Σ dy·x̂.
         let (dbeta, dgamma): (Vec<f32>, Vec<f32>) = (0..s.channels)
             .into_par_iter()
+            .with_min_len(min_pieces(s.per_channel()))
             .map(|c| {
                 let (mean, k) = (ss[c], inv_std[c]);
                 let (mut sum, mut dot) = (0f64, 0f64);
@@ -243,19 +246,22 @@ impl Backward<Flex, 3> for BatchNormBackward {
             let m = s.per_channel().max(1) as f32;
             let mut dx = vec![0f32; xs.len()];
             if s.plane > 0 {
-                dx.par_chunks_mut(s.plane).enumerate().for_each(|(i, dxp)| {
-                    let c = i % s.channels;
-                    let (x, dy) = (
-                        &xs[i * s.plane..][..s.plane],
-                        &dys[i * s.plane..][..s.plane],
-                    );
-                    let (mean, k) = (ss[c], inv_std[c]);
-                    let scale = gs[c] * k;
-                    let (mean_dy, mean_dot) = (dbeta[c] / m, dgamma[c] / m);
-                    for ((d, &x), &g) in dxp.iter_mut().zip(x).zip(dy) {
-                        *d = scale * (g - mean_dy - (x - mean) * k * mean_dot);
-                    }
-                });
+                dx.par_chunks_mut(s.plane)
+                    .enumerate()
+                    .with_min_len(min_pieces(s.plane))
+                    .for_each(|(i, dxp)| {
+                        let c = i % s.channels;
+                        let (x, dy) = (
+                            &xs[i * s.plane..][..s.plane],
+                            &dys[i * s.plane..][..s.plane],
+                        );
+                        let (mean, k) = (ss[c], inv_std[c]);
+                        let scale = gs[c] * k;
+                        let (mean_dy, mean_dot) = (dbeta[c] / m, dgamma[c] / m);
+                        for ((d, &x), &g) in dxp.iter_mut().zip(x).zip(dy) {
+                            *d = scale * (g - mean_dy - (x - mean) * k * mean_dot);
+                        }
+                    });
             }
             grads.register::<Flex>(node.id, tensor(dx, x.layout().shape().clone()));
         }

@@ -40,7 +40,7 @@ use rayon::prelude::*;
 
 use super::conv_geometry::Geometry;
 use super::sgemm::sgemm;
-use super::{CpuKernels, conv_direct, depthwise, padding_pairs, tensor, values};
+use super::{CpuKernels, conv_direct, depthwise, min_pieces, padding_pairs, tensor, values};
 
 /// 2D convolution, as [`burn::tensor::module::conv2d`]: our kernel on the Flex device for f32
 /// tensors with groups 1 or depthwise (see the module's doc), burn's op everywhere else and
@@ -297,10 +297,13 @@ fn forward(
                 };
             });
         if let Some(bs) = bs {
-            y.par_chunks_mut(n).enumerate().for_each(|(row, values)| {
-                let bias = bs[row % g.cout];
-                values.iter_mut().for_each(|v| *v += bias);
-            });
+            y.par_chunks_mut(n)
+                .enumerate()
+                .with_min_len(min_pieces(n))
+                .for_each(|(row, values)| {
+                    let bias = bs[row % g.cout];
+                    values.iter_mut().for_each(|v| *v += bias);
+                });
         }
     }
     tensor(y, shape)
@@ -516,6 +519,7 @@ fn bias_grad(g: &Geometry, dy: &FlexTensor) -> FlexTensor {
     let n = g.n();
     let db = (0..g.cout)
         .into_par_iter()
+        .with_min_len(min_pieces(g.batch * n))
         .map(|co| {
             (0..g.batch)
                 .map(|b| dys[(b * g.cout + co) * n..][..n].iter().sum::<f32>())

@@ -20,6 +20,7 @@
 use rayon::prelude::*;
 
 use super::conv_geometry::Geometry;
+use super::min_pieces;
 use super::phases::Phases;
 use super::sgemm::{BRows, Tile, avx512, kernel, pack_rows};
 use super::sgemm_dot::product_rows;
@@ -86,6 +87,7 @@ pub(super) fn forward(g: &Geometry, xs: &[f32], ws: &[f32], bs: Option<&[f32]>) 
         phases
             .par_chunks_mut(total)
             .enumerate()
+            .with_min_len(min_pieces(total))
             .for_each(|(plane, out)| p.split(&xs[plane * plane_in..][..plane_in], out));
     }
     // Row k = (ci, ki, kj) of B, in the weight's OIHW order.

@@ -25,23 +25,15 @@
 use rayon::prelude::*;
 
 use super::conv_geometry::Geometry;
+use super::min_pieces;
 use super::phases::Phases;
 use super::shifted::{shifted_dots, shifted_sum};
-
-/// Fewest output values one parallel task works on (small planes are grouped).
-const TASK_VALUES: usize = 4096;
 
 /// Per-thread scratch buffers.
 #[derive(Default)]
 struct Scratch {
     phases: Vec<f32>,
     grid: Vec<f32>,
-}
-
-/// The planes of one parallel task: `plane` values each, together at least
-/// [`TASK_VALUES`].
-fn planes_per_task(plane: usize) -> usize {
-    TASK_VALUES.div_ceil(plane.max(1)).max(1)
 }
 
 /// `Y = depthwise(X, W) + bias`: `xs` `[B, C, H, W]`, `ws` `[C, 1, kh, kw]`, `bs` `[C]` →
@@ -53,7 +45,7 @@ pub(super) fn forward(g: &Geometry, xs: &[f32], ws: &[f32], bs: Option<&[f32]>) 
         return y;
     }
     let p = Phases::new(g);
-    let group = planes_per_task(plane_out);
+    let group = min_pieces(plane_out);
     y.par_chunks_mut(plane_out * group)
         .enumerate()
         .for_each_init(Scratch::default, |s, (task, outs)| {
@@ -90,7 +82,7 @@ pub(super) fn input_grad(g: &Geometry, ws: &[f32], dys: &[f32]) -> Vec<f32> {
     let front = p.shifts.iter().map(|&(shift, _)| shift).max().unwrap_or(0);
     let phases = g.stride[0] * g.stride[1];
     let span = p.ph * p.pw;
-    let group = planes_per_task(plane_in);
+    let group = min_pieces(plane_in);
     dx.par_chunks_mut(plane_in * group)
         .enumerate()
         .for_each_init(Scratch::default, |s, (task, dxs)| {
@@ -129,6 +121,7 @@ pub(super) fn weight_grad(g: &Geometry, xs: &[f32], dys: &[f32]) -> Vec<f32> {
     let p = Phases::new(g);
     dw.par_chunks_mut(taps)
         .enumerate()
+        .with_min_len(min_pieces(g.batch * plane_out))
         .for_each_init(Scratch::default, |s, (c, dwc)| {
             s.phases.resize(p.total(), 0.0);
             s.grid.resize(p.grid(), 0.0);

@@ -28,7 +28,7 @@ use burn::tensor::ops::MaxPoolOptions;
 use burn::tensor::{DType, Shape};
 use rayon::prelude::*;
 
-use super::{CpuKernels, padding_pairs, tensor, values};
+use super::{CpuKernels, min_pieces, padding_pairs, tensor, values};
 
 /// Marks an output whose window holds no input pixel (all padding): it gets no gradient.
 const NO_INPUT: u32 = u32::MAX;
@@ -272,11 +272,13 @@ impl Geometry {
                 .par_chunks_mut(plane_out)
                 .zip(winners.par_chunks_mut(plane_out).map(Some))
                 .enumerate()
+                .with_min_len(min_pieces(plane_out))
                 .for_each(pool),
             None => y
                 .par_chunks_mut(plane_out)
                 .map(|out| (out, None))
                 .enumerate()
+                .with_min_len(min_pieces(plane_out))
                 .for_each(pool),
         }
         y
@@ -288,6 +290,7 @@ impl Geometry {
         let mut dx = vec![0f32; self.batch * self.channels * plane_in];
         dx.par_chunks_mut(plane_in)
             .zip(dys.par_chunks(plane_out).zip(winners.par_chunks(plane_out)))
+            .with_min_len(min_pieces(plane_in))
             .for_each(|(dxp, (dy, won))| {
                 for (&g, &at) in dy.iter().zip(won) {
                     if at != NO_INPUT {

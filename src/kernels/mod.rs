@@ -15,6 +15,7 @@ mod conv_geometry;
 mod depthwise;
 mod max_pool2d;
 mod phases;
+mod reflect_pad;
 mod sgemm;
 mod sgemm_dot;
 mod shifted;
@@ -27,6 +28,7 @@ pub use activation::{clamp, leaky_relu, leaky_relu_layer, relu, relu6};
 pub use batch_norm::batch_norm_layer;
 pub use conv2d::{conv2d, conv2d_layer};
 pub use max_pool2d::{max_pool2d, max_pool2d_layer};
+pub use reflect_pad::reflect_pad;
 
 use std::sync::OnceLock;
 
@@ -62,6 +64,10 @@ pub trait CpuKernels: Backend {
 
     /// 2D max pooling, NCHW, floor mode (see [`max_pool2d`]).
     fn vl_max_pool2d(x: FloatTensor<Self>, options: MaxPoolOptions<2>) -> FloatTensor<Self>;
+
+    /// Reflection padding of `[B, C, H, W]` by `[top, bottom, left, right]` (see
+    /// [`reflect_pad`]).
+    fn vl_reflect_pad(x: FloatTensor<Self>, pads: [usize; 4]) -> FloatTensor<Self>;
 
     /// `min ≤ x ≤ max`, any shape (see [`clamp`]).
     fn vl_clamp(x: FloatTensor<Self>, min: f32, max: f32) -> FloatTensor<Self>;
@@ -103,6 +109,10 @@ impl CpuKernels for Flex {
 
     fn vl_max_pool2d(x: FloatTensor<Self>, options: MaxPoolOptions<2>) -> FloatTensor<Self> {
         max_pool2d::forward_flex(x, &options)
+    }
+
+    fn vl_reflect_pad(x: FloatTensor<Self>, pads: [usize; 4]) -> FloatTensor<Self> {
+        reflect_pad::forward_flex(x, pads)
     }
 
     fn vl_clamp(x: FloatTensor<Self>, min: f32, max: f32) -> FloatTensor<Self> {
@@ -150,6 +160,10 @@ impl<C: CheckpointStrategy> CpuKernels for Autodiff<Flex, C> {
         max_pool2d::forward_autodiff::<C>(x, options)
     }
 
+    fn vl_reflect_pad(x: FloatTensor<Self>, pads: [usize; 4]) -> FloatTensor<Self> {
+        reflect_pad::forward_autodiff::<C>(x, pads)
+    }
+
     fn vl_clamp(x: FloatTensor<Self>, min: f32, max: f32) -> FloatTensor<Self> {
         activation::forward_autodiff::<C>(x, Activation::Clamp { min, max })
     }
@@ -171,6 +185,17 @@ impl<C: CheckpointStrategy> CpuKernels for Autodiff<Flex, C> {
     ) -> FloatTensor<Self> {
         batch_norm::forward_autodiff::<C>(x, gamma, beta, stats, epsilon)
     }
+}
+
+/// Fewest values one parallel task of an element-wise loop works on: rayon splits no finer
+/// (MobileNetV2's deepest planes are 3×3: one task per plane would be 30 000 tasks of 9
+/// values).
+const TASK_VALUES: usize = 4096;
+
+/// How many `len`-value pieces (planes, channels) one parallel task takes at least, for
+/// rayon's `with_min_len`.
+fn min_pieces(len: usize) -> usize {
+    TASK_VALUES.div_ceil(len.max(1))
 }
 
 /// Whether our kernels may run at all: false when `VISIONLAB_KERNELS=burn` (read once).

@@ -57,3 +57,15 @@ pub type ConvCase = (
     bool,
     usize,
 );
+
+/// `op(x)` on a tracked copy of `x` (an autodiff device) and the gradient of `Σ y·cos y`
+/// (different for every element) with respect to `x`: the output (not tracked) and `dX`.
+pub fn output_and_input_grad(
+    x: &Tensor<4>,
+    op: impl FnOnce(Tensor<4>) -> Tensor<4>,
+) -> (Tensor<4>, Tensor<4>) {
+    let x = x.clone().require_grad();
+    let y = op(x.clone());
+    let grads = (y.clone() * y.clone().cos()).sum().backward();
+    (y.inner(), x.grad(&grads).expect("x is tracked"))
+}

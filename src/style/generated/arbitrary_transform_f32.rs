@@ -474,48 +474,48 @@ impl Submodule1 {
         let conv2d24_out1 = crate::kernels::conv2d_layer(&self.conv2d24, reshape1_out1.clone());
         let conv2d25_out1 = crate::kernels::conv2d_layer(&self.conv2d25, reshape1_out1.clone());
         let conv2d26_out1 = crate::kernels::conv2d_layer(&self.conv2d26, reshape1_out1);
-        let pad1_out1 = content_image.pad(
+        let pad1_out1 = crate::kernels::reflect_pad(
+            content_image,
             [
                 (0usize, 0usize),
                 (4usize, 4usize),
                 (4usize, 4usize),
                 (0usize, 0usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let transpose1_out1 = pad1_out1.permute([0, 3, 1, 2]);
         let conv2d27_out1 = crate::kernels::conv2d_layer(&self.conv2d27, transpose1_out1);
         let relu1_out1 = burn::tensor::activation::relu(conv2d27_out1);
-        let pad2_out1 = relu1_out1.pad(
+        let pad2_out1 = crate::kernels::reflect_pad(
+            relu1_out1,
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d28_out1 = crate::kernels::conv2d_layer(&self.conv2d28, pad2_out1);
         let relu2_out1 = burn::tensor::activation::relu(conv2d28_out1);
-        let pad3_out1 = relu2_out1.pad(
+        let pad3_out1 = crate::kernels::reflect_pad(
+            relu2_out1,
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d29_out1 = crate::kernels::conv2d_layer(&self.conv2d29, pad3_out1);
         let relu3_out1 = burn::tensor::activation::relu(conv2d29_out1);
-        let pad4_out1 = relu3_out1.clone().pad(
+        let pad4_out1 = crate::kernels::reflect_pad(
+            relu3_out1.clone(),
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d30_out1 = crate::kernels::conv2d_layer(&self.conv2d30, pad4_out1);
         let globalaveragepool1_out1 = self.globalaveragepool1.forward(conv2d30_out1.clone());
@@ -532,14 +532,14 @@ impl Submodule1 {
         let mul4_out1 = conv2d30_out1.mul(mul2_out1);
         let add2_out1 = mul4_out1.add(sub2_out1);
         let relu4_out1 = burn::tensor::activation::relu(add2_out1);
-        let pad5_out1 = relu4_out1.pad(
+        let pad5_out1 = crate::kernels::reflect_pad(
+            relu4_out1,
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d31_out1 = crate::kernels::conv2d_layer(&self.conv2d31, pad5_out1);
         let globalaveragepool3_out1 = self.globalaveragepool3.forward(conv2d31_out1.clone());
@@ -555,14 +555,14 @@ impl Submodule1 {
         let mul8_out1 = conv2d31_out1.mul(mul6_out1);
         let add4_out1 = mul8_out1.add(sub4_out1);
         let add5_out1 = relu3_out1.add(add4_out1);
-        let pad6_out1 = add5_out1.clone().pad(
+        let pad6_out1 = crate::kernels::reflect_pad(
+            add5_out1.clone(),
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d32_out1 = crate::kernels::conv2d_layer(&self.conv2d32, pad6_out1);
         let globalaveragepool5_out1 = self.globalaveragepool5.forward(conv2d32_out1.clone());
@@ -579,14 +579,14 @@ impl Submodule1 {
         let mul12_out1 = conv2d32_out1.mul(mul10_out1);
         let add7_out1 = mul12_out1.add(sub6_out1);
         let relu5_out1 = burn::tensor::activation::relu(add7_out1);
-        let pad7_out1 = relu5_out1.pad(
+        let pad7_out1 = crate::kernels::reflect_pad(
+            relu5_out1,
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d33_out1 = crate::kernels::conv2d_layer(&self.conv2d33, pad7_out1);
         let globalaveragepool7_out1 = self.globalaveragepool7.forward(conv2d33_out1.clone());
@@ -604,14 +604,14 @@ impl Submodule1 {
         let mul16_out1 = conv2d33_out1.mul(mul14_out1);
         let add9_out1 = mul16_out1.add(sub8_out1);
         let add10_out1 = add5_out1.add(add9_out1);
-        let pad8_out1 = add10_out1.clone().pad(
+        let pad8_out1 = crate::kernels::reflect_pad(
+            add10_out1.clone(),
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d34_out1 = crate::kernels::conv2d_layer(&self.conv2d34, pad8_out1);
         let globalaveragepool9_out1 = self.globalaveragepool9.forward(conv2d34_out1.clone());
@@ -629,14 +629,14 @@ impl Submodule1 {
         let mul20_out1 = conv2d34_out1.mul(mul18_out1);
         let add12_out1 = mul20_out1.add(sub10_out1);
         let relu6_out1 = burn::tensor::activation::relu(add12_out1);
-        let pad9_out1 = relu6_out1.pad(
+        let pad9_out1 = crate::kernels::reflect_pad(
+            relu6_out1,
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d35_out1 = crate::kernels::conv2d_layer(&self.conv2d35, pad9_out1);
         let globalaveragepool11_out1 = self.globalaveragepool11.forward(conv2d35_out1.clone());
@@ -654,14 +654,14 @@ impl Submodule1 {
         let mul24_out1 = conv2d35_out1.mul(mul22_out1);
         let add14_out1 = mul24_out1.add(sub12_out1);
         let add15_out1 = add10_out1.add(add14_out1);
-        let pad10_out1 = add15_out1.clone().pad(
+        let pad10_out1 = crate::kernels::reflect_pad(
+            add15_out1.clone(),
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d36_out1 = crate::kernels::conv2d_layer(&self.conv2d36, pad10_out1);
         let globalaveragepool13_out1 = self.globalaveragepool13.forward(conv2d36_out1.clone());
@@ -679,14 +679,14 @@ impl Submodule1 {
         let mul28_out1 = conv2d36_out1.mul(mul26_out1);
         let add17_out1 = mul28_out1.add(sub14_out1);
         let relu7_out1 = burn::tensor::activation::relu(add17_out1);
-        let pad11_out1 = relu7_out1.pad(
+        let pad11_out1 = crate::kernels::reflect_pad(
+            relu7_out1,
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d37_out1 = crate::kernels::conv2d_layer(&self.conv2d37, pad11_out1);
         let globalaveragepool15_out1 = self.globalaveragepool15.forward(conv2d37_out1.clone());
@@ -704,14 +704,14 @@ impl Submodule1 {
         let mul32_out1 = conv2d37_out1.mul(mul30_out1);
         let add19_out1 = mul32_out1.add(sub16_out1);
         let add20_out1 = add15_out1.add(add19_out1);
-        let pad12_out1 = add20_out1.clone().pad(
+        let pad12_out1 = crate::kernels::reflect_pad(
+            add20_out1.clone(),
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d38_out1 = crate::kernels::conv2d_layer(&self.conv2d38, pad12_out1);
         let globalaveragepool17_out1 = self.globalaveragepool17.forward(conv2d38_out1.clone());
@@ -855,14 +855,14 @@ impl Submodule2 {
         conv2d22_out1: Tensor<4>,
     ) -> Tensor<4> {
         let relu8_out1 = burn::tensor::activation::relu(add22_out1);
-        let pad13_out1 = relu8_out1.pad(
+        let pad13_out1 = crate::kernels::reflect_pad(
+            relu8_out1,
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d39_out1 = crate::kernels::conv2d_layer(&self.conv2d39, pad13_out1);
         let globalaveragepool19_out1 = self.globalaveragepool19.forward(conv2d39_out1.clone());
@@ -881,14 +881,14 @@ impl Submodule2 {
         let add24_out1 = mul40_out1.add(sub20_out1);
         let add25_out1 = add20_out1.add(add24_out1);
         let resize1_out1 = self.resize1.forward(add25_out1);
-        let pad14_out1 = resize1_out1.pad(
+        let pad14_out1 = crate::kernels::reflect_pad(
+            resize1_out1,
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d40_out1 = crate::kernels::conv2d_layer(&self.conv2d40, pad14_out1);
         let globalaveragepool21_out1 = self.globalaveragepool21.forward(conv2d40_out1.clone());
@@ -907,14 +907,14 @@ impl Submodule2 {
         let add27_out1 = mul44_out1.add(sub22_out1);
         let relu9_out1 = burn::tensor::activation::relu(add27_out1);
         let resize2_out1 = self.resize2.forward(relu9_out1);
-        let pad15_out1 = resize2_out1.pad(
+        let pad15_out1 = crate::kernels::reflect_pad(
+            resize2_out1,
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (1usize, 1usize),
                 (1usize, 1usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d41_out1 = crate::kernels::conv2d_layer(&self.conv2d41, pad15_out1);
         let globalaveragepool23_out1 = self.globalaveragepool23.forward(conv2d41_out1.clone());
@@ -933,14 +933,14 @@ impl Submodule2 {
         let add29_out1 = mul48_out1.add(sub24_out1);
         let relu10_out1 = burn::tensor::activation::relu(add29_out1);
         let resize3_out1 = self.resize3.forward(relu10_out1);
-        let pad16_out1 = resize3_out1.pad(
+        let pad16_out1 = crate::kernels::reflect_pad(
+            resize3_out1,
             [
                 (0usize, 0usize),
                 (0usize, 0usize),
                 (4usize, 4usize),
                 (4usize, 4usize),
             ],
-            burn::tensor::ops::PadMode::Reflect,
         );
         let conv2d42_out1 = crate::kernels::conv2d_layer(&self.conv2d42, pad16_out1);
         let globalaveragepool25_out1 = self.globalaveragepool25.forward(conv2d42_out1.clone());

@@ -212,81 +212,78 @@ impl Submodule1 {
         };
         let transpose1_out1 = slice1_out1.permute([1, 0]);
         let reshape2_out1 = transpose1_out1.reshape([-1]);
-        let pad1_out1 = image.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape2_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad1_out1 = crate::kernels::reflect_pad(image, {
+            let raw: alloc::vec::Vec<i64> = reshape2_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d1_out1 = crate::kernels::conv2d_layer(&self.conv2d1, pad1_out1);
         let unsqueeze1_out1: Tensor<2> = style_weights.unsqueeze_dims::<2>(&[1]);
         let constant2_out1 = self.constant2.val();
@@ -348,81 +345,78 @@ impl Submodule1 {
         };
         let transpose2_out1 = slice2_out1.permute([1, 0]);
         let reshape6_out1 = transpose2_out1.reshape([-1]);
-        let pad2_out1 = relu1_out1.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape6_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad2_out1 = crate::kernels::reflect_pad(relu1_out1, {
+            let raw: alloc::vec::Vec<i64> = reshape6_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d2_out1 = crate::kernels::conv2d_layer(&self.conv2d2, pad2_out1);
         let constant5_out1 = self.constant5.val();
         let mul5_out1 = unsqueeze1_out1.clone().mul(constant5_out1);
@@ -483,81 +477,78 @@ impl Submodule1 {
         };
         let transpose3_out1 = slice3_out1.permute([1, 0]);
         let reshape10_out1 = transpose3_out1.reshape([-1]);
-        let pad3_out1 = relu2_out1.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape10_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad3_out1 = crate::kernels::reflect_pad(relu2_out1, {
+            let raw: alloc::vec::Vec<i64> = reshape10_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         (pad3_out1, unsqueeze1_out1)
     }
 }
@@ -854,81 +845,78 @@ impl Submodule2 {
         };
         let transpose4_out1 = slice4_out1.permute([1, 0]);
         let reshape14_out1 = transpose4_out1.reshape([-1]);
-        let pad4_out1 = relu3_out1.clone().pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape14_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad4_out1 = crate::kernels::reflect_pad(relu3_out1.clone(), {
+            let raw: alloc::vec::Vec<i64> = reshape14_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d4_out1 = crate::kernels::conv2d_layer(&self.conv2d4, pad4_out1);
         let constant11_out1 = self.constant11.val();
         let mul13_out1 = unsqueeze1_out1.clone().mul(constant11_out1);
@@ -989,81 +977,78 @@ impl Submodule2 {
         };
         let transpose5_out1 = slice5_out1.permute([1, 0]);
         let reshape18_out1 = transpose5_out1.reshape([-1]);
-        let pad5_out1 = relu4_out1.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape18_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad5_out1 = crate::kernels::reflect_pad(relu4_out1, {
+            let raw: alloc::vec::Vec<i64> = reshape18_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d5_out1 = crate::kernels::conv2d_layer(&self.conv2d5, pad5_out1);
         let constant14_out1 = self.constant14.val();
         let mul17_out1 = unsqueeze1_out1.clone().mul(constant14_out1);
@@ -1434,81 +1419,78 @@ impl Submodule3 {
         };
         let transpose6_out1 = slice6_out1.permute([1, 0]);
         let reshape22_out1 = transpose6_out1.reshape([-1]);
-        let pad6_out1 = add11_out1.clone().pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape22_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad6_out1 = crate::kernels::reflect_pad(add11_out1.clone(), {
+            let raw: alloc::vec::Vec<i64> = reshape22_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d6_out1 = crate::kernels::conv2d_layer(&self.conv2d6, pad6_out1);
         let constant17_out1 = self.constant17.val();
         let mul21_out1 = unsqueeze1_out1.clone().mul(constant17_out1);
@@ -1569,81 +1551,78 @@ impl Submodule3 {
         };
         let transpose7_out1 = slice7_out1.permute([1, 0]);
         let reshape26_out1 = transpose7_out1.reshape([-1]);
-        let pad7_out1 = relu5_out1.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape26_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad7_out1 = crate::kernels::reflect_pad(relu5_out1, {
+            let raw: alloc::vec::Vec<i64> = reshape26_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d7_out1 = crate::kernels::conv2d_layer(&self.conv2d7, pad7_out1);
         let constant20_out1 = self.constant20.val();
         let mul25_out1 = unsqueeze1_out1.clone().mul(constant20_out1);
@@ -1705,81 +1684,78 @@ impl Submodule3 {
         };
         let transpose8_out1 = slice8_out1.permute([1, 0]);
         let reshape30_out1 = transpose8_out1.reshape([-1]);
-        let pad8_out1 = add16_out1.clone().pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape30_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad8_out1 = crate::kernels::reflect_pad(add16_out1.clone(), {
+            let raw: alloc::vec::Vec<i64> = reshape30_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d8_out1 = crate::kernels::conv2d_layer(&self.conv2d8, pad8_out1);
         let constant23_out1 = self.constant23.val();
         let mul29_out1 = unsqueeze1_out1.clone().mul(constant23_out1);
@@ -1840,81 +1816,78 @@ impl Submodule3 {
         };
         let transpose9_out1 = slice9_out1.permute([1, 0]);
         let reshape34_out1 = transpose9_out1.reshape([-1]);
-        let pad9_out1 = relu6_out1.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape34_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad9_out1 = crate::kernels::reflect_pad(relu6_out1, {
+            let raw: alloc::vec::Vec<i64> = reshape34_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d9_out1 = crate::kernels::conv2d_layer(&self.conv2d9, pad9_out1);
         let constant26_out1 = self.constant26.val();
         let mul33_out1 = unsqueeze1_out1.clone().mul(constant26_out1);
@@ -2285,81 +2258,78 @@ impl Submodule4 {
         };
         let transpose10_out1 = slice10_out1.permute([1, 0]);
         let reshape38_out1 = transpose10_out1.reshape([-1]);
-        let pad10_out1 = add21_out1.clone().pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape38_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad10_out1 = crate::kernels::reflect_pad(add21_out1.clone(), {
+            let raw: alloc::vec::Vec<i64> = reshape38_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d10_out1 = crate::kernels::conv2d_layer(&self.conv2d10, pad10_out1);
         let constant29_out1 = self.constant29.val();
         let mul37_out1 = unsqueeze1_out1.clone().mul(constant29_out1);
@@ -2420,81 +2390,78 @@ impl Submodule4 {
         };
         let transpose11_out1 = slice11_out1.permute([1, 0]);
         let reshape42_out1 = transpose11_out1.reshape([-1]);
-        let pad11_out1 = relu7_out1.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape42_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad11_out1 = crate::kernels::reflect_pad(relu7_out1, {
+            let raw: alloc::vec::Vec<i64> = reshape42_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d11_out1 = crate::kernels::conv2d_layer(&self.conv2d11, pad11_out1);
         let constant32_out1 = self.constant32.val();
         let mul41_out1 = unsqueeze1_out1.clone().mul(constant32_out1);
@@ -2556,81 +2523,78 @@ impl Submodule4 {
         };
         let transpose12_out1 = slice12_out1.permute([1, 0]);
         let reshape46_out1 = transpose12_out1.reshape([-1]);
-        let pad12_out1 = add26_out1.clone().pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape46_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad12_out1 = crate::kernels::reflect_pad(add26_out1.clone(), {
+            let raw: alloc::vec::Vec<i64> = reshape46_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d12_out1 = crate::kernels::conv2d_layer(&self.conv2d12, pad12_out1);
         let constant35_out1 = self.constant35.val();
         let mul45_out1 = unsqueeze1_out1.clone().mul(constant35_out1);
@@ -2691,81 +2655,78 @@ impl Submodule4 {
         };
         let transpose13_out1 = slice13_out1.permute([1, 0]);
         let reshape50_out1 = transpose13_out1.reshape([-1]);
-        let pad13_out1 = relu8_out1.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape50_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad13_out1 = crate::kernels::reflect_pad(relu8_out1, {
+            let raw: alloc::vec::Vec<i64> = reshape50_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d13_out1 = crate::kernels::conv2d_layer(&self.conv2d13, pad13_out1);
         let constant38_out1 = self.constant38.val();
         let mul49_out1 = unsqueeze1_out1.clone().mul(constant38_out1);
@@ -2998,81 +2959,78 @@ impl Submodule5 {
         };
         let transpose14_out1 = slice14_out1.permute([1, 0]);
         let reshape54_out1 = transpose14_out1.reshape([-1]);
-        let pad14_out1 = add31_out1.clone().pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape54_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad14_out1 = crate::kernels::reflect_pad(add31_out1.clone(), {
+            let raw: alloc::vec::Vec<i64> = reshape54_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d14_out1 = crate::kernels::conv2d_layer(&self.conv2d14, pad14_out1);
         let constant41_out1 = self.constant41.val();
         let mul53_out1 = unsqueeze1_out1.clone().mul(constant41_out1);
@@ -3133,81 +3091,78 @@ impl Submodule5 {
         };
         let transpose15_out1 = slice15_out1.permute([1, 0]);
         let reshape58_out1 = transpose15_out1.reshape([-1]);
-        let pad15_out1 = relu9_out1.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape58_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad15_out1 = crate::kernels::reflect_pad(relu9_out1, {
+            let raw: alloc::vec::Vec<i64> = reshape58_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d15_out1 = crate::kernels::conv2d_layer(&self.conv2d15, pad15_out1);
         let constant44_out1 = self.constant44.val();
         let mul57_out1 = unsqueeze1_out1.clone().mul(constant44_out1);
@@ -3270,81 +3225,78 @@ impl Submodule5 {
         };
         let transpose16_out1 = slice16_out1.permute([1, 0]);
         let reshape62_out1 = transpose16_out1.reshape([-1]);
-        let pad16_out1 = resize1_out1.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape62_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad16_out1 = crate::kernels::reflect_pad(resize1_out1, {
+            let raw: alloc::vec::Vec<i64> = reshape62_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         pad16_out1
     }
 }
@@ -3650,81 +3602,78 @@ impl Submodule6 {
         };
         let transpose17_out1 = slice17_out1.permute([1, 0]);
         let reshape66_out1 = transpose17_out1.reshape([-1]);
-        let pad17_out1 = resize2_out1.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape66_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad17_out1 = crate::kernels::reflect_pad(resize2_out1, {
+            let raw: alloc::vec::Vec<i64> = reshape66_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d17_out1 = crate::kernels::conv2d_layer(&self.conv2d17, pad17_out1);
         let constant50_out1 = self.constant50.val();
         let mul65_out1 = unsqueeze1_out1.clone().mul(constant50_out1);
@@ -3785,81 +3734,78 @@ impl Submodule6 {
         };
         let transpose18_out1 = slice18_out1.permute([1, 0]);
         let reshape70_out1 = transpose18_out1.reshape([-1]);
-        let pad18_out1 = relu11_out1.pad(
-            {
-                let raw: alloc::vec::Vec<i64> = reshape70_out1
-                    .to_data()
-                    .convert::<i64>()
-                    .try_into_vec::<i64>()
-                    .unwrap();
-                assert_eq!(
-                    raw.len(),
-                    8usize,
-                    "Pad: runtime pads length mismatch (expected {}, got {})",
-                    8usize,
-                    raw.len(),
-                );
-                [
-                    (
-                        usize::try_from(raw[0usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[0usize], 0usize
-                            )
-                        }),
-                        usize::try_from(raw[4usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[4usize], 4usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[1usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[1usize], 1usize
-                            )
-                        }),
-                        usize::try_from(raw[5usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[5usize], 5usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[2usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[2usize], 2usize
-                            )
-                        }),
-                        usize::try_from(raw[6usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[6usize], 6usize
-                            )
-                        }),
-                    ),
-                    (
-                        usize::try_from(raw[3usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[3usize], 3usize
-                            )
-                        }),
-                        usize::try_from(raw[7usize]).unwrap_or_else(|_| {
-                            panic!(
-                                "Pad: negative pad value {} at index {}",
-                                raw[7usize], 7usize
-                            )
-                        }),
-                    ),
-                ]
-            },
-            burn::tensor::ops::PadMode::Reflect,
-        );
+        let pad18_out1 = crate::kernels::reflect_pad(relu11_out1, {
+            let raw: alloc::vec::Vec<i64> = reshape70_out1
+                .to_data()
+                .convert::<i64>()
+                .try_into_vec::<i64>()
+                .unwrap();
+            assert_eq!(
+                raw.len(),
+                8usize,
+                "Pad: runtime pads length mismatch (expected {}, got {})",
+                8usize,
+                raw.len(),
+            );
+            [
+                (
+                    usize::try_from(raw[0usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[0usize], 0usize
+                        )
+                    }),
+                    usize::try_from(raw[4usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[4usize], 4usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[1usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[1usize], 1usize
+                        )
+                    }),
+                    usize::try_from(raw[5usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[5usize], 5usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[2usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[2usize], 2usize
+                        )
+                    }),
+                    usize::try_from(raw[6usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[6usize], 6usize
+                        )
+                    }),
+                ),
+                (
+                    usize::try_from(raw[3usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[3usize], 3usize
+                        )
+                    }),
+                    usize::try_from(raw[7usize]).unwrap_or_else(|_| {
+                        panic!(
+                            "Pad: negative pad value {} at index {}",
+                            raw[7usize], 7usize
+                        )
+                    }),
+                ),
+            ]
+        });
         let conv2d18_out1 = crate::kernels::conv2d_layer(&self.conv2d18, pad18_out1);
         let constant53_out1 = self.constant53.val();
         let mul69_out1 = unsqueeze1_out1.clone().mul(constant53_out1);
