@@ -81,8 +81,10 @@ pub(super) fn forward(g: &Geometry, xs: &[f32], ws: &[f32], bs: Option<&[f32]>) 
     let p = Phases::new(g);
     let (k, plane_in, plane_out) = (g.k(), g.h * g.w, g.oh * g.ow);
     let total = p.total();
-    // Phases of every input plane, [B, Ci, total].
-    let mut phases = vec![0f32; g.batch * g.cin * total];
+    // Phases of every input plane, [B, Ci, total], in this thread's reused buffer (`split`
+    // writes every value; a fresh zeroed buffer cost a pass of its own).
+    let mut phases = PHASES.with(|p| p.take());
+    phases.resize(g.batch * g.cin * total, 0.0);
     if total > 0 {
         phases
             .par_chunks_mut(total)
@@ -100,7 +102,9 @@ pub(super) fn forward(g: &Geometry, xs: &[f32], ws: &[f32], bs: Option<&[f32]>) 
     let bands: Vec<(usize, usize)> = (0..g.batch)
         .flat_map(|b| (0..g.oh).step_by(rows_per_band).map(move |r| (b, r)))
         .collect();
-    let mut y = vec![0f32; g.batch * g.cout * plane_out];
+    // Every output is written once below, so `y` is not zero-filled first.
+    let len = g.batch * g.cout * plane_out;
+    let mut y: Vec<f32> = Vec::with_capacity(len);
     let out = Out(y.as_mut_ptr());
     bands
         .into_par_iter()
@@ -118,16 +122,24 @@ pub(super) fn forward(g: &Geometry, xs: &[f32], ws: &[f32], bs: Option<&[f32]>) 
                 let src = &grid[co * n..][..n];
                 for (r, src) in src.chunks_exact(p.pw).enumerate() {
                     let at = (b * g.cout + co) * plane_out + (r0 + r) * g.ow;
-                    // SAFETY: row r0 + r of plane (b, co) lies in y, and only this band
-                    // writes it.
-                    let dst = unsafe { std::slice::from_raw_parts_mut(out.at(at), g.ow) };
-                    for (d, s) in dst.iter_mut().zip(src) {
-                        *d = s + bias;
+                    for (i, s) in src[..g.ow].iter().enumerate() {
+                        // SAFETY: row r0 + r of plane (b, co) lies in y's capacity, and only
+                        // this band writes it (through the pointer: it is not initialised).
+                        unsafe { out.at(at + i).write(s + bias) };
                     }
                 }
             }
         });
+    // SAFETY: the bands wrote every one of the `len` values (each (b, co, row) once).
+    unsafe { y.set_len(len) };
+    PHASES.with(|p| p.set(phases));
     y
+}
+
+std::thread_local! {
+    /// Each thread's phases buffer for [`forward`], reused between calls (taken out while a
+    /// call runs, so a nested call allocates its own).
+    static PHASES: std::cell::Cell<Vec<f32>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// `grid[m × n] = A · B` for one band: A the packed weight panels, B's `k` rows at the taps'

@@ -96,22 +96,35 @@ pub(super) fn forward_flex(x: FlexTensor, pads: [usize; 4]) -> FlexTensor {
     let s = Sizes { h, w, pads };
     let (plane_in, plane_out) = (h * w, s.out_h() * s.out_w());
     let xs = values(&x);
-    let mut y = vec![0f32; b * c * plane_out];
+    // Every value is written once, so the output is not zero-filled first.
+    let len = b * c * plane_out;
+    let mut y: Vec<f32> = Vec::with_capacity(len);
     if plane_out > 0 && plane_in > 0 {
         let columns = s.columns();
         let (left, w_out) = (pads[2], s.out_w());
-        y.par_chunks_mut(plane_out)
+        y.spare_capacity_mut()[..len]
+            .par_chunks_mut(plane_out)
             .zip(xs.par_chunks(plane_in))
             .with_min_len(min_pieces(plane_out))
             .for_each(|(out, x)| {
                 for (py, row) in out.chunks_exact_mut(w_out).enumerate() {
                     let src = &x[s.row(py) * w..][..w];
-                    row[left..left + w].copy_from_slice(src);
+                    for (d, &v) in row[left..left + w].iter_mut().zip(src) {
+                        d.write(v);
+                    }
                     for px in (0..left).chain(left + w..w_out) {
-                        row[px] = src[columns[px]];
+                        row[px].write(src[columns[px]]);
                     }
                 }
             });
+    }
+    if plane_in > 0 || len == 0 {
+        // SAFETY: every plane's rows were written above (or there are no values).
+        unsafe { y.set_len(len) };
+    } else {
+        // An empty input with a padded output is refused by the wrapper (padding < side);
+        // zeros keep this total.
+        y.resize(len, 0.0);
     }
     tensor(y, Shape::new([b, c, s.out_h(), s.out_w()]))
 }
