@@ -40,7 +40,9 @@ use rayon::prelude::*;
 
 use super::conv_geometry::Geometry;
 use super::sgemm::sgemm;
-use super::{CpuKernels, conv_direct, depthwise, min_pieces, padding_pairs, tensor, values};
+use super::{
+    CpuKernels, conv_direct, depthwise, min_pieces, padding_pairs, phases, tensor, values,
+};
 
 /// 2D convolution, as [`burn::tensor::module::conv2d`]: our kernel on the Flex device for f32
 /// tensors with groups 1 or depthwise (see the module's doc), burn's op everywhere else and
@@ -413,7 +415,7 @@ fn weight_grad_tree(
     let mut dw = vec![0f32; g.cout * k];
     let mut col = Vec::new();
     let mut started = false;
-    let mut scratch = conv_direct::WeightGradScratch::default();
+    let mut scratch = phases::Scratch::default();
     for b in images {
         let xb = &xs[b * g.cin * g.h * g.w..][..g.cin * g.h * g.w];
         let dyb = &dys[b * g.cout * n..][..g.cout * n];

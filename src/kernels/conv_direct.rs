@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::conv_geometry::Geometry;
 use super::min_pieces;
-use super::phases::Phases;
+use super::phases::{Phases, Scratch};
 use super::sgemm::{BRows, Tile, avx512, kernel, pack_rows};
 use super::sgemm_dot::product_rows;
 
@@ -93,9 +93,7 @@ pub(super) fn forward(g: &Geometry, xs: &[f32], ws: &[f32], bs: Option<&[f32]>) 
             .for_each(|(plane, out)| p.split(&xs[plane * plane_in..][..plane_in], out));
     }
     // Row k = (ci, ki, kj) of B, in the weight's OIHW order.
-    let offs: Vec<usize> = (0..g.cin)
-        .flat_map(|ci| p.offsets.iter().map(move |&off| ci * total + off))
-        .collect();
+    let offs = p.channel_offsets(g.cin);
     let tile = Tile::for_rows(g.cout);
     let panels = pack_rows(ws, g.cout, k, tile.mr);
     let rows_per_band = (BAND_VALUES / (g.cout * p.pw).max(1)).clamp(1, g.oh.max(1));
@@ -197,13 +195,6 @@ pub(super) struct WeightGrad {
     offs: Vec<usize>,
 }
 
-/// One thread's buffers for [`WeightGrad::add_image`].
-#[derive(Default)]
-pub(super) struct WeightGradScratch {
-    phases: Vec<f32>,
-    grid: Vec<f32>,
-}
-
 impl WeightGrad {
     /// The layout for `g`, or `None` where the direct gradient does not run (see [`applies`];
     /// more than [`WEIGHT_GRAD_MAX_ROWS`] output channels).
@@ -214,10 +205,7 @@ impl WeightGrad {
     /// The layout for `g`, whether or not it should run.
     fn layout(g: &Geometry) -> Self {
         let p = Phases::new(g);
-        let total = p.total();
-        let offs = (0..g.cin)
-            .flat_map(|ci| p.offsets.iter().map(move |&off| ci * total + off))
-            .collect();
+        let offs = p.channel_offsets(g.cin);
         Self { p, offs }
     }
 
@@ -230,7 +218,7 @@ impl WeightGrad {
         dyb: &[f32],
         dw: &mut [f32],
         accumulate: bool,
-        scratch: &mut WeightGradScratch,
+        scratch: &mut Scratch,
     ) {
         let (p, total) = (&self.p, self.p.total());
         let (plane_in, plane_out, n) = (g.h * g.w, g.oh * g.ow, p.grid());
@@ -357,7 +345,7 @@ mod tests {
             );
             let layout = WeightGrad::layout(&g);
             let mut dw = vec![f32::NAN; co * g.k()];
-            let mut scratch = WeightGradScratch::default();
+            let mut scratch = Scratch::default();
             let (plane_x, plane_y) = (ci * h * w, co * g.n());
             for image in 0..b {
                 layout.add_image(

@@ -26,15 +26,8 @@ use rayon::prelude::*;
 
 use super::conv_geometry::Geometry;
 use super::min_pieces;
-use super::phases::Phases;
+use super::phases::{Phases, Scratch};
 use super::shifted::{shifted_dots, shifted_sum};
-
-/// Per-thread scratch buffers.
-#[derive(Default)]
-struct Scratch {
-    phases: Vec<f32>,
-    grid: Vec<f32>,
-}
 
 /// `Y = depthwise(X, W) + bias`: `xs` `[B, C, H, W]`, `ws` `[C, 1, kh, kw]`, `bs` `[C]` →
 /// `[B, C, OH, OW]`.

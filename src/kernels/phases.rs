@@ -35,7 +35,16 @@ pub(super) struct Phases {
     pub(super) shifts: Vec<(usize, usize)>,
 }
 
+/// One thread's buffers for a plane's phases and a gradient on the output grid, reused
+/// between planes.
+#[derive(Default)]
+pub(super) struct Scratch {
+    pub(super) phases: Vec<f32>,
+    pub(super) grid: Vec<f32>,
+}
+
 impl Phases {
+    /// The layout for `g`'s planes and taps.
     pub(super) fn new(g: &Geometry) -> Self {
         let [sh, sw] = g.stride;
         let [dh, dw] = g.dilation;
@@ -70,6 +79,15 @@ impl Phases {
     /// Values of all phases of one plane.
     pub(super) fn total(&self) -> usize {
         self.stride[0] * self.stride[1] * self.len
+    }
+
+    /// Per row `k = (ci, ki, kj)` of a groups-1 convolution's weight (OIHW order): its tap's
+    /// offset in the phases of `channels` planes stored one after another.
+    pub(super) fn channel_offsets(&self, channels: usize) -> Vec<usize> {
+        let total = self.total();
+        (0..channels)
+            .flat_map(|ci| self.offsets.iter().map(move |&off| ci * total + off))
+            .collect()
     }
 
     /// Values of the output grid `OH × PW`.
@@ -126,6 +144,7 @@ impl Phases {
             row[..self.ow].copy_from_slice(src);
         }
     }
+
     /// Reads input plane `dx` (`H × W`) back from the phase buffer `phases`: each pixel from
     /// its place in its phase, zero where no phase holds it (pixels no output reads).
     pub(super) fn gather(&self, phases: &[f32], dx: &mut [f32]) {
